@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs node's test runner over the test tiers. Tier = the file-name suffix: .unit.spec.ts, .int.spec.ts, .e2e.spec.ts.
+// `node scripts/test.mjs [unit|int|e2e ...]` (no argument = every tier). Extra args after `--` go to node --test.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const argv = process.argv.slice(2);
+const dash = argv.indexOf('--');
+const tiers = (dash === -1 ? argv : argv.slice(0, dash)).filter(Boolean);
+const extra = dash === -1 ? [] : argv.slice(dash + 1);
+const wanted = tiers.length ? tiers : ['unit', 'int', 'e2e'];
+
+function walk(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (wanted.some((t) => name.endsWith(`.${t}.spec.ts`))) out.push(p);
+  }
+  return out;
+}
+const files = [...walk('test'), ...walk('src')].sort();
+if (files.length === 0) {
+  console.error(`no test files for tiers: ${wanted.join(', ')}`);
+  process.exit(1);
+}
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...extra, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
+});
+process.exit(res.status ?? 1);

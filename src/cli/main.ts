@@ -1,0 +1,27 @@
+/**
+ * The `trailgraph` command. Each sub-command lives in `commands/<name>.ts` and exports `register(program)`.
+ */
+import { Command, CommanderError } from 'commander';
+import { TrailgraphError } from '../core/errors.ts';
+
+const program = new Command('trailgraph')
+  .description('Shared context for multi-agent systems: events → ontology-checked graph → GraphQL and marks.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const commands = [
+  () => import('./commands/ontology.ts'),
+];
+for (const load of commands) (await load()).register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof TrailgraphError) {
+    process.stderr.write(`trailgraph: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,0 +1,36 @@
+/**
+ * Dead letters: events that can never be applied as they are (invalid, conflicting) or that exhausted their
+ * deliveries. Nothing is lost: each keeps the raw payload, the reason and where it came from, and can be
+ * replayed after the cause is fixed. Adapters: sqlite/ (embedded), nats/ (a dead-letter stream).
+ */
+import type { EventIssue } from '../core/errors.ts';
+
+export interface DeadLetter {
+  /** Store-assigned id (for NATS: the dead-letter stream sequence as a string). */
+  readonly id: string;
+  /** The event id, when the payload had one. */
+  readonly eventId?: string;
+  /** `invalid` (validation), `conflict` (contradicts the graph), `poison` (deliveries exhausted). */
+  readonly reason: 'invalid' | 'conflict' | 'poison';
+  /** Human-readable reason, e.g. `event e-1: /data/priority: expected one of routine, urgent`. */
+  readonly message: string;
+  readonly issues: readonly EventIssue[];
+  /** Original bus subject, when it came over a bus. */
+  readonly subject?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The payload exactly as received (UTF-8). */
+  readonly payload: string;
+  readonly deliveries?: number;
+  readonly receivedAt: string;
+}
+
+export type NewDeadLetter = Omit<DeadLetter, 'id' | 'receivedAt'> & { readonly receivedAt?: string };
+
+export interface DeadLetterStore {
+  put(letter: NewDeadLetter): Promise<DeadLetter>;
+  list(options?: { limit?: number; afterId?: string }): Promise<readonly DeadLetter[]>;
+  get(id: string): Promise<DeadLetter | undefined>;
+  /** Removes a letter (after a successful replay). */
+  remove(id: string): Promise<void>;
+  count(): Promise<number>;
+}
