@@ -149,3 +149,21 @@ export class NotFoundError extends TrailgraphError {
     this.name = 'NotFoundError';
   }
 }
+
+/**
+ * A mark subscriber fell further behind than its bounded queue allows and was cut off. Resume with
+ * `after: resumeAfterSeq`: every mark after it is replayed from the ledger, none is lost.
+ */
+export class SlowSubscriberError extends TrailgraphError {
+  /** The last seq delivered to the subscriber: pass it as `after` to resume without gap or duplicate. */
+  readonly resumeAfterSeq: number;
+  constructor(resumeAfterSeq: number, queueLimit: number) {
+    super(
+      ErrorCode.SlowSubscriber,
+      `subscriber fell more than ${queueLimit} marks behind and was cut off; resume with after: ${resumeAfterSeq}`,
+      { retryable: true },
+    );
+    this.name = 'SlowSubscriberError';
+    this.resumeAfterSeq = resumeAfterSeq;
+  }
+}
