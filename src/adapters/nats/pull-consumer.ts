@@ -1,0 +1,178 @@
+/**
+ * The projector's durable pull consumer: explicit ack, bounded max_deliver with backoff, filter subject.
+ *
+ * After create/update the stored config is READ BACK and compared with what we asked for: servers older than a
+ * feature silently drop fields they do not know (nats-server 2.9 ignores newer consumer fields), and running
+ * with, say, unbounded redelivery instead of max_deliver would turn a poison event into an endless loop.
+ */
+import {
+  AckPolicy,
+  DeliverPolicy,
+  ReplayPolicy,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { ConfigError } from '../../core/errors.ts';
+import type { BusConsumer, BusMessage } from '../../ports/event-bus.ts';
+
+export interface ConsumerSettings {
+  readonly stream: string;
+  readonly durable: string;
+  readonly filterSubject: string;
+  /** How long a delivered message may stay un-acked before redelivery. */
+  readonly ackWaitMs: number;
+  /** Deliveries before a message is given up as poison. */
+  readonly maxDeliver: number;
+  /** Redelivery delays after ack timeouts (length < maxDeliver). Default: ackWait doubling. */
+  readonly backoffMs?: readonly number[];
+  readonly maxAckPending: number;
+}
+
+function defaultBackoff(s: ConsumerSettings): number[] {
+  return Array.from({ length: Math.max(1, s.maxDeliver - 1) }, (_, i) => s.ackWaitMs * 2 ** i);
+}
+
+/** The config we ask the server for. */
+export function consumerConfig(s: ConsumerSettings, startSeq?: number): Partial<ConsumerConfig> {
+  const backoff = (s.backoffMs ?? defaultBackoff(s)).map((ms) => nanos(ms));
+  return {
+    durable_name: s.durable,
+    ack_policy: AckPolicy.Explicit,
+    // The server sets ack_wait to backoff[0] when a backoff list is given; ask for that consistently.
+    ack_wait: backoff[0] ?? nanos(s.ackWaitMs),
+    max_deliver: s.maxDeliver,
+    backoff,
+    max_ack_pending: s.maxAckPending,
+    filter_subject: s.filterSubject,
+    replay_policy: ReplayPolicy.Instant,
+    ...(startSeq !== undefined && startSeq > 1
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
+      : { deliver_policy: DeliverPolicy.All }),
+  };
+}
+
+/** Throws ConfigError naming the first setting the server did not keep. */
+export function verifyConsumerConfig(wanted: Partial<ConsumerConfig>, stored: ConsumerConfig): void {
+  const fields = ['ack_policy', 'ack_wait', 'max_deliver', 'backoff', 'max_ack_pending', 'filter_subject'] as const;
+  for (const field of fields) {
+    const want = JSON.stringify(wanted[field] ?? null);
+    const got = JSON.stringify(stored[field] ?? null);
+    if (want !== got) {
+      throw new ConfigError(
+        `nats.consumer.${field}`,
+        `consumer ${wanted.durable_name ?? '?'} was stored with ${field}=${got} but trailgraph asked for ${want}; ` +
+          'the server dropped or changed the setting (too old? nats-server ≥ 2.10 is required for every field) — upgrade the server or fix the consumer',
+      );
+    }
+  }
+}
+
+/** Creates or updates the durable consumer and verifies the stored config. */
+export async function ensureConsumer(jsm: JetStreamManager, s: ConsumerSettings, startSeq?: number): Promise<ConsumerInfo> {
+  const wanted = consumerConfig(s, startSeq);
+  let info: ConsumerInfo | undefined;
+  try {
+    info = await jsm.consumers.info(s.stream, s.durable);
+  } catch {
+    info = undefined;
+  }
+  if (info && startSeq !== undefined) {
+    await jsm.consumers.delete(s.stream, s.durable);
+    info = undefined;
+  }
+  if (info) {
+    // deliver_policy / opt_start_seq cannot change on update; the rest can.
+    const { deliver_policy: _dp, opt_start_seq: _os, durable_name: _dn, replay_policy: _rp, ack_policy: _ap, ...update } = wanted;
+    await jsm.consumers.update(s.stream, s.durable, update);
+  } else {
+    await jsm.consumers.add(s.stream, wanted);
+  }
+  const stored = await jsm.consumers.info(s.stream, s.durable); // read back, never trust the request
+  verifyConsumerConfig(wanted, stored.config);
+  return stored;
+}
+
+function toBusMessage(m: JsMsg): BusMessage {
+  const headers: Record<string, string> = {};
+  if (m.headers) for (const [k, v] of m.headers) headers[k] = v.join(',');
+  return {
+    subject: m.subject,
+    streamSeq: m.seq,
+    deliveryCount: m.info.deliveryCount,
+    headers,
+    data: m.string(),
+    ack: () => m.ack(),
+    nak: (delayMs?: number) => m.nak(delayMs),
+    term: (reason?: string) => m.term(reason),
+    working: () => m.working(),
+  };
+}
+
+/**
+ * A BusConsumer over `consume()`: the client keeps pulls open and buffers up to `bufferSize` messages, and
+ * `fetch` hands out what is buffered (waiting only when nothing is), so batches form under load without adding
+ * latency when idle.
+ */
+export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManager, s: ConsumerSettings, startSeq?: number): Promise<BusConsumer> {
+  await ensureConsumer(jsm, s, startSeq);
+  const bufferSize = Math.max(1, Math.min(s.maxAckPending, 1000));
+  let queue: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  let messages: ConsumerMessages | undefined;
+  let closed = false;
+
+  const start = async (): Promise<void> => {
+    const consumer = await js.consumers.get(s.stream, s.durable);
+    const iter = await consumer.consume({ max_messages: bufferSize });
+    messages = iter;
+    void (async () => {
+      try {
+        for await (const m of iter) {
+          queue.push(m);
+          wake?.();
+        }
+      } catch {
+        // consume() recovers from disconnects itself; it only ends on stop() or a fatal error
+      }
+    })();
+  };
+  await start();
+
+  return {
+    name: s.durable,
+    maxDeliver: s.maxDeliver,
+    async fetch(max, expiresMs) {
+      if (queue.length === 0 && !closed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, expiresMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      return queue.splice(0, max).map(toBusMessage);
+    },
+    async ackFloor() {
+      const info = await jsm.consumers.info(s.stream, s.durable);
+      return info.ack_floor.stream_seq;
+    },
+    async resetTo(seq) {
+      messages?.stop();
+      queue = [];
+      await ensureConsumer(jsm, s, seq);
+      await start();
+    },
+    async close() {
+      closed = true;
+      messages?.stop();
+      wake?.();
+    },
+  };
+}

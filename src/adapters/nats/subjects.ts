@@ -1,0 +1,64 @@
+/**
+ * The NATS subject scheme: `tg.events.<domain>.<type>.<aggregateId>`.
+ *
+ * - `<domain>`: the ontology domain (e.g. `referral`), so permissions can be granted per domain.
+ * - `<type>`: the CloudEvent type, so permissions can be granted per event type.
+ * - `<aggregateId>`: the id part of the CloudEvent `subject` (`Referral/r-1001` → `r-1001`), or `_` when the
+ *   event has no subject. It is the ordering and partition key: a partitioned deployment maps aggregate ids to
+ *   partitions with NATS subject-mapping (`partition(N, 5)`), one projector per partition.
+ *
+ * Tokens are escaped reversibly with percent-encoding of exactly the characters NATS gives meaning to or forbids:
+ * `%` → `%25`, `.` → `%2E`, `*` → `%2A`, `>` → `%3E`, and every whitespace/control character → `%XX`.
+ * Empty tokens are illegal in NATS, so an empty value (or a missing aggregate) becomes `_`.
+ */
+
+const NEEDS_ESCAPE = /[%.*>\s\u0000-\u001f\u007f]/gu;
+
+/** Escapes one subject token (see the module comment). */
+export function escapeToken(value: string): string {
+  if (value === '') return '_';
+  return value.replace(NEEDS_ESCAPE, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    // ASCII as %XX; other (Unicode whitespace) as UTF-8 bytes, so decodeURIComponent reverses both.
+    return code < 0x80 ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : encodeURIComponent(c);
+  });
+}
+
+/** Reverses escapeToken. */
+export function unescapeToken(token: string): string {
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    return token; // published by a client that does not escape: take the token as it is
+  }
+}
+
+/** The subject root every event lives under. */
+export const EVENTS_PREFIX = 'tg.events';
+/** The dead-letter subject root: `tg.dlq.<reason>`. */
+export const DLQ_PREFIX = 'tg.dlq';
+
+/** The aggregate id of a CloudEvent `subject` (`Class/id` → `id`). */
+export function aggregateIdOf(subject: string | undefined): string | undefined {
+  if (!subject) return undefined;
+  const slash = subject.indexOf('/');
+  return slash === -1 ? subject : subject.slice(slash + 1);
+}
+
+/** The subject an event is published on. */
+export function eventSubject(domain: string, type: string, cloudSubject: string | undefined): string {
+  const aggregate = aggregateIdOf(cloudSubject);
+  return [EVENTS_PREFIX, escapeToken(domain), escapeToken(type), aggregate === undefined ? '_' : escapeToken(aggregate)].join('.');
+}
+
+/** Parses `tg.events.<domain>.<type>.<aggregateId>` back into its parts; undefined for other subjects. */
+export function parseEventSubject(subject: string): { domain: string; type: string; aggregateId?: string } | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== EVENTS_PREFIX) return undefined;
+  const [, , domain, type, aggregate] = parts as [string, string, string, string, string];
+  return {
+    domain: unescapeToken(domain),
+    type: unescapeToken(type),
+    ...(aggregate === '_' ? {} : { aggregateId: unescapeToken(aggregate) }),
+  };
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createJetStreamBus, type JetStreamBus } from '../../../src/adapters/nats/jetstream-bus.ts';
+import { createNatsDeadLetters } from '../../../src/adapters/nats/dead-letters.ts';
+import { consumerConfig, verifyConsumerConfig } from '../../../src/adapters/nats/pull-consumer.ts';
+import { escapeToken, eventSubject, parseEventSubject } from '../../../src/adapters/nats/subjects.ts';
+import { ConfigError } from '../../../src/core/errors.ts';
+import { startNatsServer, type NatsServer } from '../../support/nats-server.ts';
+
+describe('JetStream event bus', () => {
+  let server: NatsServer;
+  let bus: JetStreamBus;
+  before(async () => {
+    server = await startNatsServer({ jetstream: true });
+    bus = await createJetStreamBus({ url: server.url, domain: 'clinic', ackWaitMs: 1000, maxDeliver: 3 });
+  });
+  after(async () => {
+    await bus?.close();
+    await server?.stop();
+  });
+
+  it('escapes subject tokens reversibly', () => {
+    for (const raw of ['r-1', 'a.b', 'x*y>z', 'with space', '100%', 'tab\there', 'nbsp\u00a0x', '']) {
+      const token = escapeToken(raw);
+      assert.doesNotMatch(token, /[.*>\s]/u);
+      const parsed = parseEventSubject(eventSubject('clinic', 'ReferralRequested', `Referral/${raw}`));
+      assert.equal(parsed?.aggregateId, raw === '' ? undefined : raw);
+    }
+    assert.equal(eventSubject('clinic', 'PatientRegistered', 'Patient/p.1'), 'tg.events.clinic.PatientRegistered.p%2E1');
+  });
+
+  it('stores an event once per msg id and delivers it with its stream sequence', async () => {
+    const payload = JSON.stringify({ id: 'e-1', type: 'PatientRegistered', subject: 'Patient/p-1' });
+    const first = await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-1' }, payload, { msgId: 'e-1' });
+    const again = await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-1' }, payload, { msgId: 'e-1' });
+    assert.equal(first.duplicate, false);
+    assert.equal(again.duplicate, true);
+    assert.equal(again.streamSeq, first.streamSeq);
+    assert.equal(await bus.lastSeq(), 1);
+    const consumer = await bus.consumer();
+    const [m] = await consumer.fetch(10, 2000);
+    assert.ok(m);
+    assert.equal(m.streamSeq, 1);
+    assert.equal(m.subject, 'tg.events.clinic.PatientRegistered.p-1');
+    assert.equal(m.headers['Nats-Msg-Id'], 'e-1');
+    assert.equal(m.data, payload);
+    m.ack();
+  });
+
+  it('keeps every consumer setting it asked for (read back from the server)', async () => {
+    const info = await bus.jsm.consumers.info(bus.streamName, bus.consumerSettings.durable);
+    assert.equal(info.config.max_deliver, 3);
+    assert.equal(info.config.backoff?.length, 2);
+    assert.equal(info.config.filter_subject, 'tg.events.>');
+  });
+
+  it('refuses to run when the server dropped a setting, naming the field', () => {
+    const wanted = consumerConfig(bus.consumerSettings);
+    const { backoff: _dropped, ...stored } = wanted;
+    assert.throws(
+      () => verifyConsumerConfig(wanted, stored as never),
+      (err: unknown) => err instanceof ConfigError && err.setting === 'nats.consumer.backoff' && /dropped/u.test(err.message),
+    );
+  });
+
+  it('reads the stream back from a sequence', async () => {
+    await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-2' }, '{"id":"e-2"}', { msgId: 'e-2' });
+    await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-3' }, '{"id":"e-3"}', { msgId: 'e-3' });
+    const seen: number[] = [];
+    for await (const m of bus.read({ seq: 2 })) seen.push(m.streamSeq);
+    assert.deepEqual(seen, [2, 3]);
+  });
+
+  it('keeps dead letters with reason, pointer and original subject; replayed ones can be removed', async () => {
+    const dlq = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
+    const letter = {
+      eventId: 'bad-1',
+      reason: 'invalid' as const,
+      message: 'event bad-1: /data/priority: expected one of routine, urgent\nsecond line',
+      issues: [{ pointer: '/data/priority', message: 'expected one of routine, urgent' }],
+      subject: 'tg.events.clinic.ReferralRequested.r-1',
+      headers: { 'Nats-Msg-Id': 'bad-1' },
+      payload: '{"id":"bad-1","data":{"priority":"whenever"}}',
+      deliveries: 1,
+    };
+    const put = await dlq.put(letter);
+    const dup = await dlq.put(letter);
+    assert.equal(dup.id, put.id, 'a re-filed letter is not stored twice');
+    await dlq.put({ ...letter, eventId: 'bad-2', payload: '{"id":"bad-2"}' });
+    assert.equal(await dlq.count(), 2);
+    const got = await dlq.get(put.id);
+    assert.equal(got?.message, letter.message);
+    assert.deepEqual(got?.issues, letter.issues);
+    assert.equal(got?.subject, letter.subject);
+    assert.equal(got?.payload, letter.payload);
+    assert.equal(got?.deliveries, 1);
+    await dlq.remove(put.id);
+    assert.equal(await dlq.count(), 1);
+    const listed = await dlq.list();
+    assert.deepEqual(listed.map((l) => l.eventId), ['bad-2']);
+    assert.equal(await dlq.get(put.id), undefined);
+  });
+});
