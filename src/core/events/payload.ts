@@ -180,7 +180,7 @@ function buildDataSchema(ontology: CompiledOntology, et: EventTypeDef): Check {
       for (const [name, min] of required) {
         const v = r[name];
         const count = v === undefined || v === null ? 0 : Array.isArray(v) ? v.length : 1;
-        if (count === 0) fail(`missing required property ${name}: ${et.name} creates ${cls}, which needs at least ${min} value(s)`, [name]);
+        if (count === 0) fail(`missing required property ${name}: ${et.name} creates ${cls}, which requires ${min === 1 ? 'it' : `at least ${min} values`}`, [name]);
         else if (count < min) fail(`expected at least ${min} values for ${name}, got ${count}`, [name]);
       }
     });
