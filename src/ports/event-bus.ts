@@ -50,8 +50,8 @@ export interface BusConsumer {
   readonly maxDeliver: number;
   /** Up to `max` messages, waiting at most `expiresMs` for the first. Empty array on timeout. */
   fetch(max: number, expiresMs: number): Promise<BusMessage[]>;
-  /** The stream position below which the broker believes everything was acked (its ack floor). */
-  ackFloor(): Promise<number>;
+  /** What the broker believes: everything ≤ `ackFloor` acked; delivered up to `delivered`. */
+  state(): Promise<{ readonly ackFloor: number; readonly delivered: number }>;
   /** Recreates the consumer so delivery restarts at stream position `startSeq` (store restored, fresh store). */
   resetTo(startSeq: number): Promise<void>;
   close(): Promise<void>;

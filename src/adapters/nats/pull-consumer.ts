@@ -159,9 +159,9 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
       }
       return queue.splice(0, max).map(toBusMessage);
     },
-    async ackFloor() {
+    async state() {
       const info = await jsm.consumers.info(s.stream, s.durable);
-      return info.ack_floor.stream_seq;
+      return { ackFloor: info.ack_floor.stream_seq, delivered: info.delivered.stream_seq };
     },
     async resetTo(seq) {
       messages?.stop();

@@ -12,7 +12,7 @@
  * Empty tokens are illegal in NATS, so an empty value (or a missing aggregate) becomes `_`.
  */
 
-const NEEDS_ESCAPE = /[%.*>\s\u0000-\u001f\u007f]/gu;
+const NEEDS_ESCAPE = /[%.*>\s\p{Cc}]/gu;
 
 /** Escapes one subject token (see the module comment). */
 export function escapeToken(value: string): string {

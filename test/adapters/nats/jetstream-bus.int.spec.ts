@@ -7,19 +7,19 @@ import { escapeToken, eventSubject, parseEventSubject } from '../../../src/adapt
 import { ConfigError } from '../../../src/core/errors.ts';
 import { startNatsServer, type NatsServer } from '../../support/nats-server.ts';
 
-describe('JetStream event bus', () => {
+void describe('JetStream event bus', () => {
   let server: NatsServer;
   let bus: JetStreamBus;
-  before(async () => {
+  void before(async () => {
     server = await startNatsServer({ jetstream: true });
     bus = await createJetStreamBus({ url: server.url, domain: 'clinic', ackWaitMs: 1000, maxDeliver: 3 });
   });
-  after(async () => {
+  void after(async () => {
     await bus?.close();
     await server?.stop();
   });
 
-  it('escapes subject tokens reversibly', () => {
+  void it('escapes subject tokens reversibly', () => {
     for (const raw of ['r-1', 'a.b', 'x*y>z', 'with space', '100%', 'tab\there', 'nbsp\u00a0x', '']) {
       const token = escapeToken(raw);
       assert.doesNotMatch(token, /[.*>\s]/u);
@@ -29,7 +29,7 @@ describe('JetStream event bus', () => {
     assert.equal(eventSubject('clinic', 'PatientRegistered', 'Patient/p.1'), 'tg.events.clinic.PatientRegistered.p%2E1');
   });
 
-  it('stores an event once per msg id and delivers it with its stream sequence', async () => {
+  void it('stores an event once per msg id and delivers it with its stream sequence', async () => {
     const payload = JSON.stringify({ id: 'e-1', type: 'PatientRegistered', subject: 'Patient/p-1' });
     const first = await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-1' }, payload, { msgId: 'e-1' });
     const again = await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-1' }, payload, { msgId: 'e-1' });
@@ -47,14 +47,14 @@ describe('JetStream event bus', () => {
     m.ack();
   });
 
-  it('keeps every consumer setting it asked for (read back from the server)', async () => {
+  void it('keeps every consumer setting it asked for (read back from the server)', async () => {
     const info = await bus.jsm.consumers.info(bus.streamName, bus.consumerSettings.durable);
     assert.equal(info.config.max_deliver, 3);
     assert.equal(info.config.backoff?.length, 2);
     assert.equal(info.config.filter_subject, 'tg.events.>');
   });
 
-  it('refuses to run when the server dropped a setting, naming the field', () => {
+  void it('refuses to run when the server dropped a setting, naming the field', () => {
     const wanted = consumerConfig(bus.consumerSettings);
     const { backoff: _dropped, ...stored } = wanted;
     assert.throws(
@@ -63,7 +63,7 @@ describe('JetStream event bus', () => {
     );
   });
 
-  it('reads the stream back from a sequence', async () => {
+  void it('reads the stream back from a sequence', async () => {
     await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-2' }, '{"id":"e-2"}', { msgId: 'e-2' });
     await bus.publish({ type: 'PatientRegistered', subject: 'Patient/p-3' }, '{"id":"e-3"}', { msgId: 'e-3' });
     const seen: number[] = [];
@@ -71,7 +71,7 @@ describe('JetStream event bus', () => {
     assert.deepEqual(seen, [2, 3]);
   });
 
-  it('keeps dead letters with reason, pointer and original subject; replayed ones can be removed', async () => {
+  void it('keeps dead letters with reason, pointer and original subject; replayed ones can be removed', async () => {
     const dlq = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
     const letter = {
       eventId: 'bad-1',

@@ -1,0 +1,215 @@
+/**
+ * The projector: reads the event stream in order and applies it to the graph through the ingestor, committing the
+ * stream position (checkpoint) in the same transaction as the changes. Acks only after the commit.
+ *
+ * Resuming: the STORE's checkpoint is the truth, not the broker's ack floor. On start, unless the broker's
+ * consumer has delivered exactly up to the checkpoint, the consumer is recreated to deliver from checkpoint+1
+ * (store restored from a backup, fresh store, or a crashed predecessor's unacked deliveries that would otherwise
+ * come back late, after newer events). Messages at or below the checkpoint are acked without being applied.
+ *
+ * Ordering: one projector consumes the stream in order, so per-aggregate order holds. A failure never lets a
+ * later event overtake an earlier one: a gap in stream positions makes the consumer restart at the gap, and a
+ * retryable store failure holds the batch and retries it in-process (keeping its messages alive with `working()`)
+ * rather than nak-ing, because a nak lets the following messages be applied first.
+ * Scaling out: partition the subjects by aggregate id (NATS subject mapping `partition(N, 5)` on the
+ * aggregate token) and run one projector per partition, each with its own durable consumer and checkpoint name.
+ */
+import { StoreUnavailableError, type TrailgraphError } from '../core/errors.ts';
+import type { DeadLetterStore } from '../ports/dead-letters.ts';
+import type { BusConsumer, BusMessage, EventBus } from '../ports/event-bus.ts';
+import type { GraphStore } from '../ports/graph-store.ts';
+
+/** The slice of the ingestor the projector uses. */
+export interface ProjectorIngestor {
+  ingest(
+    raws: readonly ProjectorRawEvent[],
+    options: { readonly checkpoint: { readonly name: string; readonly position: number } },
+  ): Promise<readonly { readonly status: string; readonly eventId?: string; readonly error?: TrailgraphError }[]>;
+}
+
+/** A bus message as handed to the ingestor: the payload exactly as received plus where it came from. */
+export interface ProjectorRawEvent {
+  readonly payload: string;
+  readonly subject: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly deliveries: number;
+}
+
+export interface ProjectorOptions {
+  readonly bus: EventBus;
+  readonly ingestor: ProjectorIngestor;
+  readonly store: Pick<GraphStore, 'getCheckpoint'>;
+  /** Where poison messages go (deliveries exhausted on an unexpected error). */
+  readonly deadLetters: DeadLetterStore;
+  readonly batchSize?: number;
+  readonly checkpointName?: string;
+  /** How long a fetch waits for the first message. */
+  readonly idleWaitMs?: number;
+  /** First delay of the store-unavailable retry (doubles, capped at 5 s). */
+  readonly retryDelayMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface Projector {
+  /** Opens the consumer at the store's checkpoint and starts the loop. */
+  start(): Promise<void>;
+  /** Stops after the batch in flight commits. */
+  stop(): Promise<void>;
+  /** The last committed stream position. */
+  readonly position: number;
+  /** Resolves once position ≥ `streamSeq`. */
+  reached(streamSeq: number): Promise<void>;
+}
+
+export function createProjector(options: ProjectorOptions): Projector {
+  const { bus, ingestor, store, deadLetters } = options;
+  const batchSize = options.batchSize ?? 256;
+  const checkpointName = options.checkpointName ?? 'nats:projector';
+  const idleWaitMs = options.idleWaitMs ?? 1000;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const log = options.log ?? ((line: string) => process.stderr.write(`projector: ${line}\n`));
+  let consumer: BusConsumer | undefined;
+  let position = 0;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  /** The expected next position; a message beyond it is a gap we reset once for. */
+  let resetFor = -1;
+  const waiters: { seq: number; resolve: () => void }[] = [];
+  const attempts = new Map<number, number>();
+
+  const advance = (seq: number): void => {
+    position = Math.max(position, seq);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const w = waiters[i];
+      if (w && w.seq <= position) {
+        waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  };
+
+  const toRaw = (m: BusMessage): ProjectorRawEvent => ({ payload: m.data, subject: m.subject, headers: m.headers, deliveries: m.deliveryCount });
+
+  const poison = async (m: BusMessage, err: unknown): Promise<void> => {
+    let eventId: string | undefined;
+    try {
+      eventId = (JSON.parse(m.data) as { id?: unknown }).id as string | undefined;
+    } catch {
+      eventId = m.headers['Nats-Msg-Id'];
+    }
+    await deadLetters.put({
+      reason: 'poison',
+      message: `deliveries exhausted at stream seq ${m.streamSeq}: ${err instanceof Error ? err.message : String(err)}`,
+      issues: [],
+      subject: m.subject,
+      headers: m.headers,
+      payload: m.data,
+      deliveries: m.deliveryCount + (attempts.get(m.streamSeq) ?? 0),
+      ...(typeof eventId === 'string' ? { eventId } : {}),
+    });
+  };
+
+  /** Applies messages in one transaction; returns false when a retryable failure should be retried. */
+  const applyBatch = async (batch: readonly BusMessage[]): Promise<void> => {
+    const last = batch[batch.length - 1];
+    if (!last) return;
+    for (let delay = retryDelayMs; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        const results = await ingestor.ingest(batch.map(toRaw), { checkpoint: { name: checkpointName, position: last.streamSeq } });
+        batch.forEach((m, i) => {
+          // rejected = dead-lettered by the ingestor in the same pass: never redeliver
+          if (results[i]?.status === 'rejected') m.term();
+          else m.ack();
+          attempts.delete(m.streamSeq);
+        });
+        advance(last.streamSeq);
+        return;
+      } catch (err) {
+        if (err instanceof StoreUnavailableError) {
+          log(`store unavailable, retrying in ${delay} ms: ${err.message}`);
+          for (const m of batch) m.working();
+          await new Promise((r) => setTimeout(r, delay));
+          if (!running) return;
+          continue;
+        }
+        if (batch.length > 1) {
+          // Isolate the message that fails: apply one by one, in order.
+          for (const m of batch) await applyBatch([m]);
+          return;
+        }
+        const n = (attempts.get(last.streamSeq) ?? 0) + 1;
+        attempts.set(last.streamSeq, n);
+        if (last.deliveryCount + n - 1 >= (consumer?.maxDeliver ?? 5)) {
+          log(`poison message at stream seq ${last.streamSeq}: ${(err as Error).message}`);
+          await poison(last, err);
+          last.term();
+          attempts.delete(last.streamSeq);
+          // The checkpoint does not move for a poison message; the next commit carries a higher position.
+          advance(last.streamSeq);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
+
+  const runOnce = async (c: BusConsumer): Promise<void> => {
+    const msgs = await c.fetch(batchSize, idleWaitMs);
+    const fresh: BusMessage[] = [];
+    for (const m of msgs) {
+      const expected = position + 1 + fresh.length;
+      if (m.streamSeq <= position || (fresh.length > 0 && m.streamSeq <= (fresh[fresh.length - 1]?.streamSeq ?? 0))) {
+        m.ack(); // already committed (a late redelivery)
+        continue;
+      }
+      if (m.streamSeq > expected && resetFor !== expected) {
+        // A gap: earlier messages were delivered to a dead connection and would come back after newer ones.
+        await applyBatch(fresh);
+        const from = position + 1;
+        resetFor = from;
+        log(`gap before stream seq ${m.streamSeq}; restarting delivery at ${from}`);
+        await c.resetTo(from);
+        return;
+      }
+      fresh.push(m);
+    }
+    await applyBatch(fresh);
+  };
+
+  return {
+    get position() {
+      return position;
+    },
+    async start() {
+      position = await store.getCheckpoint(checkpointName);
+      const c = await bus.consumer();
+      consumer = c;
+      const state = await c.state();
+      if (state.delivered !== position || state.ackFloor > position) {
+        log(`resuming from the store's checkpoint ${position} (broker delivered ${state.delivered}, ack floor ${state.ackFloor})`);
+        resetFor = position + 1;
+        await c.resetTo(position + 1);
+      }
+      running = true;
+      loop = (async () => {
+        while (running) {
+          try {
+            await runOnce(c);
+          } catch (err) {
+            log(`fetch failed: ${(err as Error).message}`);
+            await new Promise((r) => setTimeout(r, retryDelayMs));
+          }
+        }
+      })();
+    },
+    async stop() {
+      running = false;
+      await loop;
+      await consumer?.close();
+    },
+    reached(seq) {
+      if (position >= seq) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ seq, resolve }));
+    },
+  };
+}
