@@ -12,6 +12,8 @@ const program = new Command('trailgraph')
 
 const commands = [
   () => import('./commands/ontology.ts'),
+  () => import('./commands/serve.ts'),
+  () => import('./commands/publish.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 

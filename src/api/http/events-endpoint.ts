@@ -1,0 +1,65 @@
+/** `POST /events`: CloudEvents over HTTP into the publisher. Status codes are documented in docs/api.md. */
+import { ErrorCode, TrailgraphError } from '../../core/errors.ts';
+import type { PublishOutcome, Publisher } from '../../app/publisher.ts';
+import { errorDetails } from '../errors.ts';
+import { HttpProblem, parseCloudEventsRequest } from './cloudevents-binding.ts';
+import { BodyTooLargeError, readBodyText } from './read-body.ts';
+
+export interface EventsEndpointOptions {
+  readonly publisher: Publisher;
+  readonly maxBodyBytes: number;
+  readonly maxWaitMs: number;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+
+function errorBody(err: TrailgraphError | undefined): Record<string, unknown> {
+  if (!err) return { code: ErrorCode.InvalidEvent, message: 'rejected' };
+  if (err.code === ErrorCode.StoreUnavailable) return { code: err.code, message: 'the graph store is unavailable; retry shortly', retryable: true };
+  return { message: err.message, ...errorDetails(err) };
+}
+
+/** One outcome as JSON; rejected ones carry `error`. */
+export function outcomeBody(o: PublishOutcome): Record<string, unknown> {
+  const base = { eventId: o.eventId ?? null, status: o.status, seq: o.seq ?? null };
+  return o.status === 'rejected' ? { ...base, error: errorBody(o.error), ...(o.deadLetterId && { deadLetterId: o.deadLetterId }) } : base;
+}
+
+function statusOf(o: PublishOutcome): number {
+  switch (o.status) {
+    case 'applied':
+      return 201;
+    case 'duplicate':
+      return 200;
+    case 'accepted':
+      return 202;
+    case 'rejected':
+      return o.error?.code === ErrorCode.StoreUnavailable ? 503 : 422;
+  }
+}
+
+/** Handles one `/events` request. */
+export async function handleEvents(request: Request, options: EventsEndpointOptions): Promise<Response> {
+  if (request.method !== 'POST') return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'POST CloudEvents to /events' } }, { allow: 'POST' });
+  const url = new URL(request.url);
+  const waitParam = url.searchParams.get('wait');
+  const waitMs = waitParam === null ? 0 : Number(waitParam);
+  if (!Number.isFinite(waitMs) || waitMs < 0) return json(400, { error: { code: 'BAD_WAIT', message: '?wait must be a number of milliseconds ≥ 0' } });
+  try {
+    const body = await readBodyText(request, options.maxBodyBytes);
+    const parsed = parseCloudEventsRequest(request.headers, body);
+    if (parsed.events.length === 0) return json(200, []);
+    const outcomes = await options.publisher.publish(parsed.events, { waitMs: Math.min(waitMs, options.maxWaitMs) });
+    if (parsed.batch) return json(200, outcomes.map(outcomeBody));
+    const [one] = outcomes;
+    if (!one) throw new Error('publisher returned no outcome');
+    const { error, ...rest } = outcomeBody(one);
+    return json(statusOf(one), one.status === 'rejected' ? { ...rest, error } : rest);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return json(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: err.message, limit: err.limit } });
+    if (err instanceof HttpProblem) return json(err.status, { error: { code: err.code, message: err.message } });
+    if (err instanceof TrailgraphError && err.retryable) return json(503, { error: errorBody(err) }, { 'retry-after': '1' });
+    throw err;
+  }
+}

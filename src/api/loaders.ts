@@ -1,0 +1,52 @@
+/**
+ * Per-request DataLoaders: every node fetch and relationship page of one GraphQL request is batched into one store
+ * call per (relationship type, direction, arguments) — no N+1, whatever the query shape.
+ */
+import DataLoader from 'dataloader';
+import type { GraphStore, NodeRecord, Page, RelatedQuery } from '../ports/graph-store.ts';
+
+export interface Loaders {
+  readonly node: DataLoader<string, NodeRecord | undefined>;
+  /** Related-node pages for `query` minus `ids`, batched by parent id. */
+  related(query: Omit<RelatedQuery, 'ids'>): DataLoader<string, Page<NodeRecord>>;
+  count(type: string, direction: 'out' | 'in'): DataLoader<string, number>;
+  /** A named loader made once per request: the extension point for other batched reads (marks, claims). */
+  custom<K, V>(name: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>): DataLoader<K, V>;
+}
+
+const EMPTY_PAGE: Page<NodeRecord> = { items: [], hasNextPage: false, totalCount: 0 };
+
+export function createLoaders(store: GraphStore): Loaders {
+  const node = new DataLoader<string, NodeRecord | undefined>(async (ids) => {
+    const found = await store.getNodes(ids);
+    return ids.map((id) => found.get(id));
+  });
+  const memo = new Map<string, DataLoader<unknown, unknown>>();
+  const once = <K, V>(key: string, make: () => DataLoader<K, V>): DataLoader<K, V> => {
+    let l = memo.get(key) as DataLoader<K, V> | undefined;
+    if (!l) {
+      l = make();
+      memo.set(key, l as DataLoader<unknown, unknown>);
+    }
+    return l;
+  };
+  return {
+    node,
+    related: (query) =>
+      once(`related:${JSON.stringify(query)}`, () =>
+        new DataLoader<string, Page<NodeRecord>>(async (ids) => {
+          const pages = await store.related({ ...query, ids });
+          for (const page of pages.values()) for (const item of page.items) node.prime(item.node.id, item.node);
+          return ids.map((id) => pages.get(id) ?? EMPTY_PAGE);
+        }),
+      ),
+    count: (type, direction) =>
+      once(`count:${type}:${direction}`, () =>
+        new DataLoader<string, number>(async (ids) => {
+          const counts = await store.countRelated(ids, type, direction);
+          return ids.map((id) => counts.get(id) ?? 0);
+        }),
+      ),
+    custom: (name, batch) => once(`custom:${name}`, () => new DataLoader(batch)),
+  };
+}

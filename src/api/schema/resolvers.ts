@@ -1,0 +1,172 @@
+/**
+ * Resolvers for the SDL of `sdl.ts`, generated from the same field plan. Reads go through the per-request
+ * loaders (batched); list roots go straight to `store.listNodes`.
+ */
+import { GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
+import type { CompiledOntology } from '../../core/ontology/model.ts';
+import type { NodeRecord, Page, RelationshipRecord } from '../../ports/graph-store.ts';
+import type { ApiContext } from '../context.ts';
+import { type FieldPlan, planClassFields } from './field-plan.ts';
+import { classOfTypeRef, hasSubclasses, listFieldName, lowerCamel } from './names.ts';
+import { scalarResolvers } from './scalars.ts';
+import { type WhereKeyHandler, translateOrderBy, translateWhere } from './where.ts';
+
+type Args = Record<string, unknown>;
+type Resolver = GraphQLFieldResolver<unknown, ApiContext, Args>;
+/** A resolver map as @graphql-tools/schema takes it. */
+export type ResolverMap = Record<string, Record<string, unknown> | unknown>;
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+/** Page → Relay connection value. `totalCount` falls back to the page length only when it was not asked for. */
+export function toConnection<T>(page: Page<T>): Connection<T> {
+  const edges = page.items.map((i) => ({ cursor: i.cursor, node: i.node }));
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
+    totalCount: page.totalCount ?? edges.length,
+  };
+}
+
+/** True when the field's selection may include `name` (fragments count as "maybe"). */
+export function selects(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.some((f) => f.selectionSet?.selections.some((s) => s.kind !== 'Field' || s.name.value === name));
+}
+
+function pageSize(first: unknown, ctx: ApiContext): number {
+  const n = typeof first === 'number' ? first : 20;
+  if (n < 0) throw new GraphQLError('first must be ≥ 0', { extensions: { code: 'BAD_USER_INPUT' } });
+  return Math.min(n, ctx.limits.maxFirst);
+}
+
+function datatypeValue(node: NodeRecord, f: Extract<FieldPlan, { kind: 'datatype' }>): unknown {
+  const v = node.properties[f.property];
+  if (f.functional) return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+export interface ResolverOptions {
+  /** Extra `where` keys handled by extensions (see WhereKeyHandler). */
+  readonly whereHandlers?: Readonly<Record<string, WhereKeyHandler>>;
+}
+
+/** Builds the resolver map for `ontology`. */
+export function buildResolvers(ontology: CompiledOntology, options: ResolverOptions = {}): ResolverMap {
+  const plans = new Map([...ontology.classes.keys()].map((c) => [c, planClassFields(ontology, c)]));
+  const planOf = (typeRef: string): FieldPlan[] => plans.get(classOfTypeRef(typeRef) ?? '') ?? [];
+  const handlers = options.whereHandlers ?? {};
+  const resolveType = (n: NodeRecord): string | undefined => (ontology.classes.has(n.class) ? n.class : n.labels.find((l) => ontology.classes.has(l)));
+
+  const nodeFields: Record<string, Resolver> = {
+    _class: (n) => (n as NodeRecord).class,
+    _labels: (n) => (n as NodeRecord).labels,
+    _provenance: (n) => (n as NodeRecord).provenance,
+    history: (n, args, ctx) => {
+      const first = pageSize(args.first ?? 50, ctx);
+      const page = typeof args.after === 'number' ? { first, afterSeq: args.after } : { first };
+      return ctx.store.history((n as NodeRecord).id, page);
+    },
+  };
+
+  const map: ResolverMap = {
+    ...scalarResolvers,
+    Node: { __resolveType: resolveType },
+    Relationship: {
+      from: (r: RelationshipRecord, _: Args, ctx: ApiContext) => ctx.loaders.node.load(r.from.id),
+      to: (r: RelationshipRecord, _: Args, ctx: ApiContext) => ctx.loaders.node.load(r.to.id),
+      fromId: (r: RelationshipRecord) => r.from.id,
+      toId: (r: RelationshipRecord) => r.to.id,
+      _provenance: (r: RelationshipRecord) => r.provenance,
+    },
+    Path: {
+      nodes: (p: { nodes: readonly { id: string }[] }, _: Args, ctx: ApiContext) => ctx.loaders.node.loadMany(p.nodes.map((n) => n.id)),
+      length: (p: { relationships: readonly unknown[] }) => p.relationships.length,
+    },
+  };
+
+  const query: Record<string, Resolver> = {
+    node: (_, args, ctx) => ctx.loaders.node.load(String(args.id)),
+    nodes: async (_, args, ctx) => {
+      const got = await ctx.loaders.node.loadMany(args.ids as string[]);
+      return got.map((n) => (n instanceof Error ? null : (n ?? null)));
+    },
+    neighbourhood: (_, args, ctx) =>
+      ctx.store.neighbourhood(String(args.id), Math.min(Number(args.hops ?? 1), ctx.limits.maxHops), {
+        ...(Array.isArray(args.via) && { via: args.via as string[] }),
+        limit: Math.min(Number(args.limit ?? 100), ctx.limits.maxResults),
+      }),
+    paths: (_, args, ctx) =>
+      ctx.store.paths(String(args.from), String(args.to), Math.min(Number(args.maxHops ?? 4), ctx.limits.maxHops), {
+        ...(Array.isArray(args.via) && { via: args.via as string[] }),
+        limit: Math.min(Number(args.limit ?? 10), ctx.limits.maxResults),
+      }),
+    event: async (_, args, ctx) => (await ctx.store.findEvent(String(args.id))) ?? null,
+    ledger: (_, args, ctx) => ctx.store.ledger(Number(args.after ?? 0), pageSize(args.first ?? 100, ctx)),
+    headSeq: (_, __, ctx) => ctx.store.headSeq(),
+    ontology: (_, __, ctx) => ({ iri: ctx.ontology.iri, version: ctx.ontology.version, versionIri: ctx.ontology.versionIri ?? null }),
+  };
+
+  for (const [cls, plan] of plans) {
+    const fields: Record<string, Resolver> = { ...nodeFields };
+    for (const f of plan) {
+      if (f.kind === 'datatype') fields[f.name] = (n) => datatypeValue(n as NodeRecord, f);
+      else if (f.kind === 'count') fields[f.name] = (n, _, ctx) => ctx.loaders.count(f.property, f.direction).load((n as NodeRecord).id);
+      else if (f.single) {
+        fields[f.name] = async (n, _, ctx) => {
+          const page = await ctx.loaders.related({ type: f.property, direction: f.direction, first: 1 }).load((n as NodeRecord).id);
+          return page.items[0]?.node ?? null;
+        };
+      } else {
+        const targetPlan = planOf(f.target);
+        fields[f.name] = async (n, args, ctx, info) => {
+          const where = translateWhere(args.where as Args | undefined, targetPlan, handlers);
+          const sort = translateOrderBy(args.orderBy as { field: string } | undefined);
+          const page = await ctx.loaders
+            .related({
+              type: f.property,
+              direction: f.direction,
+              first: pageSize(args.first, ctx),
+              ...(typeof args.after === 'string' && { after: args.after }),
+              ...(where.filters.length > 0 && { filters: where.filters }),
+              ...(sort && { sort }),
+              includeTotal: selects(info, 'totalCount'),
+            })
+            .load((n as NodeRecord).id);
+          return toConnection(page);
+        };
+      }
+    }
+    map[cls] = fields;
+    if (hasSubclasses(ontology, cls)) map[`${cls}Like`] = { __resolveType: resolveType };
+
+    query[lowerCamel(cls)] = async (_, args, ctx) => {
+      const node = await ctx.loaders.node.load(String(args.id));
+      return node && node.labels.includes(cls) ? node : null;
+    };
+    query[listFieldName(cls)] = async (_, args, ctx, info) => {
+      const where = translateWhere(args.where as Args | undefined, plan, handlers);
+      const sort = translateOrderBy(args.orderBy as { field: string } | undefined);
+      const page = await ctx.store.listNodes({
+        class: cls,
+        first: pageSize(args.first, ctx),
+        ...(typeof args.after === 'string' && { after: args.after }),
+        ...(where.filters.length > 0 && { filters: where.filters }),
+        ...(where.relationships.length > 0 && { relationships: where.relationships }),
+        ...(where.marks.length > 0 && { marks: where.marks }),
+        ...(sort && { sort }),
+        includeTotal: selects(info, 'totalCount'),
+      });
+      for (const item of page.items) ctx.loaders.node.prime(item.node.id, item.node);
+      return toConnection(page);
+    };
+  }
+  map.Query = query;
+  return map;
+}

@@ -1,0 +1,98 @@
+/**
+ * The HTTP API as one fetch handler (graphql-yoga): `/graphql` (GraphiQL in development), `POST /events`
+ * (CloudEvents), `/healthz`, `/readyz`. `serve` mounts it on node:http; tests call `api.fetch(…)` in-process.
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS } from './context.ts';
+import { maskError } from './errors.ts';
+import { handleEvents } from './http/events-endpoint.ts';
+import { createLoaders } from './loaders.ts';
+import { type PersistedOperation, indexPersistedOperations } from './persisted-operations.ts';
+import { type SchemaExtension, createSchema } from './schema/index.ts';
+
+export interface ApiOptions {
+  readonly services: ApiServices;
+  readonly limits?: Partial<ApiLimits>;
+  /** development: GraphiQL and field suggestions on; production: off. */
+  readonly mode?: 'development' | 'production';
+  /** Operations from queries/; always usable by name or hash. */
+  readonly persistedOperations?: readonly PersistedOperation[];
+  /** Locked-down mode: only persisted operations run. */
+  readonly persistedOnly?: boolean;
+  /** Schema pieces on top of the generated schema (marks, claims, subscriptions). */
+  readonly extensions?: readonly SchemaExtension[];
+  /** Extra yoga plugins (e.g. the SSE transport). */
+  readonly plugins?: readonly Plugin[];
+  /** `/readyz` check: resolves when the store answers. Default: `store.headSeq()`. */
+  readonly ready?: () => Promise<void>;
+}
+
+export type Api = YogaServerInstance<Record<string, unknown>, ApiContext>;
+
+const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+/** Routes that are not GraphQL. */
+function useTrailgraphRoutes(options: ApiOptions, limits: ApiLimits): Plugin {
+  const ready = options.ready ?? (async () => void (await options.services.store.headSeq()));
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
+      if (url.pathname === '/readyz') {
+        try {
+          await ready();
+          return endResponse(json(200, { status: 'ready', ontology: options.services.ontology.version }));
+        } catch (err) {
+          return endResponse(json(503, { status: 'not ready', reason: err instanceof Error ? err.message : String(err) }));
+        }
+      }
+      if (url.pathname === '/events') {
+        return endResponse(await handleEvents(request, { publisher: options.services.publisher, maxBodyBytes: limits.maxBodyBytes, maxWaitMs: limits.maxWaitMs }));
+      }
+      if (url.pathname === '/graphql' && Number(request.headers.get('content-length') ?? 0) > limits.maxBodyBytes) {
+        return endResponse(json(413, { errors: [{ message: `request body larger than ${limits.maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+      }
+    },
+  };
+}
+
+/** Builds the API for the given services. */
+export function createApi(options: ApiOptions): Api {
+  const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const dev = (options.mode ?? 'development') === 'development';
+  const persisted = indexPersistedOperations(options.persistedOperations ?? []);
+  const schema = createSchema(options.services.ontology, options.extensions ?? []);
+  return createYoga<Record<string, unknown>, ApiContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: dev ? { title: 'trailgraph', defaultQuery: '{ headSeq ontology { iri version } }' } : false,
+    maskedErrors: { maskError, isDev: dev },
+    context: () => ({ ...options.services, limits, loaders: createLoaders(options.services.store) }),
+    plugins: [
+      useTrailgraphRoutes(options, limits),
+      EnvelopArmorPlugin({
+        maxDepth: { n: limits.maxDepth },
+        maxAliases: { n: limits.maxAliases },
+        costLimit: { maxCost: limits.maxCost },
+        blockFieldSuggestion: { enabled: !dev },
+      }),
+      ...(persisted.size > 0 || options.persistedOnly
+        ? [
+            usePersistedOperations({
+              allowArbitraryOperations: !options.persistedOnly,
+              extractPersistedOperationId: (params) => {
+                const p = params as { documentId?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } };
+                const id = p.documentId ?? p.extensions?.persistedQuery?.sha256Hash;
+                return typeof id === 'string' ? id : null;
+              },
+              getPersistedOperation: (key) => persisted.get(key) ?? null,
+            }),
+          ]
+        : []),
+      ...(options.plugins ?? []),
+    ],
+  });
+}

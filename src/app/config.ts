@@ -1,0 +1,100 @@
+/**
+ * Configuration from flags and `TRAILGRAPH_*` environment variables (flags win), validated with zod at start.
+ * A bad value is a ConfigError naming the setting (flag and variable) and what to do.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+import { type ApiLimits, DEFAULT_API_LIMITS } from '../api/context.ts';
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'neo4j'; readonly uri: string; readonly user: string; readonly password: string; readonly database?: string };
+
+export interface TrailgraphConfig {
+  /** development: GraphiQL and error details; production: neither. */
+  readonly mode: 'development' | 'production';
+  readonly host: string;
+  readonly port: number;
+  /** Folder of the domain ontology (Turtle). */
+  readonly ontologyDir: string;
+  readonly store: StoreConfig;
+  /** When set, events go through NATS JetStream (bus mode). */
+  readonly natsUrl?: string;
+  /** Persisted operations folder. */
+  readonly queriesDir: string;
+  /** Locked-down mode: only the operations in queriesDir run. */
+  readonly persistedOnly: boolean;
+  readonly limits: ApiLimits;
+}
+
+/** Flag values as commander gives them (camelCase keys). */
+export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'natsUrl' | 'queries' | 'persistedOnly', string | number | boolean>>;
+
+const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])]).transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+interface Setting<T> {
+  readonly flag?: keyof ConfigFlags;
+  readonly env: string;
+  readonly schema: z.ZodType<T>;
+  readonly hint: string;
+}
+
+function read<T>(s: Setting<T>, flags: ConfigFlags, env: NodeJS.ProcessEnv, fallback: T): T {
+  const raw = (s.flag !== undefined ? flags[s.flag] : undefined) ?? env[s.env];
+  if (raw === undefined || raw === '') return fallback;
+  const parsed = s.schema.safeParse(typeof raw === 'string' ? raw.trim() : raw);
+  if (parsed.success) return parsed.data;
+  const name = s.flag ? `--${s.flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${s.env}` : s.env;
+  throw new ConfigError(name, `${JSON.stringify(raw)} is not valid (${parsed.error.issues[0]?.message ?? 'invalid'}); ${s.hint}`);
+}
+
+function storeConfig(value: string, env: NodeJS.ProcessEnv): StoreConfig {
+  if (!/^(neo4j|neo4j\+s|neo4j\+ssc|bolt|bolt\+s|bolt\+ssc):\/\//.test(value)) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+      throw new ConfigError('--store / TRAILGRAPH_STORE', `unsupported store URL ${value}; use a SQLite file path or neo4j://host:7687`);
+    }
+    return { kind: 'sqlite', path: value };
+  }
+  const password = env.TRAILGRAPH_NEO4J_PASSWORD ?? env.NEO4J_PASSWORD;
+  if (!password) throw new ConfigError('TRAILGRAPH_NEO4J_PASSWORD', 'a neo4j:// store needs a password; set TRAILGRAPH_NEO4J_PASSWORD (or NEO4J_PASSWORD)');
+  const database = env.TRAILGRAPH_NEO4J_DATABASE ?? env.NEO4J_DATABASE;
+  return { kind: 'neo4j', uri: value, user: env.TRAILGRAPH_NEO4J_USER ?? env.NEO4J_USER ?? 'neo4j', password, ...(database && { database }) };
+}
+
+/** Reads and validates the configuration. Throws ConfigError. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): TrailgraphConfig {
+  const mode = read({ flag: 'mode', env: 'TRAILGRAPH_MODE', schema: z.enum(['development', 'production']), hint: 'use development or production' }, flags, env,
+    env.NODE_ENV === 'production' ? 'production' : 'development');
+  const port = read({ flag: 'port', env: 'TRAILGRAPH_PORT', schema: int(0, 65535), hint: 'use a port number 0-65535 (0 = any free port)' }, flags, env, 4000);
+  const host = read({ flag: 'host', env: 'TRAILGRAPH_HOST', schema: z.string().min(1), hint: 'use a host name or address, e.g. 0.0.0.0' }, flags, env, '127.0.0.1');
+  const ontologyDir = read({ flag: 'ontology', env: 'TRAILGRAPH_ONTOLOGY', schema: z.string().min(1), hint: 'give the ontology folder, e.g. ontology/referral' }, flags, env, 'ontology/referral');
+  const storeValue = read({ flag: 'store', env: 'TRAILGRAPH_STORE', schema: z.string().min(1), hint: 'give a SQLite file path or neo4j://host:7687' }, flags, env, './.trailgraph/graph.db');
+  const natsUrl = read<string | undefined>({ flag: 'natsUrl', env: 'TRAILGRAPH_NATS_URL', schema: z.string().regex(/^(nats|tls|wss?):\/\//, 'expected nats://host:4222'), hint: 'use nats://host:4222 (comma-separate several servers)' }, flags, env, undefined);
+  const queriesDir = read({ flag: 'queries', env: 'TRAILGRAPH_QUERIES', schema: z.string().min(1), hint: 'give the persisted-operations folder' }, flags, env, 'queries');
+  const persistedOnly = read({ flag: 'persistedOnly', env: 'TRAILGRAPH_PERSISTED_ONLY', schema: bool, hint: 'use 1 or 0' }, flags, env, false);
+  const limit = (key: keyof ApiLimits, envName: string, min: number, max: number): number =>
+    read({ env: envName, schema: int(min, max), hint: `use an integer ${min}-${max}` }, flags, env, DEFAULT_API_LIMITS[key]);
+  const limits: ApiLimits = {
+    maxFirst: limit('maxFirst', 'TRAILGRAPH_MAX_PAGE', 1, 100_000),
+    maxHops: limit('maxHops', 'TRAILGRAPH_MAX_HOPS', 1, 10),
+    maxResults: limit('maxResults', 'TRAILGRAPH_MAX_RESULTS', 1, 1_000_000),
+    maxWaitMs: limit('maxWaitMs', 'TRAILGRAPH_MAX_WAIT_MS', 0, 600_000),
+    defaultWaitMs: limit('defaultWaitMs', 'TRAILGRAPH_DEFAULT_WAIT_MS', 0, 600_000),
+    maxBodyBytes: limit('maxBodyBytes', 'TRAILGRAPH_MAX_BODY_BYTES', 1024, 100 * 1024 * 1024),
+    maxDepth: limit('maxDepth', 'TRAILGRAPH_MAX_DEPTH', 2, 100),
+    maxAliases: limit('maxAliases', 'TRAILGRAPH_MAX_ALIASES', 1, 1000),
+    maxCost: limit('maxCost', 'TRAILGRAPH_MAX_COST', 100, 10_000_000),
+  };
+  return {
+    mode,
+    host,
+    port,
+    ontologyDir,
+    store: storeConfig(storeValue, env),
+    ...(natsUrl !== undefined && { natsUrl }),
+    queriesDir,
+    persistedOnly,
+    limits,
+  };
+}

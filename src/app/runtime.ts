@@ -1,0 +1,79 @@
+/**
+ * The composition root: config → ontology, graph store (SQLite or Neo4j, imported lazily so the other's driver is
+ * never loaded), dead letters, ingestor, publisher. Every edge (serve, publish, demo) starts from here.
+ */
+import type { CompiledOntology } from '../core/ontology/model.ts';
+import type { DeadLetterStore } from '../ports/dead-letters.ts';
+import type { GraphStore } from '../ports/graph-store.ts';
+import type { StoreConfig, TrailgraphConfig } from './config.ts';
+import { createEmbeddedPublisher } from './embedded-publisher.ts';
+import { createIngestor } from './ingest.ts';
+import { loadOntology } from './ontology-loader.ts';
+import type { Publisher } from './publisher.ts';
+
+export interface Runtime {
+  readonly config: TrailgraphConfig;
+  readonly ontology: CompiledOntology;
+  readonly store: GraphStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly publisher: Publisher;
+  /** `embedded` (in-process, SQLite ledger) or `nats` (JetStream bus + projector). */
+  readonly busMode: 'embedded' | 'nats';
+  /** Stops publishing, then closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function openStore(config: StoreConfig, ontology: CompiledOntology): Promise<{ store: GraphStore; deadLetters: DeadLetterStore }> {
+  if (config.kind === 'sqlite') {
+    const { mkdirSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    mkdirSync(dirname(config.path), { recursive: true });
+    const { createSqliteStore, createSqliteDeadLetters } = await import('../adapters/sqlite/index.ts');
+    const store = createSqliteStore({ path: config.path, ontology });
+    return { store, deadLetters: createSqliteDeadLetters({ db: store.db }) };
+  }
+  // Neo4j: the adapter module is owned by the Neo4j engineer; dead letters then live in a local SQLite file
+  // (bus mode replaces them with the NATS dead-letter stream).
+  const neo4j = (await import('../adapters/neo4j/index.ts')) as unknown as {
+    createNeo4jStore(options: { uri: string; user: string; password: string; database?: string; ontology?: CompiledOntology }): GraphStore;
+  };
+  const store = neo4j.createNeo4jStore({ ...config, ontology });
+  const { createSqliteDeadLetters } = await import('../adapters/sqlite/index.ts');
+  return { store, deadLetters: createSqliteDeadLetters({ path: './.trailgraph/dead-letters.db' }) };
+}
+
+/** Wires the service from its configuration. */
+export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> {
+  const ontology = await loadOntology(config.ontologyDir);
+  const { store, deadLetters } = await openStore(config.store, ontology);
+  try {
+    await store.init(ontology);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const ingestor = createIngestor({ ontology, store, deadLetters });
+
+  // ── Publisher ────────────────────────────────────────────────────────────────────────────────────────────
+  // Embedded mode applies synchronously. NATS mode (config.natsUrl) goes here: publish to JetStream, run the
+  // projector (a pull consumer feeding `ingestor.ingest(raws, { checkpoint })`), and wait for seqs on request.
+  const busMode: Runtime['busMode'] = 'embedded';
+  const publisher: Publisher = createEmbeddedPublisher({ ingestor });
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    ontology,
+    store,
+    deadLetters,
+    publisher,
+    busMode,
+    close() {
+      closing ??= (async () => {
+        await publisher.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

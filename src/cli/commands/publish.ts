@@ -1,0 +1,61 @@
+/** `trailgraph publish <file|->`: publish CloudEvents (a JSON object, a JSON array, or NDJSON) through the runtime. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { type ConfigFlags, loadConfig } from '../../app/config.ts';
+import type { RawEvent } from '../../app/ingest.ts';
+import { createRuntime } from '../../app/runtime.ts';
+import { ConfigError } from '../../core/errors.ts';
+
+/** Splits input text into raw events: one object, an array, or one object per line. */
+export function parseEventInput(text: string, origin: string): RawEvent[] {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    return Array.isArray(parsed) ? parsed.map((payload: unknown) => ({ payload })) : [{ payload: trimmed }];
+  } catch {
+    // Not one JSON document: NDJSON. Each line goes on as text, so a bad line is rejected (and dead-lettered) alone.
+    return trimmed
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .map((payload) => ({ payload, headers: { origin } }));
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('publish')
+    .argument('<file>', 'events file (JSON object, JSON array or NDJSON); - reads stdin')
+    .description('Publish CloudEvents and print each outcome (seq, duplicate, or the rejection with its JSON pointer).')
+    .option('--ontology <dir>', 'ontology folder (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
+    .option('--store <path|url>', 'SQLite file or neo4j://… (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
+    .option('--nats-url <url>', 'publish over NATS JetStream (env TRAILGRAPH_NATS_URL)')
+    .addHelpText('after', '\nExit status 1 when any event is rejected; rejected events are in dead letters.')
+    .action(async (file: string, flags: ConfigFlags) => {
+      let text: string;
+      try {
+        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      } catch (err) {
+        throw new ConfigError('<file>', `cannot read ${file}: ${(err as Error).message}`);
+      }
+      const raws = parseEventInput(text, file);
+      const runtime = await createRuntime(loadConfig(flags));
+      let rejected = 0;
+      try {
+        const outcomes = await runtime.publisher.publish(raws, { waitMs: runtime.config.limits.defaultWaitMs });
+        for (const o of outcomes) {
+          const id = o.eventId ?? '<no id>';
+          if (o.status === 'rejected') {
+            rejected++;
+            const where = o.deadLetterId ? ` (dead letter ${o.deadLetterId})` : '';
+            process.stdout.write(`✗ ${id} rejected: ${o.error?.message ?? 'invalid'}${where}\n`);
+          } else process.stdout.write(`✓ ${id} ${o.status}${o.seq !== undefined ? ` seq ${o.seq}` : ''}\n`);
+        }
+        process.stdout.write(`${outcomes.length - rejected} published, ${rejected} rejected\n`);
+      } finally {
+        await runtime.close();
+      }
+      if (rejected > 0) process.exitCode = 1;
+    });
+}

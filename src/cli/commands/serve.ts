@@ -1,0 +1,63 @@
+/** `trailgraph serve`: the GraphQL + CloudEvents HTTP API on the configured store. */
+import type { Command } from 'commander';
+import { createApi } from '../../api/server.ts';
+import { listen } from '../../api/http/node-server.ts';
+import { loadPersistedOperations } from '../../api/persisted-operations.ts';
+import { type ConfigFlags, loadConfig } from '../../app/config.ts';
+import { createRuntime } from '../../app/runtime.ts';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve GraphQL (/graphql, GraphiQL in development) and CloudEvents over HTTP (POST /events).')
+    .option('-p, --port <port>', 'port to listen on, 0 = any free port (env TRAILGRAPH_PORT, default 4000)')
+    .option('--host <host>', 'address to bind (env TRAILGRAPH_HOST, default 127.0.0.1)')
+    .option('--ontology <dir>', 'ontology folder (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
+    .option('--store <path|url>', 'SQLite file or neo4j://host:7687 (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
+    .option('--nats-url <url>', 'NATS JetStream server for bus mode (env TRAILGRAPH_NATS_URL)')
+    .option('--mode <mode>', 'development | production (env TRAILGRAPH_MODE)')
+    .option('--queries <dir>', 'persisted operations folder (env TRAILGRAPH_QUERIES, default queries)')
+    .option('--persisted-only', 'only run the persisted operations from --queries (env TRAILGRAPH_PERSISTED_ONLY=1)')
+    .addHelpText('after', '\nExample:\n  trailgraph serve --port 4000 --store ./.trailgraph/graph.db\n  curl -X POST localhost:4000/events -H "content-type: application/cloudevents+json" -d @event.json')
+    .action(async (flags: ConfigFlags) => {
+      const config = loadConfig(flags);
+      const runtime = await createRuntime(config);
+      const api = createApi({
+        services: runtime,
+        limits: config.limits,
+        mode: config.mode,
+        persistedOperations: loadPersistedOperations(config.queriesDir),
+        persistedOnly: config.persistedOnly,
+      });
+      const running = await listen(api, config);
+      const store = config.store.kind === 'sqlite' ? config.store.path : config.store.uri;
+      process.stdout.write(
+        `trailgraph ${runtime.ontology.version} (${runtime.ontology.iri}) on ${store}, ${runtime.busMode} mode\n` +
+          `  GraphQL   ${running.url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
+          `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
+          `  Health    ${running.url}/healthz  ${running.url}/readyz\n` +
+          `Next: publish an event with \`trailgraph publish event.json\` or curl, then query it. Ctrl-C stops.\n`,
+      );
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write(`trailgraph: ${signal}, finishing in-flight requests…\n`);
+        running
+          .stop()
+          .then(() => runtime.close())
+          .then(
+            () => {
+              process.stdout.write('trailgraph: stopped\n');
+              process.exit(0);
+            },
+            (err: unknown) => {
+              process.stderr.write(`trailgraph: error while stopping: ${String(err)}\n`);
+              process.exit(1);
+            },
+          );
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    });
+}
