@@ -1,0 +1,155 @@
+/**
+ * Cypher for applying change sets. The write transaction first locks the singleton head node (lock-first, then
+ * read: Neo4j's documented cure for lost updates), so every apply, mark and claim transaction is serialised on it;
+ * inside that lock a node can be read and then written without a race. The executor decides what changed (the
+ * same rules as the SQLite adapter) from what these statements return.
+ */
+import type { CompiledOntology } from '../../../core/ontology/model.ts';
+import type { Scalar } from '../../../core/projection/change-set.ts';
+import { labelExpr, propertyKey, relType } from './names.ts';
+import type { Statement } from './statement.ts';
+
+/** Provenance written on every node and relationship a change touches. */
+export interface ProvParams {
+  readonly eventId: string;
+  readonly source: string;
+  readonly time: string;
+  readonly seq: number;
+}
+
+const PROV_SET = (v: string): string => `${v}._eventId = $eventId, ${v}._source = $source, ${v}._time = $time, ${v}._seq = $seq`;
+
+/** Locks the head node and reads the last seq. Always the first statement of a write transaction. */
+export function lockHead(): Statement {
+  return {
+    cypher: "MERGE (h:TrailgraphMeta {key: 'head'}) ON CREATE SET h.seq = 0 SET h._lock = true WITH h RETURN h.seq AS head",
+    params: {},
+  };
+}
+
+/** Moves the head to `seq` (inside the locked transaction). */
+export function setHead(seq: number): Statement {
+  return { cypher: "MATCH (h:TrailgraphMeta {key: 'head'}) SET h.seq = $seq", params: { seq } };
+}
+
+/** Event ids already in the ledger, with their seq. */
+export function findDuplicates(eventIds: readonly string[]): Statement {
+  return {
+    cypher: 'UNWIND $eventIds AS eventId MATCH (l:LedgerEntry {eventId: eventId}) RETURN eventId, l.seq AS seq',
+    params: { eventIds },
+  };
+}
+
+/** A node's class, labels and properties (undefined row when absent). */
+export function readNode(id: string): Statement {
+  return { cypher: 'MATCH (n:Resource {id: $id}) RETURN n._class AS class, labels(n) AS labels, properties(n) AS props', params: { id } };
+}
+
+/** Creates a node of `labels` with `props` (datatype properties only). */
+export function createNode(ontology: CompiledOntology, id: string, cls: string, labels: readonly string[], props: Readonly<Record<string, Scalar | readonly Scalar[]>>, prov: ProvParams): Statement {
+  for (const k of Object.keys(props)) propertyKey(ontology, k);
+  return {
+    cypher: `CREATE (n${labelExpr(ontology, labels)} {id: $id}) SET n += $props, n._class = $class, ${PROV_SET('n')}, n._createdSeq = $seq`,
+    params: { id, class: cls, props, ...prov },
+  };
+}
+
+/**
+ * Updates a node: new labels (a more specific class), changed properties (replaced whole; lists included), removed
+ * properties, provenance.
+ */
+export function updateNode(
+  ontology: CompiledOntology,
+  id: string,
+  cls: string,
+  labels: readonly string[] | undefined,
+  props: Readonly<Record<string, Scalar | readonly Scalar[]>>,
+  remove: readonly string[],
+  prov: ProvParams,
+): Statement {
+  for (const k of Object.keys(props)) propertyKey(ontology, k);
+  const setLabels = labels ? `, n${labelExpr(ontology, labels)}` : '';
+  const removeClause = remove.length ? ` REMOVE ${remove.map((k) => `n.${propertyKey(ontology, k)}`).join(', ')}` : '';
+  return {
+    cypher: `MATCH (n:Resource {id: $id}) SET n += $props, n._class = $class${setLabels}, ${PROV_SET('n')}${removeClause}`,
+    params: { id, class: cls, props, ...prov },
+  };
+}
+
+/** Targets of `type` relationships from `from`, with their class. */
+export function readTargets(ontology: CompiledOntology, type: string, from: string): Statement {
+  return {
+    cypher: `MATCH (a:Resource {id: $from})-[:${relType(ontology, type)}]->(b:Resource) RETURN b.id AS id, b._class AS class ORDER BY b.id`,
+    params: { from },
+  };
+}
+
+/** Creates `(from)-[type]->(to)` unless present; `created` says which (OPTIONAL MATCH before MERGE). */
+export function mergeRelationship(ontology: CompiledOntology, type: string, from: string, to: string, prov: ProvParams): Statement {
+  const t = relType(ontology, type);
+  return {
+    cypher:
+      `MATCH (a:Resource {id: $from}) WITH a MATCH (b:Resource {id: $to}) ` +
+      `OPTIONAL MATCH (a)-[existing:${t}]->(b) ` +
+      `WITH a, b, count(existing) AS existed ` +
+      `MERGE (a)-[r:${t}]->(b) ON CREATE SET ${PROV_SET('r')}, r._createdSeq = $seq ` +
+      'RETURN existed = 0 AS created',
+    params: { from, to, ...prov },
+  };
+}
+
+/** Deletes `(from)-[type]->(to)` for each `to` in `targets` (or every target when `targets` is null). */
+export function deleteRelationships(ontology: CompiledOntology, type: string, from: string, targets: readonly string[] | null): Statement {
+  return {
+    cypher:
+      `MATCH (a:Resource {id: $from})-[r:${relType(ontology, type)}]->(b:Resource) ` +
+      'WHERE $targets IS NULL OR b.id IN $targets ' +
+      'WITH a, r, b.id AS toId, b._class AS toClass ORDER BY toId DELETE r ' +
+      'RETURN a._class AS fromClass, toId, toClass',
+    params: { from, targets },
+  };
+}
+
+/** What deleting a node takes with it: its relationships (both directions) and the marks on it. */
+export function readNodeForDelete(id: string): Statement {
+  return {
+    cypher:
+      'MATCH (n:Resource {id: $id}) ' +
+      'OPTIONAL MATCH (n)-[o]->(t:Resource) ' +
+      'WITH n, collect(CASE WHEN o IS NULL THEN null ELSE {type: type(o), id: t.id, class: t._class} END) AS outgoing ' +
+      'OPTIONAL MATCH (s:Resource)-[i]->(n) WHERE s <> n ' +
+      'WITH n, outgoing, collect(CASE WHEN i IS NULL THEN null ELSE {type: type(i), id: s.id, class: s._class} END) AS incoming ' +
+      'OPTIONAL MATCH (m:TrailgraphMark {on: $id}) ' +
+      'RETURN n._class AS class, outgoing, incoming, collect(CASE WHEN m IS NULL THEN null ELSE {id: m.id, kind: m.kind, agent: m.agent} END) AS marks',
+    params: { id },
+  };
+}
+
+/** Deletes a node, its relationships and the marks on it. Claims stay: their fencing tokens must keep growing. */
+export function deleteNode(id: string): Statement {
+  return {
+    cypher: 'MATCH (n:Resource {id: $id}) OPTIONAL MATCH (m:TrailgraphMark {on: $id}) WITH n, collect(m) AS marks FOREACH (m IN marks | DELETE m) DETACH DELETE n',
+    params: { id },
+  };
+}
+
+/** One ledger row as stored: changes and event as JSON strings; `touched` = node ids for history. */
+export interface LedgerRowParams {
+  readonly props: Readonly<Record<string, string | number>>;
+  readonly touched: readonly string[];
+}
+
+/** Writes ledger rows (UNWIND batch) and their history links. */
+export function writeLedger(rows: readonly LedgerRowParams[]): Statement {
+  return {
+    cypher:
+      'UNWIND $rows AS row CREATE (l:LedgerEntry) SET l = row.props ' +
+      'WITH l, row UNWIND row.touched AS nodeId MERGE (r:LedgerNodeRef {id: nodeId}) CREATE (l)-[:TOUCHES]->(r)',
+    params: { rows },
+  };
+}
+
+/** Commits a consumer checkpoint in the apply transaction. */
+export function setCheckpoint(name: string, position: number): Statement {
+  return { cypher: 'MERGE (c:TrailgraphCheckpoint {name: $name}) SET c.position = $position', params: { name, position } };
+}

@@ -1,0 +1,150 @@
+/**
+ * Read statements. Lists use keyset pages (LIMIT first+1 tells whether there is a next page); related nodes of
+ * many parents come from one UNWIND statement; graph walks have a bounded length written as an integer literal
+ * (Cypher cannot take variable-length bounds as parameters), checked here.
+ */
+import type { CompiledOntology } from '../../../core/ontology/model.ts';
+import type { NodeQuery, RelatedQuery } from '../../../ports/graph-store.ts';
+import { and, markFilter, ParamNames, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './filters.ts';
+import { classLabel, relType } from './names.ts';
+import type { Statement } from './statement.ts';
+
+/** Longest walk a neighbourhood or path query may ask for. */
+export const MAX_HOPS = 6;
+
+function hops(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HOPS) throw new RangeError(`hops must be an integer from 1 to ${MAX_HOPS}, got ${n}`);
+  return n;
+}
+
+/** The map a relationship record is read from. */
+const REL_MAP = (r: string, a: string, b: string): string =>
+  `{type: type(${r}), from: {id: ${a}.id, class: ${a}._class}, to: {id: ${b}.id, class: ${b}._class}, ` +
+  `eventId: ${r}._eventId, source: ${r}._source, time: ${r}._time, seq: ${r}._seq, createdSeq: ${r}._createdSeq}`;
+
+export function getNodes(ids: readonly string[]): Statement {
+  return { cypher: 'UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN n', params: { ids } };
+}
+
+function listWhere(ontology: CompiledOntology, query: NodeQuery): Fragment {
+  const names = new ParamNames('f');
+  return and([
+    ...(query.filters ?? []).map((f) => propertyFilter(ontology, f, names)),
+    ...(query.marks ?? []).map((f) => markFilter(f, names)),
+    ...(query.relationships ?? []).map((f) => relationshipFilter(ontology, f)),
+  ]);
+}
+
+/** A page of nodes of a class (subclasses included: they carry the label). Needs `$now` for mark filters. */
+export function listNodes(ontology: CompiledOntology, query: NodeQuery, now: number): Statement {
+  const where = listWhere(ontology, query);
+  const sort = sortFragments(ontology, query.sort, query.after);
+  const cond = and([where, sort.after]);
+  return {
+    cypher: `MATCH (n:${classLabel(ontology, query.class)}) WHERE ${cond.cypher} RETURN n ORDER BY ${sort.orderBy} LIMIT $limit`,
+    params: { ...cond.params, now, limit: query.first + 1 },
+  };
+}
+
+/** The total for listNodes (filters, no cursor). */
+export function countNodes(ontology: CompiledOntology, query: NodeQuery, now: number): Statement {
+  const where = listWhere(ontology, query);
+  return {
+    cypher: `MATCH (n:${classLabel(ontology, query.class)}) WHERE ${where.cypher} RETURN count(n) AS total`,
+    params: { ...where.params, now },
+  };
+}
+
+/** Related nodes per parent in one statement: per-parent total, and the page after the cursor. */
+export function related(ontology: CompiledOntology, query: RelatedQuery): Statement {
+  const t = relType(ontology, query.type);
+  const pattern = query.direction === 'out' ? `(p:Resource {id: parentId})-[:${t}]->(n:Resource)` : `(p:Resource {id: parentId})<-[:${t}]-(n:Resource)`;
+  const names = new ParamNames('f');
+  const where = and((query.filters ?? []).map((f) => propertyFilter(ontology, f, names)));
+  const sort = sortFragments(ontology, query.sort, query.after);
+  return {
+    cypher:
+      `UNWIND $ids AS parentId MATCH ${pattern} WHERE ${where.cypher} ` +
+      `WITH parentId, n, ${sort.after?.cypher ?? 'true'} AS afterCursor ORDER BY ${sort.orderBy} ` +
+      'WITH parentId, count(n) AS total, collect(CASE WHEN afterCursor THEN n END) AS page ' +
+      'RETURN parentId, total, page[..$limit] AS nodes',
+    params: { ...where.params, ...sort.after?.params, ids: query.ids, limit: query.first + 1 },
+  };
+}
+
+export function countRelated(ontology: CompiledOntology, ids: readonly string[], type: string, direction: 'out' | 'in'): Statement {
+  const t = relType(ontology, type);
+  const pattern = direction === 'out' ? `(p:Resource {id: parentId})-[r:${t}]->(:Resource)` : `(p:Resource {id: parentId})<-[r:${t}]-(:Resource)`;
+  return { cypher: `UNWIND $ids AS parentId OPTIONAL MATCH ${pattern} RETURN parentId, count(r) AS count`, params: { ids } };
+}
+
+/** Nodes within `n` hops of `id` (either direction), nearest first, at most `limit`, and whether more existed. */
+export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: number, via: readonly string[] | undefined, limit: number): Statement {
+  for (const v of via ?? []) relType(ontology, v);
+  return {
+    cypher:
+      'MATCH (s:Resource {id: $id}) ' +
+      `OPTIONAL MATCH p = (s)-[rs*1..${hops(n)}]-(m:Resource) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ` +
+      'WITH s, m, min(length(p)) AS distance ORDER BY distance, m.id ' +
+      'WITH s, collect(CASE WHEN m IS NULL THEN null ELSE {node: m, distance: distance} END) AS found ' +
+      'RETURN s AS start, found[..$limit] AS nodes, size(found) > $limit AS truncated',
+    params: { id, via: via ?? null, limit },
+  };
+}
+
+/** Relationships between the given nodes (both endpoints in `ids`). */
+export function relationshipsAmong(ontology: CompiledOntology, ids: readonly string[], via: readonly string[] | undefined): Statement {
+  for (const v of via ?? []) relType(ontology, v);
+  return {
+    cypher:
+      'MATCH (a:Resource)-[r]->(b:Resource) WHERE a.id IN $ids AND b.id IN $ids AND ($via IS NULL OR type(r) IN $via) ' +
+      `RETURN ${REL_MAP('r', 'a', 'b')} AS rel ORDER BY rel.type, rel.from.id, rel.to.id`,
+    params: { ids, via: via ?? null },
+  };
+}
+
+/** Simple paths (no node twice) between two nodes, shortest first, relationships in path order. */
+export function paths(ontology: CompiledOntology, from: string, to: string, maxHops: number, via: readonly string[] | undefined, limit: number): Statement {
+  for (const v of via ?? []) relType(ontology, v);
+  return {
+    cypher:
+      `MATCH p = (a:Resource {id: $from})-[rs*1..${hops(maxHops)}]-(b:Resource {id: $to}) ` +
+      'WHERE ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ' +
+      'AND all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..]) ' +
+      'WITH p, length(p) AS hops, [x IN nodes(p) | x.id] AS key ORDER BY hops, key LIMIT $limit ' +
+      `RETURN [x IN nodes(p) | {id: x.id, class: x._class}] AS nodes, [r IN relationships(p) | ${REL_MAP('r', 'startNode(r)', 'endNode(r)')}] AS rels`,
+    params: { from, to, via: via ?? null, limit },
+  };
+}
+
+export function history(id: string, afterSeq: number, first: number): Statement {
+  return {
+    cypher: 'MATCH (:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $first',
+    params: { id, afterSeq, first },
+  };
+}
+
+export function ledger(afterSeq: number, limit: number): Statement {
+  return { cypher: 'MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $limit', params: { afterSeq, limit } };
+}
+
+export function findEvent(eventId: string): Statement {
+  return { cypher: 'MATCH (l:LedgerEntry {eventId: $eventId}) RETURN l', params: { eventId } };
+}
+
+export function headSeq(): Statement {
+  return { cypher: "OPTIONAL MATCH (h:TrailgraphMeta {key: 'head'}) RETURN coalesce(h.seq, 0) AS head", params: {} };
+}
+
+export function getCheckpoint(name: string): Statement {
+  return { cypher: 'OPTIONAL MATCH (c:TrailgraphCheckpoint {name: $name}) RETURN coalesce(c.position, 0) AS position', params: { name } };
+}
+
+/** User metadata lives beside the head node, under a `meta:` key so no name can collide with it. */
+export function setMeta(key: string, value: string): Statement {
+  return { cypher: 'MERGE (m:TrailgraphMeta {key: $key}) SET m.value = $value', params: { key: `meta:${key}`, value } };
+}
+
+export function getMeta(key: string): Statement {
+  return { cypher: 'MATCH (m:TrailgraphMeta {key: $key}) RETURN m.value AS value', params: { key: `meta:${key}` } };
+}

@@ -1,0 +1,40 @@
+/**
+ * Constraints and indexes from the ontology. Every statement is `IF NOT EXISTS`, so `init()` can run them at each
+ * start. Uniqueness constraints are what make MERGE safe under concurrency (MERGE takes the constraint's lock).
+ */
+import type { CompiledOntology } from '../../../core/ontology/model.ts';
+import { q } from './names.ts';
+import type { Statement } from './statement.ts';
+
+/** Constraint names trailgraph depends on: the start-up check looks for these. */
+export const REQUIRED_CONSTRAINTS = ['tg_resource_id', 'tg_ledger_event_id', 'tg_ledger_seq', 'tg_meta_key'] as const;
+
+const stmt = (cypher: string): Statement => ({ cypher, params: {} });
+
+/** Every schema statement for `ontology`, in the order to run them. */
+export function schemaStatements(ontology: CompiledOntology): Statement[] {
+  const out: Statement[] = [
+    stmt('CREATE CONSTRAINT tg_resource_id IF NOT EXISTS FOR (n:Resource) REQUIRE n.id IS UNIQUE'),
+    stmt('CREATE CONSTRAINT tg_ledger_event_id IF NOT EXISTS FOR (l:LedgerEntry) REQUIRE l.eventId IS UNIQUE'),
+    stmt('CREATE CONSTRAINT tg_ledger_seq IF NOT EXISTS FOR (l:LedgerEntry) REQUIRE l.seq IS UNIQUE'),
+    stmt('CREATE CONSTRAINT tg_meta_key IF NOT EXISTS FOR (m:TrailgraphMeta) REQUIRE m.key IS UNIQUE'),
+    stmt('CREATE CONSTRAINT tg_checkpoint_name IF NOT EXISTS FOR (c:TrailgraphCheckpoint) REQUIRE c.name IS UNIQUE'),
+    stmt('CREATE CONSTRAINT tg_ledger_node_ref IF NOT EXISTS FOR (r:LedgerNodeRef) REQUIRE r.id IS UNIQUE'),
+    stmt('CREATE CONSTRAINT tg_mark_id IF NOT EXISTS FOR (m:TrailgraphMark) REQUIRE m.id IS UNIQUE'),
+    stmt('CREATE CONSTRAINT tg_claim_key IF NOT EXISTS FOR (c:TrailgraphClaim) REQUIRE (c.on, c.purpose) IS UNIQUE'),
+    stmt('CREATE INDEX tg_mark_on IF NOT EXISTS FOR (m:TrailgraphMark) ON (m.on, m.kind)'),
+    stmt('CREATE INDEX tg_mark_expiry IF NOT EXISTS FOR (m:TrailgraphMark) ON (m.expiresAt)'),
+    stmt('CREATE INDEX tg_claim_expiry IF NOT EXISTS FOR (c:TrailgraphClaim) ON (c.expiresAt)'),
+  ];
+  for (const name of [...ontology.classes.keys()].sort()) {
+    // Per-class uniqueness: lookups by (label, id) use it, and it documents the contract in the database.
+    out.push(stmt(`CREATE CONSTRAINT ${q(`tg_${name}_id`)} IF NOT EXISTS FOR (n:${q(name)}) REQUIRE n.id IS UNIQUE`));
+  }
+  for (const [name, def] of [...ontology.properties].sort(([a], [b]) => a.localeCompare(b))) {
+    if (def.kind !== 'datatype') continue;
+    // Range index per (domain class, property): filters and sorts in listNodes start from a class label.
+    const domains = def.domain.length ? def.domain : ['Resource'];
+    for (const d of domains) out.push(stmt(`CREATE INDEX ${q(`tg_${d}_${name}`)} IF NOT EXISTS FOR (n:${q(d)}) ON (n.${q(name)})`));
+  }
+  return out;
+}

@@ -1,0 +1,13 @@
+/**
+ * A Cypher statement as the pure builders return it (the shape neo4j/graphql's translate layer uses): the text
+ * with `$name` placeholders, and the values. Values never appear in the text; only ontology names (validated and
+ * backtick-quoted) and bounded integers do.
+ */
+export interface Statement {
+  readonly cypher: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Labels, relationship types and property keys of trailgraph's own bookkeeping (never ontology names). */
+export const INTERNAL_LABELS = ['Resource', 'LedgerEntry', 'LedgerNodeRef', 'TrailgraphMeta', 'TrailgraphCheckpoint', 'TrailgraphMark', 'TrailgraphClaim'] as const;
+export const INTERNAL_REL_TYPES = ['TOUCHES'] as const;

@@ -1,0 +1,102 @@
+/**
+ * Every statement shape the Neo4j builders can emit, over the clinic ontology, with values that are easy to spot
+ * (`⟦…⟧`) so a test can prove no value reached the Cypher text.
+ */
+import { clinicOntology } from '../../fixtures/clinic-ontology.ts';
+import * as apply from '../../../src/adapters/neo4j/cypher/apply.ts';
+import * as claims from '../../../src/adapters/neo4j/cypher/claims.ts';
+import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
+import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
+import { schemaStatements } from '../../../src/adapters/neo4j/cypher/schema.ts';
+import { encodeCursor } from '../../../src/adapters/neo4j/cypher/cursor.ts';
+import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
+
+export const ontology = clinicOntology();
+
+/** A user-provided string: must only ever appear in params. */
+export const V = (s: string): string => `⟦${s}⟧`;
+
+const prov: apply.ProvParams = { eventId: V('evt-1'), source: V('agent://intake'), time: '2026-11-21T09:00:00Z', seq: 7 };
+const now = 1_800_000_000_000;
+
+export function catalogue(): Record<string, Statement> {
+  const out: Record<string, Statement> = {};
+  schemaStatements(ontology).forEach((s, i) => (out[`schema.${String(i).padStart(2, '0')}`] = s));
+  Object.assign(out, {
+    'apply.lockHead': apply.lockHead(),
+    'apply.setHead': apply.setHead(8),
+    'apply.findDuplicates': apply.findDuplicates([V('evt-1'), V('evt-2')]),
+    'apply.readNode': apply.readNode(V('r-1001')),
+    'apply.createNode.referral': apply.createNode(ontology, V('r-1001'), 'Referral', ['Referral'], { reason: V('Chest pain'), priority: V('urgent'), score: 0.5 }, prov),
+    'apply.createNode.patient': apply.createNode(ontology, V('p-1'), 'Patient', ['Patient'], { name: V('Ann'), allergy: [V('penicillin'), V('latex')] }, prov),
+    'apply.createNode.bare': apply.createNode(ontology, V('gp-7'), 'GeneralPractitioner', ['GeneralPractitioner', 'Practitioner'], {}, prov),
+    'apply.updateNode.props': apply.updateNode(ontology, V('p-1'), 'Patient', undefined, { allergy: [V('penicillin'), V('latex'), V('nuts')] }, ['birthDate'], prov),
+    'apply.updateNode.refine': apply.updateNode(ontology, V('dr-1'), 'Specialist', ['Specialist', 'Practitioner'], { capacity: 3 }, [], prov),
+    'apply.readTargets': apply.readTargets(ontology, 'referredTo', V('r-1001')),
+    'apply.mergeRelationship': apply.mergeRelationship(ontology, 'forPatient', V('r-1001'), V('p-1'), prov),
+    'apply.deleteRelationships.some': apply.deleteRelationships(ontology, 'referredTo', V('r-1001'), [V('dr-2')]),
+    'apply.deleteRelationships.all': apply.deleteRelationships(ontology, 'hasSpecialty', V('dr-1'), null),
+    'apply.readNodeForDelete': apply.readNodeForDelete(V('r-1001')),
+    'apply.deleteNode': apply.deleteNode(V('r-1001')),
+    'apply.writeLedger': apply.writeLedger([
+      { props: { seq: 7, kind: 'event', eventId: V('evt-1'), type: 'ReferralRequested', source: V('agent://intake'), time: 't', committedAt: 't', changes: '[]' }, touched: [V('r-1001')] },
+    ]),
+    'apply.setCheckpoint': apply.setCheckpoint(V('projector'), 42),
+    'reads.getNodes': reads.getNodes([V('p-1'), V('r-1001')]),
+    'reads.listNodes.plain': reads.listNodes(ontology, { class: 'Referral', first: 10 }, now),
+    'reads.listNodes.everything': reads.listNodes(
+      ontology,
+      {
+        class: 'Referral',
+        first: 10,
+        after: encodeCursor(V('urgent'), V('r-1')),
+        sort: { property: 'priority', direction: 'desc' },
+        filters: [
+          { property: 'priority', op: 'in', value: [V('urgent'), V('emergency')] },
+          { property: 'reason', op: 'contains', value: V('pain') },
+          { property: 'score', op: 'gte', value: 0.5 },
+          { property: 'status', op: 'ne', value: V('cancelled') },
+          { property: 'requestedAt', op: 'exists', value: true },
+          { property: 'id', op: 'prefix', value: V('r-') },
+        ],
+        marks: [{ kind: V('needs-review'), minStrength: 0.2 }, { kind: V('done'), absent: true }],
+        relationships: [{ type: 'referredTo', direction: 'out', exists: false }],
+      },
+      now,
+    ),
+    'reads.listNodes.listProperty': reads.listNodes(
+      ontology,
+      { class: 'Patient', first: 5, after: encodeCursor(null, V('p-9')), sort: { property: 'name', direction: 'asc' }, filters: [{ property: 'allergy', op: 'eq', value: V('latex') }, { property: 'allergy', op: 'ne', value: V('nuts') }] },
+      now,
+    ),
+    'reads.countNodes': reads.countNodes(ontology, { class: 'Practitioner', first: 1, filters: [{ property: 'name', op: 'lt', value: V('M') }] }, now),
+    'reads.related.out': reads.related(ontology, { ids: [V('dr-1')], type: 'hasSpecialty', direction: 'out', first: 3, after: encodeCursor(V('CAR'), V('s-1')), sort: { property: 'code', direction: 'asc' }, filters: [{ property: 'name', op: 'prefix', value: V('Card') }] }),
+    'reads.related.in': reads.related(ontology, { ids: [V('p-1'), V('p-2')], type: 'forPatient', direction: 'in', first: 3 }),
+    'reads.countRelated': reads.countRelated(ontology, [V('p-1')], 'forPatient', 'in'),
+    'reads.neighbourhood.nodes': reads.neighbourhoodNodes(ontology, V('r-1001'), 2, ['forPatient', 'referredBy'], 100),
+    'reads.neighbourhood.rels': reads.relationshipsAmong(ontology, [V('r-1001'), V('p-1')], undefined),
+    'reads.paths': reads.paths(ontology, V('p-1'), V('dr-1'), 4, undefined, 10),
+    'reads.history': reads.history(V('r-1001'), 0, 50),
+    'reads.ledger': reads.ledger(0, 100),
+    'reads.findEvent': reads.findEvent(V('evt-1')),
+    'reads.headSeq': reads.headSeq(),
+    'reads.getCheckpoint': reads.getCheckpoint(V('projector')),
+    'reads.setMeta': reads.setMeta(V('ontologyVersion'), V('1.0.0')),
+    'reads.getMeta': reads.getMeta(V('ontologyVersion')),
+    'marks.createMark': marks.createMark(
+      { id: V('m-1'), on: V('r-1001'), kind: V('needs-review'), strength: 1, firstStrength: 1, halfLifeMs: 60_000, ttlMs: null, agent: V('agent://triage'), note: V('look'), createdAt: now, reinforcedAt: now, expiresAt: now + 400_000 },
+      now,
+    ),
+    'marks.lockMark': marks.lockMark(V('m-1'), now),
+    'marks.reinforceMark': marks.reinforceMark(V('m-1'), 0.9, now + 1000, now),
+    'marks.deleteMark': marks.deleteMark(V('m-1')),
+    'marks.sweepMarks': marks.sweepMarks(now),
+    'marks.marksOn': marks.marksOn([V('r-1001')], V('needs-review'), 0.1, now),
+    'claims.claim': claims.claim(V('r-1001'), V('triage'), V('agent://a'), now, now + 30_000),
+    'claims.renewClaim': claims.renewClaim(V('r-1001'), V('triage'), V('agent://a'), 3, now, now + 30_000),
+    'claims.releaseClaim': claims.releaseClaim(V('r-1001'), V('triage'), V('agent://a'), 3, now),
+    'claims.sweepClaims': claims.sweepClaims(now),
+    'claims.claimsOn': claims.claimsOn([V('r-1001')], now),
+  });
+  return out;
+}

@@ -1,0 +1,29 @@
+/**
+ * Snapshot ("TCK"-style) tests: the exact Cypher and params of every builder, stored as JSON under __snapshots__/.
+ * A change to generated Cypher shows up as a reviewable diff. Refresh with UPDATE_SNAPSHOTS=1.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { catalogue } from './catalogue.ts';
+
+const file = join(dirname(fileURLToPath(import.meta.url)), '__snapshots__', 'cypher.json');
+const actual = JSON.parse(JSON.stringify(catalogue())) as Record<string, unknown>;
+
+if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
+}
+const expected = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+test('no statement appeared or disappeared without a snapshot update', () => {
+  assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), 'run with UPDATE_SNAPSHOTS=1 and review the diff');
+});
+
+for (const [name, s] of Object.entries(actual)) {
+  test(`${name} matches its snapshot`, () => {
+    assert.deepEqual(s, expected[name], 'generated Cypher changed: review, then run with UPDATE_SNAPSHOTS=1');
+  });
+}
