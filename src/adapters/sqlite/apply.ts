@@ -1,0 +1,252 @@
+/**
+ * The hot path: change sets → graph rows + ledger rows + checkpoint, in one IMMEDIATE transaction.
+ * Every statement is prepared once per store (StoreContext.stmt). The AppliedChanges record what really changed:
+ * an upsert that changes nothing is not reported and leaves the node's provenance alone.
+ */
+import { ProjectionConflictError } from '../../core/errors.ts';
+import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef, RetractRelationshipOp, Scalar, UpsertNodeOp } from '../../core/projection/change-set.ts';
+import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
+import { labelsFor, writeTx, type StoreContext } from './context.ts';
+import { nextSeq, writeLedger } from './ledger.ts';
+
+interface Prov {
+  readonly eventId: string;
+  readonly source: string;
+  readonly time: string;
+  readonly seq: number;
+}
+
+interface NodeState {
+  class: string;
+  labels: string;
+  props: string;
+}
+
+/** Applies a batch atomically; notifies commit listeners after the commit. */
+export function applyBatch(ctx: StoreContext, changeSets: readonly ChangeSet[], options?: ApplyOptions): AppliedEvent[] {
+  const entries: LedgerEntry[] = [];
+  const results = writeTx(ctx, () => {
+    const out: AppliedEvent[] = [];
+    let seq = nextSeq(ctx);
+    const dup = ctx.stmt('SELECT seq FROM ledger WHERE event_id = ?').pluck();
+    for (const cs of changeSets) {
+      const existing = dup.get(cs.eventId) as number | undefined;
+      if (existing !== undefined) {
+        out.push({ eventId: cs.eventId, seq: existing, duplicate: true, changes: [] });
+        continue;
+      }
+      const prov: Prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
+      const changes = applyOps(ctx, cs, prov);
+      entries.push(
+        writeLedger(ctx, {
+          seq,
+          kind: 'event',
+          eventId: cs.eventId,
+          type: cs.type,
+          source: cs.source,
+          time: cs.time,
+          ...(cs.subject !== undefined && { subject: cs.subject }),
+          ...(cs.traceparent !== undefined && { traceparent: cs.traceparent }),
+          ...(cs.correlationid !== undefined && { correlationid: cs.correlationid }),
+          ...(cs.causationid !== undefined && { causationid: cs.causationid }),
+          changes,
+          event: cs.event,
+        }),
+      );
+      out.push({ eventId: cs.eventId, seq, duplicate: false, changes });
+      seq++;
+    }
+    if (options?.checkpoint) {
+      ctx
+        .stmt('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
+        .run(options.checkpoint.name, options.checkpoint.position);
+    }
+    return out;
+  });
+  if (entries.length) ctx.notify(entries);
+  return results;
+}
+
+function applyOps(ctx: StoreContext, cs: ChangeSet, prov: Prov): AppliedChange[] {
+  const changes: AppliedChange[] = [];
+  for (const op of cs.ops) {
+    switch (op.op) {
+      case 'upsertNode':
+        upsertNode(ctx, op, prov, changes);
+        break;
+      case 'addRelationship':
+        addRelationship(ctx, op, prov, changes);
+        break;
+      case 'retractRelationship':
+        retractRelationship(ctx, op, changes);
+        break;
+      case 'deleteNode':
+        deleteNode(ctx, op, changes);
+        break;
+    }
+  }
+  return changes;
+}
+
+function readNode(ctx: StoreContext, id: string): NodeState | undefined {
+  return ctx.stmt('SELECT class, labels, props FROM nodes WHERE id = ?').get(id) as NodeState | undefined;
+}
+
+function insertNode(ctx: StoreContext, ref: NodeRef, labels: readonly string[], props: Record<string, unknown>, prov: Prov): void {
+  ctx
+    .stmt('INSERT INTO nodes (id, class, labels, props, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(ref.id, ref.class, JSON.stringify(labels), JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, prov.seq);
+  const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
+  for (const l of labels) lab.run(l, ref.id);
+}
+
+/**
+ * The class rule: the more specific class wins; an unrelated class is a conflict.
+ * Returns the labels to switch to, or undefined to keep the stored class.
+ */
+function refine(cs: { eventId: string }, pointer: string, id: string, state: NodeState, wanted: string, wantedLabels: readonly string[]): readonly string[] | undefined {
+  if (state.class === wanted) return undefined;
+  const stored = JSON.parse(state.labels) as string[];
+  if (stored.includes(wanted)) return undefined;
+  if (wantedLabels.includes(state.class)) return wantedLabels;
+  throw new ProjectionConflictError(cs.eventId, pointer, `node ${id} is a ${state.class}; a ${wanted} cannot have the same id (unrelated classes)`);
+}
+
+function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: AppliedChange[]): void {
+  const state = readNode(ctx, op.node.id);
+  if (!state) {
+    const props: Record<string, unknown> = { ...op.set };
+    for (const [k, vs] of Object.entries(op.add)) props[k] = dedupe([], vs);
+    insertNode(ctx, op.node, op.labels, props, prov);
+    changes.push({ kind: 'node', change: 'created', id: op.node.id, class: op.node.class, properties: Object.keys(props) });
+    return;
+  }
+  const newLabels = refine(prov, op.pointer, op.node.id, state, op.node.class, op.labels);
+  const props = JSON.parse(state.props) as Record<string, unknown>;
+  const changed: string[] = [];
+  const retracted: string[] = [];
+  for (const [k, v] of Object.entries(op.set)) {
+    if (props[k] !== v) {
+      props[k] = v;
+      changed.push(k);
+    }
+  }
+  for (const [k, vs] of Object.entries(op.add)) {
+    const cur = props[k];
+    const list = Array.isArray(cur) ? (cur as Scalar[]) : cur === undefined ? [] : [cur as Scalar];
+    const next = dedupe(list, vs);
+    if (next.length !== list.length || !Array.isArray(cur)) {
+      props[k] = next;
+      if (next.length !== list.length) changed.push(k);
+    }
+  }
+  for (const k of op.unset) {
+    if (k in props) {
+      delete props[k];
+      retracted.push(k);
+    }
+  }
+  if (!newLabels && changed.length === 0 && retracted.length === 0) return;
+  const cls = newLabels ? op.node.class : state.class;
+  ctx
+    .stmt('UPDATE nodes SET class = ?, labels = ?, props = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
+    .run(cls, newLabels ? JSON.stringify(newLabels) : state.labels, JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, op.node.id);
+  if (newLabels) {
+    const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
+    for (const l of newLabels) lab.run(l, op.node.id);
+  }
+  changes.push({
+    kind: 'node',
+    change: 'updated',
+    id: op.node.id,
+    class: cls,
+    ...(changed.length > 0 && { properties: changed }),
+    ...(retracted.length > 0 && { retracted }),
+  });
+}
+
+function dedupe(list: readonly Scalar[], add: readonly Scalar[]): Scalar[] {
+  const out = [...list];
+  for (const v of add) if (!out.includes(v)) out.push(v);
+  return out;
+}
+
+/** Makes sure a referenced node exists (bare, of the referenced class); returns it with its stored class. */
+function ensureNode(ctx: StoreContext, ref: NodeRef, pointer: string, prov: Prov, changes: AppliedChange[]): NodeRef {
+  const state = readNode(ctx, ref.id);
+  const labels = labelsFor(ctx, ref.class);
+  if (!state) {
+    insertNode(ctx, ref, labels, {}, prov);
+    changes.push({ kind: 'node', change: 'created', id: ref.id, class: ref.class });
+    return ref;
+  }
+  const newLabels = refine(prov, pointer, ref.id, state, ref.class, labels);
+  if (!newLabels) return { id: ref.id, class: state.class };
+  ctx
+    .stmt('UPDATE nodes SET class = ?, labels = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
+    .run(ref.class, JSON.stringify(newLabels), prov.eventId, prov.source, prov.time, prov.seq, ref.id);
+  const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
+  for (const l of newLabels) lab.run(l, ref.id);
+  changes.push({ kind: 'node', change: 'updated', id: ref.id, class: ref.class });
+  return ref;
+}
+
+function classOf(ctx: StoreContext, id: string): string {
+  return (ctx.stmt('SELECT class FROM nodes WHERE id = ?').pluck().get(id) as string | undefined) ?? 'Resource';
+}
+
+function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, changes: AppliedChange[]): void {
+  const from = ensureNode(ctx, op.from, op.pointer, prov, changes);
+  const to = ensureNode(ctx, op.to, op.pointer, prov, changes);
+  if (op.functional) {
+    const targets = ctx.stmt('SELECT to_id FROM rels WHERE type = ? AND from_id = ?').pluck().all(op.type, from.id) as string[];
+    let present = false;
+    for (const t of targets) {
+      if (t === to.id) {
+        present = true;
+        continue;
+      }
+      ctx.stmt('DELETE FROM rels WHERE type = ? AND from_id = ? AND to_id = ?').run(op.type, from.id, t);
+      changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from, to: { id: t, class: classOf(ctx, t) } });
+    }
+    if (present) return;
+  }
+  const res = ctx
+    .stmt('INSERT OR IGNORE INTO rels (type, from_id, to_id, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(op.type, from.id, to.id, prov.eventId, prov.source, prov.time, prov.seq, prov.seq);
+  if (res.changes > 0) changes.push({ kind: 'relationship', change: 'created', type: op.type, from, to });
+}
+
+function retractRelationship(ctx: StoreContext, op: RetractRelationshipOp, changes: AppliedChange[]): void {
+  const targets = op.to
+    ? (ctx.stmt('SELECT to_id FROM rels WHERE type = ? AND from_id = ? AND to_id = ?').pluck().all(op.type, op.from.id, op.to.id) as string[])
+    : (ctx.stmt('SELECT to_id FROM rels WHERE type = ? AND from_id = ?').pluck().all(op.type, op.from.id) as string[]);
+  if (targets.length === 0) return;
+  const from = { id: op.from.id, class: classOf(ctx, op.from.id) };
+  for (const t of targets) {
+    ctx.stmt('DELETE FROM rels WHERE type = ? AND from_id = ? AND to_id = ?').run(op.type, from.id, t);
+    changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from, to: { id: t, class: classOf(ctx, t) } });
+  }
+}
+
+function deleteNode(ctx: StoreContext, op: DeleteNodeOp, changes: AppliedChange[]): void {
+  const state = readNode(ctx, op.node.id);
+  if (!state) return;
+  const self = { id: op.node.id, class: state.class };
+  const out = ctx.stmt('SELECT type, to_id AS other FROM rels WHERE from_id = ?').all(self.id) as { type: string; other: string }[];
+  const inc = ctx.stmt('SELECT type, from_id AS other FROM rels WHERE to_id = ?').all(self.id) as { type: string; other: string }[];
+  for (const r of out) changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: self, to: { id: r.other, class: classOf(ctx, r.other) } });
+  for (const r of inc) {
+    if (r.other === self.id) continue;
+    changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: { id: r.other, class: classOf(ctx, r.other) }, to: self });
+  }
+  ctx.stmt('DELETE FROM rels WHERE from_id = ?').run(self.id);
+  ctx.stmt('DELETE FROM rels WHERE to_id = ?').run(self.id);
+  const marks = ctx.stmt('SELECT id, kind, agent FROM marks WHERE node_id = ?').all(self.id) as { id: string; kind: string; agent: string }[];
+  for (const m of marks) changes.push({ kind: 'mark', change: 'removed', markId: m.id, on: self, markKind: m.kind, strength: 0, agent: m.agent });
+  ctx.stmt('DELETE FROM marks WHERE node_id = ?').run(self.id);
+  const unlabel = ctx.stmt('DELETE FROM node_labels WHERE label = ? AND id = ?');
+  for (const l of JSON.parse(state.labels) as string[]) unlabel.run(l, self.id);
+  ctx.stmt('DELETE FROM nodes WHERE id = ?').run(self.id);
+  changes.push({ kind: 'node', change: 'deleted', id: self.id, class: state.class });
+}

@@ -1,0 +1,129 @@
+/**
+ * The ledger: one row per applied event, mark change or claim change, with a gap-free seq. Writes happen inside
+ * the caller's write transaction; `seq` is max+1 read inside that transaction, so two processes can never take
+ * the same number and a rolled-back transaction leaves no hole.
+ */
+import type { AppliedChange } from '../../core/projection/change-set.ts';
+import type { LedgerEntry } from '../../ports/graph-store.ts';
+import type { StoreContext } from './context.ts';
+
+/** A ledger row as selected. */
+export interface LedgerRow {
+  seq: number;
+  event_id: string;
+  kind: LedgerEntry['kind'];
+  type: string;
+  source: string;
+  time: string;
+  committed_at: string;
+  subject: string | null;
+  traceparent: string | null;
+  correlationid: string | null;
+  causationid: string | null;
+  changes: string;
+  event: string | null;
+}
+
+export const LEDGER_COLUMNS =
+  'l.seq, l.event_id, l.kind, l.type, l.source, l.time, l.committed_at, l.subject, l.traceparent, l.correlationid, l.causationid, l.changes, l.event';
+
+export function rowToEntry(r: LedgerRow): LedgerEntry {
+  return {
+    seq: r.seq,
+    kind: r.kind,
+    eventId: r.event_id,
+    type: r.type,
+    source: r.source,
+    time: r.time,
+    committedAt: r.committed_at,
+    ...(r.subject !== null && { subject: r.subject }),
+    ...(r.traceparent !== null && { traceparent: r.traceparent }),
+    ...(r.correlationid !== null && { correlationid: r.correlationid }),
+    ...(r.causationid !== null && { causationid: r.causationid }),
+    changes: JSON.parse(r.changes) as AppliedChange[],
+    ...(r.event !== null && { event: JSON.parse(r.event) as Record<string, unknown> }),
+  };
+}
+
+/** The next seq. Call only inside a write transaction. */
+export function nextSeq(ctx: StoreContext): number {
+  const row = ctx.stmt('SELECT coalesce(max(seq), 0) + 1 AS s FROM ledger').get() as { s: number };
+  return row.s;
+}
+
+/** Everything a ledger row needs except what the store derives. */
+export type LedgerInput = Omit<LedgerEntry, 'committedAt'>;
+
+/** The node ids a change touches (for history): nodes, both relationship endpoints, marked / claimed nodes. */
+export function touchedIds(changes: readonly AppliedChange[]): Set<string> {
+  const ids = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === 'node') ids.add(c.id);
+    else if (c.kind === 'relationship') {
+      ids.add(c.from.id);
+      ids.add(c.to.id);
+    } else ids.add(c.on.id);
+  }
+  return ids;
+}
+
+/** Inserts a ledger row and its history index. Returns the entry as committed. */
+export function writeLedger(ctx: StoreContext, input: LedgerInput, eventJson?: string): LedgerEntry {
+  const committedAt = new Date().toISOString();
+  ctx
+    .stmt(
+      `INSERT INTO ledger (seq, event_id, kind, type, source, time, committed_at, subject, traceparent, correlationid, causationid, changes, event)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      input.seq, input.eventId, input.kind, input.type, input.source, input.time, committedAt,
+      input.subject ?? null, input.traceparent ?? null, input.correlationid ?? null, input.causationid ?? null,
+      JSON.stringify(input.changes), eventJson ?? (input.event ? JSON.stringify(input.event) : null),
+    );
+  const ins = ctx.stmt('INSERT OR IGNORE INTO ledger_nodes (node_id, seq) VALUES (?, ?)');
+  for (const id of touchedIds(input.changes)) ins.run(id, input.seq);
+  return { ...input, committedAt };
+}
+
+/** Writes a store-made row (mark or claim change) with the next seq. Call inside a write transaction. */
+export function writeSystemRow(
+  ctx: StoreContext,
+  kind: 'mark' | 'claim',
+  type: string,
+  agent: string,
+  nowMs: number,
+  change: AppliedChange,
+  idPart: string,
+): LedgerEntry {
+  const seq = nextSeq(ctx);
+  return writeLedger(ctx, {
+    seq,
+    kind,
+    eventId: `${kind}:${idPart}:${seq}`,
+    type,
+    source: agent,
+    time: new Date(nowMs).toISOString(),
+    changes: [change],
+  });
+}
+
+export function readLedger(ctx: StoreContext, afterSeq: number, limit: number): LedgerEntry[] {
+  const rows = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.seq > ? ORDER BY l.seq LIMIT ?`).all(afterSeq, limit) as LedgerRow[];
+  return rows.map(rowToEntry);
+}
+
+export function readHistory(ctx: StoreContext, id: string, afterSeq: number, first: number): LedgerEntry[] {
+  const rows = ctx
+    .stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger_nodes ln JOIN ledger l ON l.seq = ln.seq WHERE ln.node_id = ? AND ln.seq > ? ORDER BY ln.seq LIMIT ?`)
+    .all(id, afterSeq, first) as LedgerRow[];
+  return rows.map(rowToEntry);
+}
+
+export function findEvent(ctx: StoreContext, eventId: string): LedgerEntry | undefined {
+  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.event_id = ?`).get(eventId) as LedgerRow | undefined;
+  return row && rowToEntry(row);
+}
+
+export function headSeq(ctx: StoreContext): number {
+  return (ctx.stmt('SELECT coalesce(max(seq), 0) AS s FROM ledger').get() as { s: number }).s;
+}

@@ -1,0 +1,98 @@
+/** listNodes, related and countRelated: filtered, sorted keyset pages, many parents in one query. */
+import type { Scalar } from '../../core/projection/change-set.ts';
+import type { NodeQuery, NodeRecord, Page, PropertyFilter, RelatedQuery } from '../../ports/graph-store.ts';
+import type { StoreContext } from './context.ts';
+import { encodeCursor } from './cursor.ts';
+import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
+import { and, markFilter, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './sql-filters.ts';
+
+const MAX_PAGE = 1000;
+
+function pageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
+  return Math.min(first, MAX_PAGE);
+}
+
+type SortedRow = NodeRow & { sv: Scalar | null };
+
+function toPage(rows: readonly SortedRow[], first: number, totalCount?: number): Page<NodeRecord> {
+  const items = rows.slice(0, first).map((r) => ({ node: rowToNode(r), cursor: encodeCursor(r.sv, r.id) }));
+  const last = items[items.length - 1];
+  return {
+    items,
+    hasNextPage: rows.length > first,
+    ...(last && { endCursor: last.cursor }),
+    ...(totalCount !== undefined && { totalCount }),
+  };
+}
+
+export function listNodes(ctx: StoreContext, q: NodeQuery): Page<NodeRecord> {
+  const first = pageSize(q.first);
+  const now = Date.now();
+  const cls: Fragment = { sql: 'n.id IN (SELECT id FROM node_labels WHERE label = ?)', params: [q.class] };
+  const where = and([
+    cls,
+    ...(q.filters ?? []).map((f) => propertyFilter(ctx, f)),
+    ...(q.marks ?? []).map((m) => markFilter(m, now)),
+    ...(q.relationships ?? []).map((r) => relationshipFilter(r)),
+  ]);
+  const sort = sortFragments(ctx, q.sort, q.after);
+  const page = and([where, sort.after]);
+  const rows = ctx
+    .stmt(`SELECT ${NODE_COLUMNS}, ${sort.sortExpr} AS sv FROM nodes n WHERE ${page.sql} ORDER BY ${sort.orderBy} LIMIT ?`)
+    .all(...page.params, first + 1) as SortedRow[];
+  const total = q.includeTotal
+    ? (ctx.stmt(`SELECT count(*) AS c FROM nodes n WHERE ${where.sql}`).get(...where.params) as { c: number }).c
+    : undefined;
+  return toPage(rows, first, total);
+}
+
+function relatedFrom(direction: 'out' | 'in'): { parent: string; join: string } {
+  return direction === 'out'
+    ? { parent: 'r.from_id', join: 'JOIN nodes n ON n.id = r.to_id' }
+    : { parent: 'r.to_id', join: 'JOIN nodes n ON n.id = r.from_id' };
+}
+
+export function related(ctx: StoreContext, q: RelatedQuery): Map<string, Page<NodeRecord>> {
+  const first = pageSize(q.first);
+  const { parent, join } = relatedFrom(q.direction);
+  const ids = JSON.stringify([...new Set(q.ids)]);
+  const base: Fragment = { sql: `r.type = ? AND ${parent} IN (SELECT value FROM json_each(?))`, params: [q.type, ids] };
+  const where = and([base, ...(q.filters ?? []).map((f: PropertyFilter) => propertyFilter(ctx, f))]);
+  const sort = sortFragments(ctx, q.sort, q.after);
+  const page = and([where, sort.after]);
+  // One query for every parent: a window numbers each parent's rows, and we keep first+1 of each.
+  const rows = ctx
+    .stmt(
+      `SELECT * FROM (SELECT ${parent} AS parent, ${NODE_COLUMNS}, ${sort.sortExpr} AS sv,
+         row_number() OVER (PARTITION BY ${parent} ORDER BY ${sort.orderBy}) AS rn
+       FROM rels r ${join} WHERE ${page.sql}) WHERE rn <= ? ORDER BY parent, rn`,
+    )
+    .all(...page.params, first + 1) as (SortedRow & { parent: string })[];
+  const byParent = new Map<string, SortedRow[]>();
+  for (const r of rows) {
+    let list = byParent.get(r.parent);
+    if (!list) byParent.set(r.parent, (list = []));
+    list.push(r);
+  }
+  const totals = new Map<string, number>();
+  if (q.includeTotal) {
+    const counts = ctx
+      .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE ${where.sql} GROUP BY ${parent}`)
+      .all(...where.params) as { parent: string; c: number }[];
+    for (const c of counts) totals.set(c.parent, c.c);
+  }
+  const out = new Map<string, Page<NodeRecord>>();
+  for (const id of q.ids) out.set(id, toPage(byParent.get(id) ?? [], first, q.includeTotal ? (totals.get(id) ?? 0) : undefined));
+  return out;
+}
+
+export function countRelated(ctx: StoreContext, ids: readonly string[], type: string, direction: 'out' | 'in'): Map<string, number> {
+  const { parent, join } = relatedFrom(direction);
+  const rows = ctx
+    .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE r.type = ? AND ${parent} IN (SELECT value FROM json_each(?)) GROUP BY ${parent}`)
+    .all(type, JSON.stringify([...new Set(ids)])) as { parent: string; c: number }[];
+  const out = new Map<string, number>(ids.map((id) => [id, 0]));
+  for (const r of rows) out.set(r.parent, r.c);
+  return out;
+}

@@ -1,0 +1,167 @@
+/**
+ * Signal marks. Strength decays exponentially: `s(t) = s0 · 0.5^((t − reinforcedAt) / halfLife)`; a mark
+ * evaporates when it falls below EVAPORATION_THRESHOLD or its hard TTL (counted from the last reinforcement)
+ * runs out, whichever comes first. Reinforcing adds to the decayed strength (default: back to the strength the
+ * mark was first left with) and restarts both clocks. The strength never exceeds max(1, first strength): marks
+ * are concentrations, and reinforcement saturates instead of growing without bound.
+ * Every leave / reinforce / evaporate / remove writes a ledger row (kind `mark`).
+ */
+import { randomUUID } from 'node:crypto';
+import { NotFoundError } from '../../core/errors.ts';
+import type { AppliedChange, NodeRef } from '../../core/projection/change-set.ts';
+import { EVAPORATION_THRESHOLD, type LeaveMarkInput, type LedgerEntry, type ReinforceMarkInput, type SignalMark } from '../../ports/graph-store.ts';
+import { writeTx, type StoreContext } from './context.ts';
+import { writeSystemRow } from './ledger.ts';
+
+interface MarkRow {
+  id: string;
+  node_id: string;
+  class: string | null;
+  kind: string;
+  strength: number;
+  first_strength: number;
+  half_life_ms: number | null;
+  ttl_ms: number | null;
+  agent: string;
+  note: string | null;
+  created_at: number;
+  reinforced_at: number;
+  expires_at: number;
+}
+
+const MARK_SELECT = 'SELECT m.*, n.class FROM marks m LEFT JOIN nodes n ON n.id = m.node_id';
+
+/** Decayed strength at `now` (0 once expired). */
+export function strengthAt(m: Pick<MarkRow, 'strength' | 'half_life_ms' | 'reinforced_at' | 'expires_at'>, now: number): number {
+  if (now >= m.expires_at) return 0;
+  if (m.half_life_ms === null) return m.strength;
+  return m.strength * 0.5 ** (Math.max(0, now - m.reinforced_at) / m.half_life_ms);
+}
+
+/** When a mark of `strength` reinforced at `at` evaporates. */
+export function expiryOf(strength: number, halfLifeMs: number | null, ttlMs: number | null, at: number): number {
+  let t = Number.POSITIVE_INFINITY;
+  if (halfLifeMs !== null) t = strength <= EVAPORATION_THRESHOLD ? at : at + Math.ceil(halfLifeMs * Math.log2(strength / EVAPORATION_THRESHOLD));
+  if (ttlMs !== null) t = Math.min(t, at + ttlMs);
+  return t;
+}
+
+function toMark(r: MarkRow, now: number): SignalMark {
+  return {
+    id: r.id,
+    on: { id: r.node_id, class: r.class ?? 'Resource' },
+    kind: r.kind,
+    strength: strengthAt(r, now),
+    initialStrength: r.strength,
+    ...(r.half_life_ms !== null && { halfLifeMs: r.half_life_ms }),
+    expiresAt: new Date(r.expires_at).toISOString(),
+    agent: r.agent,
+    ...(r.note !== null && { note: r.note }),
+    createdAt: new Date(r.created_at).toISOString(),
+    reinforcedAt: new Date(r.reinforced_at).toISOString(),
+  };
+}
+
+function markChange(change: 'left' | 'reinforced' | 'evaporated' | 'removed', r: MarkRow, on: NodeRef, strength: number, agent: string): AppliedChange {
+  return { kind: 'mark', change, markId: r.id, on, markKind: r.kind, strength, agent };
+}
+
+const TYPES = { left: 'tg:MarkLeft', reinforced: 'tg:MarkReinforced', evaporated: 'tg:MarkEvaporated', removed: 'tg:MarkRemoved' } as const;
+
+export function leaveMark(ctx: StoreContext, input: LeaveMarkInput): { mark: SignalMark; seq: number } {
+  const now = input.now ?? Date.now();
+  if (!(input.strength > 0)) throw new RangeError(`mark strength must be > 0, got ${input.strength}`);
+  if (input.halfLifeMs === undefined && input.ttlMs === undefined) throw new RangeError('a mark needs halfLifeMs or ttlMs (or both), or it would never evaporate');
+  for (const [k, v] of [['halfLifeMs', input.halfLifeMs], ['ttlMs', input.ttlMs]] as const) {
+    if (v !== undefined && !(v > 0)) throw new RangeError(`${k} must be > 0, got ${v}`);
+  }
+  const entries: LedgerEntry[] = [];
+  const result = writeTx(ctx, () => {
+    const cls = ctx.stmt('SELECT class FROM nodes WHERE id = ?').pluck().get(input.on) as string | undefined;
+    if (cls === undefined) throw new NotFoundError(`node ${input.on} does not exist; marks can only be left on existing nodes`);
+    const half = input.halfLifeMs ?? null;
+    const ttl = input.ttlMs ?? null;
+    const row: MarkRow = {
+      id: randomUUID(), node_id: input.on, class: cls, kind: input.kind, strength: input.strength, first_strength: input.strength,
+      half_life_ms: half, ttl_ms: ttl, agent: input.agent, note: input.note ?? null, created_at: now, reinforced_at: now,
+      expires_at: expiryOf(input.strength, half, ttl, now),
+    };
+    ctx
+      .stmt(`INSERT INTO marks (id, node_id, kind, strength, first_strength, half_life_ms, ttl_ms, agent, note, created_at, reinforced_at, expires_at)
+             VALUES (@id, @node_id, @kind, @strength, @first_strength, @half_life_ms, @ttl_ms, @agent, @note, @created_at, @reinforced_at, @expires_at)`)
+      .run(withoutClass(row));
+    const entry = writeSystemRow(ctx, 'mark', TYPES.left, input.agent, now, markChange('left', row, { id: input.on, class: cls }, input.strength, input.agent), row.id);
+    entries.push(entry);
+    return { mark: toMark(row, now), seq: entry.seq };
+  });
+  ctx.notify(entries);
+  return result;
+}
+
+function withoutClass(r: MarkRow): Omit<MarkRow, 'class'> {
+  const { class: _c, ...rest } = r;
+  return rest;
+}
+
+export function reinforceMark(ctx: StoreContext, input: ReinforceMarkInput): { mark: SignalMark; seq: number } {
+  const now = input.now ?? Date.now();
+  const entries: LedgerEntry[] = [];
+  const result = writeTx(ctx, () => {
+    const r = ctx.stmt(`${MARK_SELECT} WHERE m.id = ?`).get(input.markId) as MarkRow | undefined;
+    if (!r || now >= r.expires_at) throw new NotFoundError(`mark ${input.markId} does not exist or has evaporated; leave a new mark`);
+    const cap = Math.max(1, r.first_strength);
+    const strength = Math.min(cap, input.by === undefined ? Math.max(r.first_strength, strengthAt(r, now)) : strengthAt(r, now) + input.by);
+    const next: MarkRow = { ...r, strength, reinforced_at: now, expires_at: expiryOf(strength, r.half_life_ms, r.ttl_ms, now) };
+    ctx.stmt('UPDATE marks SET strength = ?, reinforced_at = ?, expires_at = ? WHERE id = ?').run(strength, now, next.expires_at, r.id);
+    const on = { id: r.node_id, class: r.class ?? 'Resource' };
+    const entry = writeSystemRow(ctx, 'mark', TYPES.reinforced, input.agent, now, markChange('reinforced', r, on, strength, input.agent), r.id);
+    entries.push(entry);
+    return { mark: toMark(next, now), seq: entry.seq };
+  });
+  ctx.notify(entries);
+  return result;
+}
+
+export function removeMark(ctx: StoreContext, markId: string, agent: string, now = Date.now()): number | undefined {
+  const entries: LedgerEntry[] = [];
+  const seq = writeTx(ctx, () => {
+    const r = ctx.stmt(`${MARK_SELECT} WHERE m.id = ?`).get(markId) as MarkRow | undefined;
+    if (!r) return undefined;
+    ctx.stmt('DELETE FROM marks WHERE id = ?').run(markId);
+    const on = { id: r.node_id, class: r.class ?? 'Resource' };
+    const entry = writeSystemRow(ctx, 'mark', TYPES.removed, agent, now, markChange('removed', r, on, strengthAt(r, now), agent), r.id);
+    entries.push(entry);
+    return entry.seq;
+  });
+  ctx.notify(entries);
+  return seq;
+}
+
+export function marksOn(ctx: StoreContext, ids: readonly string[], options: { kind?: string; minStrength?: number; now?: number } = {}): Map<string, SignalMark[]> {
+  const now = options.now ?? Date.now();
+  const min = options.minStrength ?? 0;
+  const rows = ctx
+    .stmt(`${MARK_SELECT} WHERE m.node_id IN (SELECT value FROM json_each(?)) AND m.expires_at > ? AND (? IS NULL OR m.kind = ?) ORDER BY m.node_id, m.created_at, m.id`)
+    .all(JSON.stringify([...new Set(ids)]), now, options.kind ?? null, options.kind ?? null) as MarkRow[];
+  const out = new Map<string, SignalMark[]>(ids.map((id) => [id, []]));
+  for (const r of rows) {
+    const m = toMark(r, now);
+    if (m.strength > min) out.get(r.node_id)?.push(m);
+  }
+  return out;
+}
+
+/** Deletes evaporated marks, one ledger row (`tg:MarkEvaporated`) each, in one transaction. */
+export function sweepMarks(ctx: StoreContext, now = Date.now()): number {
+  const entries: LedgerEntry[] = [];
+  writeTx(ctx, () => {
+    const rows = ctx.stmt(`${MARK_SELECT} WHERE m.expires_at <= ? ORDER BY m.expires_at, m.id`).all(now) as MarkRow[];
+    for (const r of rows) {
+      ctx.stmt('DELETE FROM marks WHERE id = ?').run(r.id);
+      const on = { id: r.node_id, class: r.class ?? 'Resource' };
+      entries.push(writeSystemRow(ctx, 'mark', TYPES.evaporated, r.agent, now, markChange('evaporated', r, on, 0, r.agent), r.id));
+    }
+  });
+  if (entries.length) ctx.notify(entries);
+  return entries.length;
+}

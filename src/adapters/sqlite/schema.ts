@@ -1,0 +1,118 @@
+/**
+ * The SQL schema of the embedded store, as numbered migrations. `PRAGMA user_version` records how many have run,
+ * so opening an older file upgrades it in place and opening the same file twice is a no-op.
+ */
+
+/** One schema step. Never edit a released step: append a new one. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE nodes (
+    id TEXT PRIMARY KEY,
+    class TEXT NOT NULL,
+    labels TEXT NOT NULL,            -- JSON array: the class and its ancestors
+    props TEXT NOT NULL DEFAULT '{}', -- JSON object: datatype properties (lists for non-functional ones)
+    event_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    created_seq INTEGER NOT NULL
+  );
+  CREATE INDEX nodes_class ON nodes(class, id);
+
+  CREATE TABLE node_labels (
+    label TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (label, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE rels (
+    type TEXT NOT NULL,
+    from_id TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    created_seq INTEGER NOT NULL,
+    PRIMARY KEY (type, from_id, to_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX rels_to ON rels(to_id, type);
+  CREATE INDEX rels_from ON rels(from_id, type);
+
+  -- seq is assigned as max+1 inside the write transaction: gap-free, shared by events, marks and claims.
+  CREATE TABLE ledger (
+    seq INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    committed_at TEXT NOT NULL,
+    subject TEXT,
+    traceparent TEXT,
+    correlationid TEXT,
+    causationid TEXT,
+    changes TEXT NOT NULL,
+    event TEXT
+  );
+
+  CREATE TABLE ledger_nodes (
+    node_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (node_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  -- Times are epoch milliseconds so decay and expiry are plain arithmetic in SQL.
+  CREATE TABLE marks (
+    id TEXT PRIMARY KEY,
+    node_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    strength REAL NOT NULL,      -- at the last reinforcement
+    first_strength REAL NOT NULL,
+    half_life_ms REAL,
+    ttl_ms REAL,
+    agent TEXT NOT NULL,
+    note TEXT,
+    created_at INTEGER NOT NULL,
+    reinforced_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX marks_node ON marks(node_id, kind);
+  CREATE INDEX marks_expiry ON marks(expires_at);
+
+  CREATE TABLE claims (
+    node_id TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    token INTEGER NOT NULL,
+    granted_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (node_id, purpose)
+  ) WITHOUT ROWID;
+  CREATE INDEX claims_expiry ON claims(expires_at);
+
+  -- Survives release and expiry so fencing tokens only ever grow.
+  CREATE TABLE claim_tokens (
+    node_id TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    last_token INTEGER NOT NULL,
+    PRIMARY KEY (node_id, purpose)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT,
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL,
+    issues TEXT NOT NULL,
+    subject TEXT,
+    headers TEXT,
+    payload TEXT NOT NULL,
+    deliveries INTEGER,
+    received_at TEXT NOT NULL
+  );
+  `,
+];

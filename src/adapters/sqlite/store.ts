@@ -1,0 +1,99 @@
+/**
+ * The embedded graph store: GraphStore over one SQLite file (better-sqlite3, WAL). Several processes may open
+ * the same file: writes serialise on SQLite's write lock (busy_timeout waits for it), every write is a
+ * `BEGIN IMMEDIATE` transaction, and seqs / fencing tokens are computed inside it. Commit listeners hear about
+ * this process's commits only.
+ */
+import type { CompiledOntology } from '../../core/ontology/model.ts';
+import type { CommitListener, GraphStore, LedgerEntry } from '../../ports/graph-store.ts';
+import { applyBatch } from './apply.ts';
+import { claim, claimsOn, releaseClaim, renewClaim, sweepClaims } from './claims.ts';
+import { createContext, guard } from './context.ts';
+import { createIndexes } from './indexes.ts';
+import { findEvent, headSeq, readHistory, readLedger } from './ledger.ts';
+import { countRelated, listNodes, related } from './list.ts';
+import { leaveMark, marksOn, reinforceMark, removeMark, sweepMarks } from './marks.ts';
+import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.ts';
+import { getNode, getNodes } from './rows.ts';
+import { neighbourhood, paths } from './traverse.ts';
+
+export interface SqliteStoreOptions extends Partial<OpenOptions> {
+  /** Default `./.trailgraph/graph.db`. */
+  readonly path?: string;
+  /** Known up front (else set by `init`): labels of bare referenced nodes, property validation. */
+  readonly ontology?: CompiledOntology;
+}
+
+/** The SQLite GraphStore, with its connection for sharing (e.g. with createSqliteDeadLetters({ db })). */
+export interface SqliteGraphStore extends GraphStore {
+  readonly db: SqliteDatabase;
+  readonly path: string;
+}
+
+export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, ...open }: SqliteStoreOptions = {}): SqliteGraphStore {
+  const db = guard(() => openDatabase({ ...open, path }));
+  const listeners = new Set<CommitListener>();
+  const notify = (entries: readonly LedgerEntry[]): void => {
+    if (entries.length === 0) return;
+    for (const l of listeners) {
+      try {
+        l(entries);
+      } catch (err) {
+        // A failing listener must not break the writer or the other listeners.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  };
+  const ctx = createContext(db, ontology, notify);
+  const read = <T>(fn: () => T): Promise<T> => Promise.resolve().then(() => guard(fn));
+
+  return {
+    kind: 'sqlite',
+    db,
+    path,
+    init: (o) =>
+      read(() => {
+        ctx.ontology = o;
+        createIndexes(db, o);
+      }),
+    applyBatch: (changeSets, options) => read(() => applyBatch(ctx, changeSets, options)),
+    getCheckpoint: (name) => read(() => (ctx.stmt('SELECT position FROM checkpoints WHERE name = ?').pluck().get(name) as number | undefined) ?? 0),
+    headSeq: () => read(() => headSeq(ctx)),
+    findEvent: (eventId) => read(() => findEvent(ctx, eventId)),
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getNode: (id) => read(() => getNode(ctx, id)),
+    getNodes: (ids) => read(() => getNodes(ctx, ids)),
+    listNodes: (q) => read(() => listNodes(ctx, q)),
+    related: (q) => read(() => related(ctx, q)),
+    countRelated: (ids, type, direction) => read(() => countRelated(ctx, ids, type, direction)),
+    neighbourhood: (id, hops, options) => read(() => neighbourhood(ctx, id, hops, options)),
+    paths: (from, to, maxHops, options) => read(() => paths(ctx, from, to, maxHops, options)),
+    history: (id, page = {}) => read(() => readHistory(ctx, id, page.afterSeq ?? 0, Math.min(page.first ?? 100, 1000))),
+    ledger: (afterSeq, limit) => read(() => readLedger(ctx, afterSeq, limit)),
+    setMeta: (key, value) =>
+      read(() => {
+        ctx.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+      }),
+    getMeta: (key) => read(() => ctx.stmt('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined),
+    leaveMark: (input) => read(() => leaveMark(ctx, input)),
+    reinforceMark: (input) => read(() => reinforceMark(ctx, input)),
+    removeMark: (markId, agent) => read(() => removeMark(ctx, markId, agent)),
+    marksOn: (ids, options) => read(() => marksOn(ctx, ids, options)),
+    sweepMarks: (now) => read(() => sweepMarks(ctx, now)),
+    claim: (input) => read(() => claim(ctx, input)),
+    renewClaim: (input) => read(() => renewClaim(ctx, input)),
+    releaseClaim: (input) => read(() => releaseClaim(ctx, input)),
+    claimsOn: (ids, now) => read(() => claimsOn(ctx, ids, now)),
+    sweepClaims: (now) => read(() => sweepClaims(ctx, now)),
+    close: () =>
+      read(() => {
+        listeners.clear();
+        if (db.open) db.close();
+      }),
+  };
+}
