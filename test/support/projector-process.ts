@@ -1,0 +1,37 @@
+/**
+ * A projector as its own process, for crash tests: `node --import tsx test/support/projector-process.ts
+ * <natsUrl> <sqlitePath>`. Prints `position N` after each commit advance so the parent can follow it.
+ * Uses the clinic fixture ontology.
+ */
+import { createJetStreamBus } from '../../src/adapters/nats/jetstream-bus.ts';
+import { createNatsDeadLetters } from '../../src/adapters/nats/dead-letters.ts';
+import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
+import { createIngestor } from '../../src/app/ingest.ts';
+import { createProjector } from '../../src/app/projector.ts';
+import { clinicOntology } from '../fixtures/clinic-ontology.ts';
+
+const [natsUrl, path] = process.argv.slice(2);
+if (!natsUrl || !path) throw new Error('usage: projector-process.ts <natsUrl> <sqlitePath>');
+const ontology = clinicOntology();
+const store = createSqliteStore({ path, ontology });
+await store.init(ontology);
+const bus = await createJetStreamBus({ url: natsUrl, domain: 'clinic', ackWaitMs: 2000 });
+const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
+const ingestor = createIngestor({ ontology, store, deadLetters });
+const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: 200, checkpointName: 'nats:projector', log: (l) => process.stderr.write(`${l}\n`) });
+await projector.start();
+let last = -1;
+const timer = setInterval(() => {
+  if (projector.position !== last) {
+    last = projector.position;
+    process.stdout.write(`position ${last}\n`);
+  }
+}, 20);
+process.on('SIGTERM', () => {
+  clearInterval(timer);
+  void projector.stop().then(async () => {
+    await bus.close();
+    await store.close();
+    process.exit(0);
+  });
+});
