@@ -24,13 +24,13 @@ function rejection(input: unknown, limits?: Parameters<typeof parseEnvelope>[1])
   assert.fail('expected the event to be rejected');
 }
 
-describe('parseEnvelope: valid events', () => {
-  it('accepts a structured-mode event given as text or as a parsed object', () => {
+void describe('parseEnvelope: valid events', () => {
+  void it('accepts a structured-mode event given as text or as a parsed object', () => {
     assert.deepEqual(parseEnvelope(JSON.stringify(valid)), valid);
     assert.deepEqual(parseEnvelope(valid), valid);
   });
 
-  it('returns a frozen copy detached from the caller', () => {
+  void it('returns a frozen copy detached from the caller', () => {
     const input = structuredClone(valid);
     const event = parseEnvelope(input);
     input.data.reason = 'changed later';
@@ -38,7 +38,7 @@ describe('parseEnvelope: valid events', () => {
     assert.ok(Object.isFrozen(event) && Object.isFrozen(event.data));
   });
 
-  it('accepts the optional attributes and extensions', () => {
+  void it('accepts the optional attributes and extensions', () => {
     const event = parseEnvelope({
       ...valid,
       dataschema: 'https://example.org/clinic/1.0.0',
@@ -54,12 +54,12 @@ describe('parseEnvelope: valid events', () => {
     assert.equal(event.tenant, 'north');
   });
 
-  it('accepts time with an offset and fractional seconds, and application/*+json', () => {
+  void it('accepts time with an offset and fractional seconds, and application/*+json', () => {
     assert.doesNotThrow(() => parseEnvelope({ ...valid, time: '2026-11-21T10:00:00.123+01:00', datacontenttype: 'application/cloudevents+json' }));
   });
 });
 
-describe('parseEnvelope: rejections', () => {
+void describe('parseEnvelope: rejections', () => {
   const { specversion: _s, ...noSpec } = valid;
   const { id: _i, ...noId } = valid;
   const { source: _src, ...noSource } = valid;
@@ -91,7 +91,7 @@ describe('parseEnvelope: rejections', () => {
     ['array instead of an event', [valid], '', /expected a JSON object \(a CloudEvent\), got an array/],
   ];
   for (const [name, input, pointer, message] of cases) {
-    it(`${name} → ${pointer || '/'}`, () => {
+    void it(`${name} → ${pointer || '/'}`, () => {
       const err = rejection(input);
       const issue = err.issues.find((i) => i.pointer === pointer);
       assert.ok(issue, `no issue at ${pointer}; got ${JSON.stringify(err.issues)}`);
@@ -99,32 +99,32 @@ describe('parseEnvelope: rejections', () => {
     });
   }
 
-  it('names the event id in the error even when other attributes are wrong', () => {
+  void it('names the event id in the error even when other attributes are wrong', () => {
     const err = rejection({ ...valid, source: '' });
     assert.equal(err.eventId, 'evt-42');
     assert.match(err.message, /^event evt-42: \/source: expected a URI-reference/);
   });
 
-  it('reports every problem at once, not just the first', () => {
+  void it('reports every problem at once, not just the first', () => {
     const err = rejection({ ...valid, specversion: '2.0', time: 'yesterday', traceparent: 'x' });
     assert.deepEqual(err.issues.map((i) => i.pointer).sort(), ['/specversion', '/time', '/traceparent']);
   });
 
-  it('rejects text that is not JSON, saying so', () => {
+  void it('rejects text that is not JSON, saying so', () => {
     const err = rejection('{"specversion": "1.0", ');
     assert.equal(err.pointer, '');
     assert.match(err.issues[0]?.message ?? '', /not valid JSON/);
   });
 });
 
-describe('parseEnvelope: size limits', () => {
-  it('has sensible exported defaults', () => {
+void describe('parseEnvelope: size limits', () => {
+  void it('has sensible exported defaults', () => {
     assert.equal(DEFAULT_ENVELOPE_LIMITS.maxBytes, 256 * 1024);
     assert.equal(DEFAULT_ENVELOPE_LIMITS.maxStringLength, 16 * 1024);
     assert.equal(DEFAULT_ENVELOPE_LIMITS.maxDepth, 16);
   });
 
-  it('rejects an event over the byte limit, as text and as an object', () => {
+  void it('rejects an event over the byte limit, as text and as an object', () => {
     const big = { ...valid, data: { ...valid.data, notes: Array.from({ length: 40 }, () => 'x'.repeat(10_000)) } };
     for (const input of [JSON.stringify(big), big]) {
       const err = rejection(input);
@@ -132,19 +132,19 @@ describe('parseEnvelope: size limits', () => {
     }
   });
 
-  it('counts bytes, not characters', () => {
+  void it('counts bytes, not characters', () => {
     const text = JSON.stringify({ ...valid, data: { ...valid.data, reason: 'é'.repeat(600) } });
     assert.ok(text.length < 1000);
     assert.match(rejection(text, { maxBytes: 1000 }).issues[0]?.message ?? '', /too large/);
   });
 
-  it('rejects a long string with its pointer', () => {
+  void it('rejects a long string with its pointer', () => {
     const err = rejection({ ...valid, data: { ...valid.data, reason: 'x'.repeat(16 * 1024 + 1) } });
     assert.equal(err.pointer, '/data/reason');
     assert.match(err.issues[0]?.message ?? '', /string too long: expected at most 16384 characters, got 16385/);
   });
 
-  it('rejects deep nesting', () => {
+  void it('rejects deep nesting', () => {
     let nested: unknown = { id: 'leaf' };
     for (let i = 0; i < 20; i++) nested = { child: nested };
     const err = rejection({ ...valid, data: nested });
@@ -152,7 +152,7 @@ describe('parseEnvelope: size limits', () => {
     assert.match(err.issues[0]?.message ?? '', /nested too deep: expected at most 16 levels/);
   });
 
-  it('rejects long arrays and objects with too many keys', () => {
+  void it('rejects long arrays and objects with too many keys', () => {
     assert.match(rejection({ ...valid, data: { allergy: new Array(1001).fill('a') } }).issues[0]?.message ?? '', /array too long: expected at most 1000 items, got 1001/);
     const wide = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i]));
     const err = rejection({ ...valid, data: wide });
@@ -160,21 +160,21 @@ describe('parseEnvelope: size limits', () => {
     assert.match(err.issues[0]?.message ?? '', /too many keys: expected at most 256, got 300/);
   });
 
-  it('rejects an over-long id', () => {
+  void it('rejects an over-long id', () => {
     assert.match(rejection({ ...valid, id: 'e'.repeat(300) }).issues[0]?.message ?? '', /at most 256 characters/);
   });
 
-  it('rejects values that are not JSON when given an object', () => {
+  void it('rejects values that are not JSON when given an object', () => {
     const err = rejection({ ...valid, data: { when: new Date(0), n: Number.NaN } });
     assert.deepEqual(err.issues.map((i) => i.pointer), ['/data/when', '/data/n']);
   });
 
-  it('honours caller limits', () => {
+  void it('honours caller limits', () => {
     assert.throws(() => parseEnvelope(valid, { maxDepth: 1 }), InvalidEventError);
   });
 });
 
-describe('parseEnvelope: prototype pollution', () => {
+void describe('parseEnvelope: prototype pollution', () => {
   const attempts: [string, string, string][] = [
     ['__proto__ in data', `{"specversion":"1.0","id":"e1","source":"a://b","type":"T","data":{"__proto__":{"polluted":true}}}`, '/data/__proto__'],
     ['__proto__ in the envelope', `{"specversion":"1.0","id":"e1","source":"a://b","type":"T","data":{},"__proto__":{"polluted":true}}`, '/__proto__'],
@@ -182,7 +182,7 @@ describe('parseEnvelope: prototype pollution', () => {
     ['prototype deep inside', `{"specversion":"1.0","id":"e1","source":"a://b","type":"T","data":{"a":[{"prototype":{"polluted":true}}]}}`, '/data/a/0/prototype'],
   ];
   for (const [name, text, pointer] of attempts) {
-    it(`rejects ${name} and pollutes nothing`, () => {
+    void it(`rejects ${name} and pollutes nothing`, () => {
       const err = rejection(text);
       assert.equal(err.pointer, pointer);
       assert.match(err.issues[0]?.message ?? '', /forbidden key/);
@@ -191,7 +191,7 @@ describe('parseEnvelope: prototype pollution', () => {
     });
   }
 
-  it('rejects an own __proto__ key on a parsed object too', () => {
+  void it('rejects an own __proto__ key on a parsed object too', () => {
     const input = JSON.parse(attempts[0]![1]) as unknown;
     assert.equal(rejection(input).pointer, '/data/__proto__');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

@@ -31,18 +31,18 @@ function issuesOf(e: CloudEvent): { pointer: string; message: string }[] {
   assert.fail('expected the payload to be rejected');
 }
 
-describe('validatePayload: valid payloads', () => {
-  it('accepts the payload format of the brief and derives the subject', () => {
+void describe('validatePayload: valid payloads', () => {
+  void it('accepts the payload format of the brief and derives the subject', () => {
     const out = validatePayload(event('ReferralRequested', referral), ontology);
     assert.equal(out.subject, 'Referral/r-1');
   });
 
-  it('keeps a correct subject and returns the same event', () => {
+  void it('keeps a correct subject and returns the same event', () => {
     const e = event('ReferralRequested', referral, { subject: 'Referral/r-1' });
     assert.equal(validatePayload(e, ontology), e);
   });
 
-  it('accepts @graph, nested resources without @type (range), lists and ids', () => {
+  void it('accepts @graph, nested resources without @type (range), lists and ids', () => {
     const e = event('ReferralRequested', {
       '@graph': [
         { '@type': 'Patient', id: 'p-1', name: 'Lou', allergy: ['penicillin', 'latex'], birthDate: '1980-02-29' },
@@ -52,28 +52,28 @@ describe('validatePayload: valid payloads', () => {
     assert.doesNotThrow(() => validatePayload(e, ontology));
   });
 
-  it('accepts a subclass where the range is its superclass (Specialist as referredBy)', () => {
+  void it('accepts a subclass where the range is its superclass (Specialist as referredBy)', () => {
     const e = event('ReferralRequested', { ...referral, referredBy: { '@type': 'Specialist', id: 'sp-1', capacity: 3 } });
     assert.doesNotThrow(() => validatePayload(e, ontology));
   });
 
-  it('accepts partial updates for asserted (not created) classes, and null on retractable properties', () => {
+  void it('accepts partial updates for asserted (not created) classes, and null on retractable properties', () => {
     assert.doesNotThrow(() => validatePayload(event('PatientUpdated', { '@type': 'Patient', id: 'p-1', allergy: null, birthDate: null }), ontology));
     assert.doesNotThrow(() => validatePayload(event('ReferralAccepted', { '@type': 'Referral', id: 'r-1', status: 'accepted' }), ontology));
     assert.doesNotThrow(() => validatePayload(event('ReferralReassigned', { '@type': 'Referral', id: 'r-1', referredTo: null }), ontology));
   });
 
-  it('accepts @delete for a class the event type deletes', () => {
+  void it('accepts @delete for a class the event type deletes', () => {
     assert.doesNotThrow(() => validatePayload(event('ReferralCancelled', { '@type': 'Referral', id: 'r-1', '@delete': true }), ontology));
   });
 
-  it('builds the validators once per ontology', () => {
+  void it('builds the validators once per ontology', () => {
     assert.equal(payloadSchema(ontology, 'ReferralRequested'), payloadSchema(ontology, 'ReferralRequested'));
     assert.notEqual(payloadSchema(clinicOntology(), 'ReferralRequested'), payloadSchema(ontology, 'ReferralRequested'));
   });
 });
 
-describe('validatePayload: rejections', () => {
+void describe('validatePayload: rejections', () => {
   const cases: [string, CloudEvent, string, RegExp][] = [
     ['unknown event type', event('ReferalRequested', referral), '/type', /unknown event type "ReferalRequested": expected one of ReferralRequested, /],
     ['data not an object', event('ReferralRequested', 'r-1'), '/data', /expected a resource object .* or \{"@graph": \[\.\.\.\]\}, got "r-1"/],
@@ -109,7 +109,7 @@ describe('validatePayload: rejections', () => {
     ['no aggregate resource', event('ReferralRequested', { '@type': 'Patient', id: 'p-1', name: 'Lou' }), '/subject', /missing subject: event type ReferralRequested is about a Referral/],
   ];
   for (const [name, e, pointer, message] of cases) {
-    it(`${name} → ${pointer}`, () => {
+    void it(`${name} → ${pointer}`, () => {
       const issues = issuesOf(e);
       const issue = issues.find((i) => i.pointer === pointer);
       assert.ok(issue, `no issue at ${pointer}; got ${JSON.stringify(issues)}`);
@@ -117,24 +117,24 @@ describe('validatePayload: rejections', () => {
     });
   }
 
-  it('lists at most 10 known types, closest first', () => {
+  void it('lists at most 10 known types, closest first', () => {
     const [issue] = issuesOf(event('Nope', {}));
     assert.match(issue?.message ?? '', /expected one of/);
     assert.ok((issue?.message.split(',').length ?? 0) <= 10);
   });
 
-  it('does not enforce minCount for a class that is only asserted', () => {
+  void it('does not enforce minCount for a class that is only asserted', () => {
     // Patient has name minCount 1, but ReferralRequested only asserts Patient: a partial Patient is fine.
     const e = event('ReferralRequested', { ...referral, forPatient: { id: 'p-1', allergy: 'latex' } });
     assert.doesNotThrow(() => validatePayload(e, ontology));
   });
 
-  it('enforces minCount on every created resource of a @graph', () => {
+  void it('enforces minCount on every created resource of a @graph', () => {
     const issues = issuesOf(event('PatientRegistered', { '@graph': [{ '@type': 'Patient', id: 'p-1', name: 'Lou' }, { '@type': 'Patient', id: 'p-2' }] }));
     assert.deepEqual(issues.map((i) => i.pointer), ['/data/@graph/1/name']);
   });
 
-  it('reports every issue, each with its own pointer', () => {
+  void it('reports every issue, each with its own pointer', () => {
     const issues = issuesOf(event('ReferralRequested', { ...referral, priority: 'high', reason: 1, colour: 'x' }));
     assert.deepEqual(issues.map((i) => i.pointer).sort(), ['/data/colour', '/data/priority', '/data/reason']);
   });

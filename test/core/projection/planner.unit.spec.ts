@@ -27,8 +27,8 @@ const referral = {
 
 const opsOf = (e: CloudEvent): readonly ChangeOp[] => planChangeSet(e, ontology).ops;
 
-describe('planChangeSet', () => {
-  it('plans the brief example: upserts first (pre-order), then relationships by property name', () => {
+void describe('planChangeSet', () => {
+  void it('plans the brief example: upserts first (pre-order), then relationships by property name', () => {
     assert.deepEqual(opsOf(event('ReferralRequested', referral)), [
       {
         op: 'upsertNode', node: { id: 'r-1001', class: 'Referral' }, labels: ['Referral'],
@@ -49,7 +49,7 @@ describe('planChangeSet', () => {
     ]);
   });
 
-  it('functional datatype properties replace (set); non-functional ones add, deduplicated', () => {
+  void it('functional datatype properties replace (set); non-functional ones add, deduplicated', () => {
     const [op] = opsOf(event('PatientUpdated', { '@type': 'Patient', id: 'p-1', name: 'Lou', allergy: ['latex', 'penicillin', 'latex'] }));
     assert.equal(op?.op, 'upsertNode');
     assert.deepEqual(op.op === 'upsertNode' && [op.set, op.add], [{ name: 'Lou' }, { allergy: ['latex', 'penicillin'] }]);
@@ -57,7 +57,7 @@ describe('planChangeSet', () => {
     assert.deepEqual(single?.op === 'upsertNode' && single.add, { allergy: ['latex'] });
   });
 
-  it('null retracts: unset for datatype properties, retractRelationship without a target for object properties', () => {
+  void it('null retracts: unset for datatype properties, retractRelationship without a target for object properties', () => {
     const [patient] = opsOf(event('PatientUpdated', { '@type': 'Patient', id: 'p-1', birthDate: null, allergy: null }));
     assert.deepEqual(patient?.op === 'upsertNode' && patient.unset, ['allergy', 'birthDate']);
     const ops = opsOf(event('ReferralReassigned', { '@type': 'Referral', id: 'r-1', referredTo: null }));
@@ -65,7 +65,7 @@ describe('planChangeSet', () => {
     assert.equal(ops.length, 2);
   });
 
-  it('nested resources without @type take the range class; non-functional object lists add one relationship each', () => {
+  void it('nested resources without @type take the range class; non-functional object lists add one relationship each', () => {
     const ops = opsOf(event('PractitionerRegistered', {
       '@type': 'Specialist', id: 'sp-1', hasSpecialty: [{ id: 's-1', name: 'Cardiology' }, 's-2'],
     }));
@@ -78,7 +78,7 @@ describe('planChangeSet', () => {
     assert.ok(ops.every((o) => o.op !== 'addRelationship' || o.functional === false));
   });
 
-  it('string references point at the range class', () => {
+  void it('string references point at the range class', () => {
     const ops = opsOf(event('ReferralAccepted', { '@type': 'Referral', id: 'r-1', referredTo: 'sp-3', status: 'accepted' }));
     assert.deepEqual(ops[1], {
       op: 'addRelationship', type: 'referredTo', from: { id: 'r-1', class: 'Referral' }, to: { id: 'sp-3', class: 'Specialist' },
@@ -86,13 +86,13 @@ describe('planChangeSet', () => {
     });
   });
 
-  it('@delete deletes the node and nothing else', () => {
+  void it('@delete deletes the node and nothing else', () => {
     assert.deepEqual(opsOf(event('ReferralCancelled', { '@type': 'Referral', id: 'r-1', '@delete': true })), [
       { op: 'deleteNode', node: { id: 'r-1', class: 'Referral' }, pointer: '/data' },
     ]);
   });
 
-  it('@graph resources are planned in array order, all node ops before relationships', () => {
+  void it('@graph resources are planned in array order, all node ops before relationships', () => {
     const ops = opsOf(event('ReferralRequested', {
       '@graph': [{ '@type': 'Patient', id: 'p-1', name: 'Lou' }, referral, { '@type': 'Specialty', id: 's-1', code: 'CAR' }],
     }, { subject: 'Referral/r-1001' }));
@@ -106,12 +106,12 @@ describe('planChangeSet', () => {
     ]);
   });
 
-  it('does not depend on the producer key order', () => {
+  void it('does not depend on the producer key order', () => {
     const reversed = Object.fromEntries(Object.entries(referral).reverse());
     assert.deepEqual(opsOf(event('ReferralRequested', reversed)), opsOf(event('ReferralRequested', referral)));
   });
 
-  it('carries provenance, subject, aggregate, ontology version, trace context and the event', () => {
+  void it('carries provenance, subject, aggregate, ontology version, trace context and the event', () => {
     const e = event('ReferralRequested', referral, {
       traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', correlationid: 'c-1', causationid: 'evt-41',
     });
@@ -124,7 +124,7 @@ describe('planChangeSet', () => {
     });
   });
 
-  it('uses receivedAt when the event has no time, and the subject id as aggregate', () => {
+  void it('uses receivedAt when the event has no time, and the subject id as aggregate', () => {
     const { time: _t, ...noTime } = event('PatientUpdated', { '@type': 'Patient', id: 'p-1', name: 'Lou' }, { subject: 'Patient/p-1' });
     const cs = planChangeSet(noTime as CloudEvent, ontology, { receivedAt: '2026-11-21T10:00:00.000Z' });
     assert.equal(cs.time, '2026-11-21T10:00:00.000Z');
@@ -132,7 +132,7 @@ describe('planChangeSet', () => {
     assert.throws(() => planChangeSet(noTime as CloudEvent, ontology), /no time; pass options.receivedAt/);
   });
 
-  it('is pure: same input gives deep-equal output, and the input is not mutated', () => {
+  void it('is pure: same input gives deep-equal output, and the input is not mutated', () => {
     const data = structuredClone({ '@graph': [referral, { '@type': 'Patient', id: 'p-1', allergy: ['a', 'a'] }] });
     const e: CloudEvent = { specversion: '1.0', id: 'evt-9', source: 'agent://x', type: 'ReferralRequested', time: '2026-01-01T00:00:00Z', data };
     const before = structuredClone(e);

@@ -1,0 +1,211 @@
+/**
+ * The ingest pipeline every publish path uses (HTTP, GraphQL, NATS projector, embedded publisher):
+ * envelope → upcast → payload validation → plan → one store batch (with the consumer checkpoint).
+ *
+ * Nothing is lost: an invalid event is dead-lettered with its issues; an event that conflicts with the graph is
+ * isolated (the batch is re-applied one event at a time) and dead-lettered; the valid rest still apply.
+ * Invalid events are dead-lettered BEFORE the store batch commits its checkpoint: a crash in between can at worst
+ * dead-letter an event twice on redelivery, never skip it. Retryable errors (StoreUnavailableError) propagate.
+ */
+import { InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
+import type { CloudEvent } from '../core/events/cloud-event.ts';
+import { parseEnvelope, type EnvelopeLimits } from '../core/events/envelope.ts';
+import { validatePayload } from '../core/events/payload.ts';
+import type { CompiledOntology } from '../core/ontology/model.ts';
+import type { AppliedChange, ChangeSet } from '../core/projection/change-set.ts';
+import { planChangeSet } from '../core/projection/planner.ts';
+import type { DeadLetterStore, NewDeadLetter } from '../ports/dead-letters.ts';
+import type { AppliedEvent, ApplyOptions, GraphStore } from '../ports/graph-store.ts';
+
+/** An event as it arrived: the payload exactly as received plus where it came from. */
+export interface RawEvent {
+  /** JSON text (bus, HTTP body) or an already parsed value (GraphQL variables, binary-mode HTTP). */
+  readonly payload: string | unknown;
+  /** Bus subject, when it came over a bus. */
+  readonly subject?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Delivery count, when it came over a bus. */
+  readonly deliveries?: number;
+}
+
+/** The outcome of one raw event, in input order. */
+export type IngestResult =
+  | { status: 'applied' | 'duplicate'; eventId: string; seq: number; changes: readonly AppliedChange[] }
+  | { status: 'rejected'; eventId?: string; error: InvalidEventError | ProjectionConflictError; deadLetterId: string };
+
+export interface Ingestor {
+  /** validate → plan; throws InvalidEventError. Used to reject before forwarding to a bus. */
+  prepare(raw: RawEvent): ChangeSet;
+  /**
+   * Validates, plans and applies raw events as ONE store batch (with the checkpoint); invalid ones are
+   * dead-lettered with the reason; the valid rest still apply. If the store rejects the batch with a
+   * ProjectionConflictError, re-apply one by one so only the conflicting event is dead-lettered.
+   * Retryable (StoreUnavailableError) errors propagate.
+   */
+  ingest(raws: readonly RawEvent[], options?: ApplyOptions): Promise<IngestResult[]>;
+  /** The ontology events are validated against now. */
+  readonly ontology: CompiledOntology;
+}
+
+export interface IngestorOptions {
+  /** The ontology, or a getter for one that may be swapped (hot reload after a migration). */
+  readonly ontology: CompiledOntology | (() => CompiledOntology);
+  readonly store: GraphStore;
+  readonly deadLetters: DeadLetterStore;
+  /** Runs after envelope parsing, before payload validation: where ontology migrations upgrade old events. */
+  readonly upcast?: (event: CloudEvent) => CloudEvent;
+  readonly now?: () => Date;
+  readonly limits?: Partial<EnvelopeLimits>;
+}
+
+type Prepared =
+  | { readonly ok: true; readonly changeSet: ChangeSet }
+  | { readonly ok: false; readonly error: InvalidEventError };
+
+export function createIngestor({ ontology, store, deadLetters, upcast, now = () => new Date(), limits }: IngestorOptions): Ingestor {
+  const current = typeof ontology === 'function' ? ontology : () => ontology;
+
+  const prepare = (raw: RawEvent): ChangeSet => {
+    const onto = current();
+    const received = parseEnvelope(raw.payload, limits);
+    let event = received;
+    if (upcast) {
+      try {
+        event = upcast(received);
+      } catch (err) {
+        if (err instanceof InvalidEventError) throw err;
+        // A broken migration must not block the stream: the event waits in dead letters for a replay.
+        const message = err instanceof Error ? err.message : String(err);
+        throw new InvalidEventError(received.id, [{ pointer: '', message: `upcasting failed: ${message}` }], { cause: err });
+      }
+    }
+    validatePayload(event, onto);
+    return planChangeSet(event, onto, { receivedAt: now().toISOString() });
+  };
+
+  const tryPrepare = (raw: RawEvent): Prepared => {
+    try {
+      return { ok: true, changeSet: prepare(raw) };
+    } catch (err) {
+      if (err instanceof InvalidEventError) return { ok: false, error: err };
+      if (err instanceof TrailgraphError) throw err;
+      // An unexpected bug on one event: keep it (and its cause) rather than lose the batch.
+      const id = idOf(raw.payload);
+      return { ok: false, error: new InvalidEventError(id, [{ pointer: '', message: `could not be processed: ${String(err)}` }], { cause: err }) };
+    }
+  };
+
+  const deadLetter = async (raw: RawEvent, error: InvalidEventError | ProjectionConflictError): Promise<string> => {
+    const letter: NewDeadLetter = {
+      ...(error.eventId !== undefined && { eventId: error.eventId }),
+      reason: error instanceof InvalidEventError ? 'invalid' : 'conflict',
+      message: error.message,
+      issues: error instanceof InvalidEventError ? error.issues : [{ pointer: error.pointer, message: error.message }],
+      ...(raw.subject !== undefined && { subject: raw.subject }),
+      ...(raw.headers !== undefined && { headers: raw.headers }),
+      payload: payloadText(raw.payload),
+      ...(raw.deliveries !== undefined && { deliveries: raw.deliveries }),
+      receivedAt: now().toISOString(),
+    };
+    return (await deadLetters.put(letter)).id;
+  };
+
+  const ingest = async (raws: readonly RawEvent[], options?: ApplyOptions): Promise<IngestResult[]> => {
+    const results: (IngestResult | undefined)[] = new Array<IngestResult | undefined>(raws.length);
+    const prepared = raws.map(tryPrepare);
+    // Same id twice in one batch: only the first goes to the store; the others mirror it as duplicates.
+    const firstIndex = new Map<string, number>();
+    const batch: { index: number; changeSet: ChangeSet }[] = [];
+    for (const [index, p] of prepared.entries()) {
+      if (!p.ok) continue;
+      if (firstIndex.has(p.changeSet.eventId)) continue;
+      firstIndex.set(p.changeSet.eventId, index);
+      batch.push({ index, changeSet: p.changeSet });
+    }
+
+    for (const [index, p] of prepared.entries()) {
+      if (p.ok) continue;
+      const raw = raws[index] as RawEvent;
+      results[index] = { status: 'rejected', ...(p.error.eventId !== undefined && { eventId: p.error.eventId }), error: p.error, deadLetterId: await deadLetter(raw, p.error) };
+    }
+
+    const applied = await applyIsolatingConflicts(batch.map((b) => b.changeSet), options);
+    for (const [k, { index }] of batch.entries()) {
+      const outcome = applied[k];
+      const raw = raws[index] as RawEvent;
+      if (outcome === undefined) throw new Error(`store ${store.kind} returned no result for event ${batch[k]?.changeSet.eventId ?? '?'}`);
+      if (outcome instanceof ProjectionConflictError) {
+        results[index] = { status: 'rejected', eventId: outcome.eventId, error: outcome, deadLetterId: await deadLetter(raw, outcome) };
+      } else {
+        results[index] = { status: outcome.duplicate ? 'duplicate' : 'applied', eventId: outcome.eventId, seq: outcome.seq, changes: outcome.changes };
+      }
+    }
+
+    for (const [index, p] of prepared.entries()) {
+      if (results[index] !== undefined || !p.ok) continue;
+      const first = results[firstIndex.get(p.changeSet.eventId) ?? -1];
+      if (first?.status === 'rejected') results[index] = first;
+      else if (first) results[index] = { status: 'duplicate', eventId: first.eventId, seq: first.seq, changes: [] };
+    }
+    return results as IngestResult[];
+  };
+
+  /** One batch; on a conflict, one event at a time so only the culprit fails. The checkpoint commits last. */
+  const applyIsolatingConflicts = async (
+    changeSets: readonly ChangeSet[],
+    options?: ApplyOptions,
+  ): Promise<(AppliedEvent | ProjectionConflictError)[]> => {
+    if (changeSets.length === 0) {
+      if (options?.checkpoint) await store.applyBatch([], options);
+      return [];
+    }
+    try {
+      return [...(await store.applyBatch(changeSets, options))];
+    } catch (err) {
+      if (!(err instanceof ProjectionConflictError)) throw err;
+    }
+    const out: (AppliedEvent | ProjectionConflictError)[] = [];
+    for (const cs of changeSets) {
+      try {
+        const [one] = await store.applyBatch([cs]);
+        if (one) out.push(one);
+      } catch (err) {
+        if (!(err instanceof ProjectionConflictError)) throw err;
+        out.push(err);
+      }
+    }
+    if (options?.checkpoint) await store.applyBatch([], options);
+    return out;
+  };
+
+  return {
+    prepare,
+    ingest,
+    get ontology() {
+      return current();
+    },
+  };
+}
+
+/** The payload as UTF-8 text for the dead-letter store: as received, or serialized when it came parsed. */
+function payloadText(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  try {
+    return JSON.stringify(payload) ?? String(payload);
+  } catch {
+    return String(payload);
+  }
+}
+
+function idOf(payload: unknown): string | undefined {
+  let p = payload;
+  if (typeof p === 'string') {
+    try {
+      p = JSON.parse(p) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const id = p !== null && typeof p === 'object' ? (p as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
