@@ -74,6 +74,8 @@ export function createProjector(options: ProjectorOptions): Projector {
   let loop: Promise<void> | undefined;
   /** The expected next position; a message beyond it is a gap we reset once for. */
   let resetFor = -1;
+  /** True until the first message after a reset: only that one may legitimately skip (expired messages). */
+  let justReset = false;
   const waiters: { seq: number; resolve: () => void }[] = [];
   const attempts = new Map<number, number>();
 
@@ -155,6 +157,8 @@ export function createProjector(options: ProjectorOptions): Projector {
 
   const runOnce = async (c: BusConsumer): Promise<void> => {
     const msgs = await c.fetch(batchSize, idleWaitMs);
+    const firstAfterReset = justReset && msgs.length > 0;
+    if (msgs.length > 0) justReset = false;
     const fresh: BusMessage[] = [];
     for (const m of msgs) {
       const expected = position + 1 + fresh.length;
@@ -162,11 +166,12 @@ export function createProjector(options: ProjectorOptions): Projector {
         m.ack(); // already committed (a late redelivery)
         continue;
       }
-      if (m.streamSeq > expected && resetFor !== expected) {
+      if (m.streamSeq > expected && !(firstAfterReset && m === msgs[0] && resetFor === expected)) {
         // A gap: earlier messages were delivered to a dead connection and would come back after newer ones.
         await applyBatch(fresh);
         const from = position + 1;
         resetFor = from;
+        justReset = true;
         log(`gap before stream seq ${m.streamSeq}; restarting delivery at ${from}`);
         await c.resetTo(from);
         return;
@@ -188,6 +193,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       if (state.delivered !== position || state.ackFloor > position) {
         log(`resuming from the store's checkpoint ${position} (broker delivered ${state.delivered}, ack floor ${state.ackFloor})`);
         resetFor = position + 1;
+        justReset = true;
         await c.resetTo(position + 1);
       }
       running = true;

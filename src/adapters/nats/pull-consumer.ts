@@ -125,14 +125,18 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
   let wake: (() => void) | undefined;
   let messages: ConsumerMessages | undefined;
   let closed = false;
+  let generation = 0;
 
   const start = async (): Promise<void> => {
+    const mine = ++generation;
     const consumer = await js.consumers.get(s.stream, s.durable);
     const iter = await consumer.consume({ max_messages: bufferSize });
     messages = iter;
     void (async () => {
       try {
         for await (const m of iter) {
+          // After resetTo, messages still buffered in the old iterator belong to the deleted consumer: drop them.
+          if (mine !== generation) break;
           queue.push(m);
           wake?.();
         }
@@ -164,6 +168,7 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
       return { ackFloor: info.ack_floor.stream_seq, delivered: info.delivered.stream_seq };
     },
     async resetTo(seq) {
+      generation++;
       messages?.stop();
       queue = [];
       await ensureConsumer(jsm, s, seq);
