@@ -1,0 +1,57 @@
+/**
+ * NATS mode's wiring, called by the composition root (runtime.ts) when `config.natsUrl` is set: the JetStream
+ * bus, the dead-letter stream, an ingestor that files dead letters there, the projector and the NATS publisher.
+ */
+import { basename } from 'node:path';
+import type { CompiledOntology } from '../core/ontology/model.ts';
+import type { DeadLetterStore } from '../ports/dead-letters.ts';
+import type { GraphStore } from '../ports/graph-store.ts';
+import { createIngestor } from './ingest.ts';
+import { createNatsPublisher } from './nats-publisher.ts';
+import { createProjector, type Projector } from './projector.ts';
+import type { Publisher } from './publisher.ts';
+
+export interface NatsModeOptions {
+  readonly url: string;
+  readonly ontology: CompiledOntology | (() => CompiledOntology);
+  readonly store: GraphStore;
+  /** The ontology folder; its name is the `<domain>` subject token (`ontology/referral` → `referral`). */
+  readonly ontologyDir?: string;
+  /** Run the projector in this process (default true; false for publish-only edges such as the CLI). */
+  readonly project?: boolean;
+}
+
+export interface NatsMode {
+  readonly publisher: Publisher;
+  readonly deadLetters: DeadLetterStore;
+  readonly projector?: Projector;
+  close(): Promise<void>;
+}
+
+export async function startNatsMode({ url, ontology, store, ontologyDir, project = true }: NatsModeOptions): Promise<NatsMode> {
+  const { createJetStreamBus } = await import('../adapters/nats/jetstream-bus.ts');
+  const { createNatsDeadLetters } = await import('../adapters/nats/dead-letters.ts');
+  const bus = await createJetStreamBus({ url, domain: ontologyDir ? basename(ontologyDir) : 'default' });
+  try {
+    const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
+    const ingestor = createIngestor({ ontology, store, deadLetters });
+    const projector = project
+      ? createProjector({ bus, ingestor, store, deadLetters, checkpointName: `nats:${bus.streamName}:${bus.consumerSettings.durable}` })
+      : undefined;
+    await projector?.start();
+    const publisher = createNatsPublisher({ bus, ingestor, store });
+    return {
+      publisher,
+      deadLetters,
+      ...(projector && { projector }),
+      async close() {
+        await publisher.close();
+        await projector?.stop();
+        await bus.close();
+      },
+    };
+  } catch (err) {
+    await bus.close();
+    throw err;
+  }
+}
