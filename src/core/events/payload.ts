@@ -9,7 +9,7 @@ import { constraintFor, isA, type CompiledOntology, type EventTypeDef, type Obje
 import type { CloudEvent } from './cloud-event.ts';
 import { describeValue, listOf, toPointer, type PathSegment } from './json-pointer.ts';
 import { checkWith, forward, scalarSchema, valueSchema, type Check } from './payload-values.ts';
-import { DELETE_KEY, GRAPH_KEY, isJsonObject, splitSubject, subjectOf, topLevelResources, TYPE_KEY } from './resources.ts';
+import { aggregateCandidates, DELETE_KEY, GRAPH_KEY, isJsonObject, splitSubject, subjectOf, TYPE_KEY } from './resources.ts';
 
 const cache = new WeakMap<CompiledOntology, Map<string, Check>>();
 
@@ -54,21 +54,19 @@ function unknownTypeMessage(type: string, ontology: CompiledOntology): string {
 function subjectIssues(event: CloudEvent, ontology: CompiledOntology, et: EventTypeDef): EventIssue[] {
   const aggregate = et.aggregate;
   if (aggregate === undefined) return [];
-  const resources = topLevelResources(event.data);
-  const names = resources.filter((r) => typeof r.resource[TYPE_KEY] === 'string' && isA(ontology, r.resource[TYPE_KEY], aggregate));
+  const ids = aggregateCandidates(event.data, ontology, aggregate);
   if (event.subject === undefined) {
-    return names.length > 0 ? [] : [{
+    return ids.length > 0 ? [] : [{
       pointer: '/subject',
-      message: `missing subject: event type ${et.name} is about a ${aggregate}, but data has no top-level ${aggregate} resource to derive it from`,
+      message: `missing subject: event type ${et.name} is about a ${aggregate}, but data names no ${aggregate} to derive it from`,
     }];
   }
   const parts = splitSubject(event.subject);
-  const ids = names.map((r) => String(r.resource.id));
   if (!parts || !isA(ontology, parts.class, aggregate) || !ids.includes(parts.id)) {
     const example = ids[0] === undefined ? `${aggregate}/<id>` : `${aggregate}/${ids[0]}`;
     return [{
       pointer: '/subject',
-      message: `expected "${example}" (the ${aggregate} this ${et.name} event is about, present in data), got ${describeValue(event.subject)}`,
+      message: `expected "${example}" (the ${aggregate} this ${et.name} event is about, named in data), got ${describeValue(event.subject)}`,
     }];
   }
   return [];
@@ -90,6 +88,7 @@ function distance(a: string, b: string): number {
 /** Builds the schemas of one event type. Class and resource schemas are made on first use (types may recurse). */
 function buildDataSchema(ontology: CompiledOntology, et: EventTypeDef): Check {
   const assertedClasses = [...ontology.classes.keys()].filter((c) => et.asserts.some((a) => isA(ontology, c, a)));
+  const deletableClasses = [...ontology.classes.keys()].filter((c) => et.deletes.some((d) => isA(ontology, c, d)));
   const creates = (cls: string): boolean => et.creates.some((c) => isA(ontology, cls, c));
   const deletes = (cls: string): boolean => et.deletes.some((c) => isA(ontology, cls, c));
   const resources = new Map<string, Check>();
@@ -103,7 +102,9 @@ function buildDataSchema(ontology: CompiledOntology, et: EventTypeDef): Check {
     const key = range ?? '';
     let s = resources.get(key);
     if (s) return s;
-    const allowed = range === undefined ? assertedClasses : assertedClasses.filter((c) => isA(ontology, c, range));
+    const inRange = (c: string): boolean => range === undefined || isA(ontology, c, range);
+    const allowed = assertedClasses.filter(inRange);
+    const deletable = deletableClasses.filter(inRange);
     s = z.unknown().superRefine((value, ctx) => {
       const fail = (message: string, path: PathSegment[] = []): void => ctx.addIssue({ code: 'custom', message, path });
       if (!isJsonObject(value)) {
@@ -118,7 +119,12 @@ function buildDataSchema(ontology: CompiledOntology, et: EventTypeDef): Check {
         return fail(`expected ${range} or a subclass of it (${listOf(allowed)}), got ${describeValue(type)}`, [TYPE_KEY]);
       }
       if (!allowed.includes(type)) {
-        return fail(`event type ${et.name} does not assert ${type}: expected one of ${listOf(allowed)}`, [TYPE_KEY]);
+        if (!deletable.includes(type)) {
+          return fail(`event type ${et.name} does not assert ${type}: expected one of ${listOf([...allowed, ...deletable])}`, [TYPE_KEY]);
+        }
+        if (value[DELETE_KEY] !== true) {
+          return fail(`event type ${et.name} may only delete ${type}: expected "@delete": true`, [DELETE_KEY]);
+        }
       }
       forward(ctx, classSchema(type).safeParse(value));
     });

@@ -42,18 +42,39 @@ export function splitSubject(subject: string): { readonly class: string; readonl
 }
 
 /**
- * The event's subject: as given, or derived as `<aggregate class>/<id>` from the first top-level resource of the
- * aggregate class (or a subclass) when the event type declares `tg:aggregate`. Undefined when neither applies.
+ * Ids of the aggregate's instances the event is about, in preference order: top-level resources of the aggregate
+ * class (or a subclass), then nested ones, then ids referenced through a property whose range is the aggregate class
+ * (a LabOrder's `forReferral: "r-1"` makes an event about Referral r-1).
+ */
+export function aggregateCandidates(data: unknown, ontology: CompiledOntology, aggregate: string): string[] {
+  const top: string[] = [];
+  const nested: string[] = [];
+  const referenced: string[] = [];
+  const visit = (resource: JsonObject, type: unknown, isTop: boolean): void => {
+    if (typeof type === 'string' && typeof resource.id === 'string' && isA(ontology, type, aggregate)) {
+      (isTop ? top : nested).push(resource.id);
+    }
+    for (const [key, value] of Object.entries(resource)) {
+      const prop = ontology.properties.get(key);
+      if (prop?.kind !== 'object') continue;
+      for (const target of Array.isArray(value) ? value : [value]) {
+        if (isJsonObject(target)) visit(target, target[TYPE_KEY] ?? prop.range, false);
+        else if (typeof target === 'string' && prop.range !== undefined && isA(ontology, prop.range, aggregate)) referenced.push(target);
+      }
+    }
+  };
+  for (const { resource } of topLevelResources(data)) visit(resource, resource[TYPE_KEY], true);
+  return [...new Set([...top, ...nested, ...referenced])];
+}
+
+/**
+ * The event's subject: as given, or derived as `<aggregate class>/<id>` from the first aggregate candidate
+ * (see aggregateCandidates) when the event type declares `tg:aggregate`. Undefined when neither applies.
  */
 export function subjectOf(event: CloudEvent, ontology: CompiledOntology): string | undefined {
   if (event.subject !== undefined) return event.subject;
   const aggregate = ontology.eventTypes.get(event.type)?.aggregate;
   if (aggregate === undefined) return undefined;
-  for (const { resource } of topLevelResources(event.data)) {
-    const type = resource[TYPE_KEY];
-    if (typeof type === 'string' && typeof resource.id === 'string' && isA(ontology, type, aggregate)) {
-      return `${aggregate}/${resource.id}`;
-    }
-  }
-  return undefined;
+  const [id] = aggregateCandidates(event.data, ontology, aggregate);
+  return id === undefined ? undefined : `${aggregate}/${id}`;
 }

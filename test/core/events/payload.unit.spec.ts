@@ -106,7 +106,7 @@ void describe('validatePayload: rejections', () => {
     ['empty @graph', event('ReferralRequested', { '@graph': [] }), '/data/@graph', /non-empty array/],
     ['subject of another aggregate', event('ReferralRequested', referral, { subject: 'Patient/p-1' }), '/subject', /expected "Referral\/r-1"/],
     ['subject not in data', event('ReferralRequested', referral, { subject: 'Referral/r-2' }), '/subject', /expected "Referral\/r-1"/],
-    ['no aggregate resource', event('ReferralRequested', { '@type': 'Patient', id: 'p-1', name: 'Lou' }), '/subject', /missing subject: event type ReferralRequested is about a Referral/],
+    ['no aggregate resource', event('ReferralRequested', { '@type': 'Patient', id: 'p-1', name: 'Lou' }), '/subject', /missing subject: event type ReferralRequested is about a Referral, but data names no Referral/],
   ];
   for (const [name, e, pointer, message] of cases) {
     void it(`${name} → ${pointer}`, () => {
