@@ -166,7 +166,7 @@ const CASES: readonly Case[] = [
 ];
 
 for (const c of CASES) {
-  test(`diff: ${c.name} → ${c.kinds.join(' + ') || 'no change'}, ${c.level}`, () => {
+  void test(`diff: ${c.name} → ${c.kinds.join(' + ') || 'no change'}, ${c.level}`, () => {
     const before = buildOntology(baseSpec());
     const spec = structuredClone(baseSpec());
     c.change(spec);
@@ -178,7 +178,7 @@ for (const c of CASES) {
   });
 }
 
-test('diff: a renamed property is kept as a deprecated alias for the API, and renames carry their other changes', () => {
+void test('diff: a renamed property is kept as a deprecated alias for the API, and renames carry their other changes', () => {
   const before = buildOntology(baseSpec());
   const spec = baseSpec();
   spec.datatypeProperties!.triageLevel = spec.datatypeProperties!.priority!;
@@ -196,7 +196,7 @@ test('diff: a renamed property is kept as a deprecated alias for the API, and re
   assert.equal(verdict.breaking.length, 1);
 });
 
-test('diff: without a hint a rename shows as a removal and an addition', () => {
+void test('diff: without a hint a rename shows as a removal and an addition', () => {
   const before = buildOntology(baseSpec());
   const spec = baseSpec();
   spec.datatypeProperties!.remark = spec.datatypeProperties!.note!;

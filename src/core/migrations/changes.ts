@@ -43,6 +43,8 @@ export interface OntologyChange {
   readonly detail: string;
   readonly payload: PayloadCompatibility;
   readonly api: ApiCompatibility;
+  /** For event types: the terms the change no longer accepts (so a migration mentioning them covers it). */
+  readonly narrowedTerms?: readonly string[];
 }
 
 /** Meet of two payload compatibilities: FULL ∧ x = x; BACKWARD ∧ FORWARD = NONE. */

@@ -26,7 +26,7 @@ const WIDER: Readonly<Record<ValueType, readonly ValueType[]>> = {
   string: [],
 };
 
-type Emit = (kind: ChangeKind, term: string, detail: string, payload: PayloadCompatibility, api?: ApiCompatibility) => void;
+type Emit = (kind: ChangeKind, term: string, detail: string, payload: PayloadCompatibility, api?: ApiCompatibility, narrowedTerms?: string[]) => void;
 
 const list = (values: readonly unknown[]): string => values.map(String).join(', ');
 
@@ -38,7 +38,8 @@ function requiredOn(o: CompiledOntology, cls: string, prop: string): boolean {
 /** Every change from `before` to `after`, in a stable order (classes, properties, constraints, event types). */
 export function diffOntologies(before: CompiledOntology, after: CompiledOntology, hints: RenameHints = {}): OntologyChange[] {
   const out: OntologyChange[] = [];
-  const emit: Emit = (kind, term, detail, payload, api = 'compatible') => out.push({ kind, term, detail, payload, api });
+  const emit: Emit = (kind, term, detail, payload, api = 'compatible', narrowedTerms) =>
+    out.push({ kind, term, detail, payload, api, ...(narrowedTerms && { narrowedTerms }) });
   const clsMap = (name: string): string => hints.classes?.[name] ?? name;
   const propMap = (name: string): string => hints.properties?.[name] ?? name;
   const evMap = (name: string): string => hints.eventTypes?.[name] ?? name;
@@ -203,11 +204,13 @@ function diffEventType(
 ): void {
   const narrowed: string[] = [];
   const widened: string[] = [];
+  const terms: string[] = [];
   const cmp = (label: string, a: readonly string[], b: readonly string[], moreIsWider: boolean): void => {
     const added = b.filter((x) => !a.includes(x));
     const removed = a.filter((x) => !b.includes(x));
     if (added.length) (moreIsWider ? widened : narrowed).push(`${label} +${list(added)}`);
     if (removed.length) (moreIsWider ? narrowed : widened).push(`${label} -${list(removed)}`);
+    terms.push(...(moreIsWider ? removed : added));
   };
   cmp('asserts', e.asserts.map(clsMap), now.asserts, true);
   // Creating implies completeness (minCount enforced): more `creates` accepts fewer events.
@@ -215,15 +218,17 @@ function diffEventType(
   cmp('retracts', e.retracts.map(propMap), now.retracts, true);
   cmp('deletes', e.deletes.map(clsMap), now.deletes, true);
   const oldProps = e.assertsProperties.map(propMap);
-  if (oldProps.length === 0 && now.assertsProperties.length > 0) narrowed.push(`assertsProperty limited to ${list(now.assertsProperties)}`);
+  if (oldProps.length === 0 && now.assertsProperties.length > 0) {
+    narrowed.push(`assertsProperty limited to ${list(now.assertsProperties)}`);
+    terms.push(now.name);
+  }
   else if (oldProps.length > 0 && now.assertsProperties.length === 0) widened.push('assertsProperty: any property');
   else cmp('assertsProperty', oldProps, now.assertsProperties, true);
   const oldAgg = e.aggregate === undefined ? undefined : clsMap(e.aggregate);
   // A different aggregate changes the ordering key: neither side can trust the other's subjects.
   const incompatible = oldAgg !== now.aggregate ? [`aggregate ${oldAgg ?? 'none'} → ${now.aggregate ?? 'none'}`] : [];
   if (incompatible.length || (narrowed.length && widened.length)) {
-    emit('eventTypeNarrowed', now.name, [...incompatible, ...narrowed, ...widened].join('; '), 'NONE');
-  }
-  else if (narrowed.length) emit('eventTypeNarrowed', now.name, narrowed.join('; '), NARROWED);
+    emit('eventTypeNarrowed', now.name, [...incompatible, ...narrowed, ...widened].join('; '), 'NONE', 'compatible', incompatible.length ? [now.name] : terms);
+  } else if (narrowed.length) emit('eventTypeNarrowed', now.name, narrowed.join('; '), NARROWED, 'compatible', terms);
   else if (widened.length) emit('eventTypeWidened', now.name, widened.join('; '), WIDENED);
 }

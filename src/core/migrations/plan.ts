@@ -105,5 +105,6 @@ export function uncoveredChanges(changes: readonly OntologyChange[], migration: 
   if (!migration) return breaking;
   if (migration.steps.some((s) => s.kind === 'custom')) return [];
   const terms = new Set(migration.steps.flatMap(stepTerms));
-  return breaking.filter((c) => !terms.has(c.term.split('.').pop() ?? c.term));
+  return breaking.filter((c) =>
+    c.narrowedTerms ? !c.narrowedTerms.every((t) => terms.has(t)) : !terms.has(c.term.split('.').pop() ?? c.term));
 }
