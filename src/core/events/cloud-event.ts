@@ -3,7 +3,7 @@
  * See DESIGN.md "Events". Validation lives in `envelope.ts`.
  */
 
-/** A CloudEvent as received (after envelope validation). Extension attributes are kept as strings. */
+/** A CloudEvent as received (after envelope validation, frozen). Extension attributes keep their JSON type: string, number or boolean. */
 export interface CloudEvent<D = unknown> {
   readonly specversion: '1.0';
   /** Idempotency key: the same id is applied once. */
