@@ -34,10 +34,8 @@ async function openStore(config: StoreConfig, ontology: CompiledOntology): Promi
   }
   // Neo4j: the adapter module is owned by the Neo4j engineer; dead letters then live in a local SQLite file
   // (bus mode replaces them with the NATS dead-letter stream).
-  const neo4j = (await import('../adapters/neo4j/index.ts')) as unknown as {
-    createNeo4jStore(options: { uri: string; user: string; password: string; database?: string; ontology?: CompiledOntology }): GraphStore;
-  };
-  const store = neo4j.createNeo4jStore({ ...config, ontology });
+  const { createNeo4jStore } = await import('../adapters/neo4j/index.ts');
+  const store = createNeo4jStore({ uri: config.uri, user: config.user, password: config.password, ...(config.database && { database: config.database }), ontology });
   const { createSqliteDeadLetters } = await import('../adapters/sqlite/index.ts');
   return { store, deadLetters: createSqliteDeadLetters({ path: './.trailgraph/dead-letters.db' }) };
 }
@@ -57,20 +55,26 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   // ── Publisher ────────────────────────────────────────────────────────────────────────────────────────────
   // Embedded mode applies synchronously. NATS mode (config.natsUrl) goes here: publish to JetStream, run the
   // projector (a pull consumer feeding `ingestor.ingest(raws, { checkpoint })`), and wait for seqs on request.
-  const busMode: Runtime['busMode'] = 'embedded';
-  const publisher: Publisher = createEmbeddedPublisher({ ingestor });
+  // ── NATS mode branch (owned by the NATS engineer; see src/app/nats-mode.ts) ──
+  const nats = config.natsUrl
+    ? await (await import('./nats-mode.ts')).startNatsMode({ url: config.natsUrl, ontology, store, ontologyDir: config.ontologyDir })
+    : undefined;
+  const busMode: Runtime['busMode'] = nats ? 'nats' : 'embedded';
+  const publisher: Publisher = nats ? nats.publisher : createEmbeddedPublisher({ ingestor });
+  // ── end NATS mode branch ──
 
   let closing: Promise<void> | undefined;
   return {
     config,
     ontology,
     store,
-    deadLetters,
+    deadLetters: nats?.deadLetters ?? deadLetters, // NATS mode: the dead-letter stream
     publisher,
     busMode,
     close() {
       closing ??= (async () => {
         await publisher.close();
+        await nats?.close(); // NATS mode branch: projector and connection
         await store.close();
       })();
       return closing;

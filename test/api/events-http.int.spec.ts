@@ -7,7 +7,7 @@ import { type Harness, createHarness, event } from './harness.ts';
 
 const STRUCTURED = 'application/cloudevents+json';
 
-describe('POST /events: the CloudEvents HTTP binding', () => {
+void describe('POST /events: the CloudEvents HTTP binding', () => {
   let h: Harness;
   const post = (body: string, headers: Record<string, string>, query = '') =>
     h.api.fetch(`http://yoga/events${query}`, { method: 'POST', headers, body });
@@ -16,7 +16,7 @@ describe('POST /events: the CloudEvents HTTP binding', () => {
   });
   after(() => h.close());
 
-  test('structured mode: 201 with the seq; the same event again: 200 duplicate with the original seq', async () => {
+  void test('structured mode: 201 with the seq; the same event again: 200 duplicate with the original seq', async () => {
     const e = event('PatientRegistered', { '@type': 'Patient', id: 'p-1', name: 'Ann Lee' }, { subject: 'Patient/p-1' });
     const res = await post(JSON.stringify(e), { 'content-type': `${STRUCTURED}; charset=utf-8` });
     assert.equal(res.status, 201);
@@ -28,7 +28,7 @@ describe('POST /events: the CloudEvents HTTP binding', () => {
     assert.deepEqual(await again.json(), { eventId: e.id, status: 'duplicate', seq: body.seq });
   });
 
-  test('binary and structured messages made by the official cloudevents SDK', async () => {
+  void test('binary and structured messages made by the official cloudevents SDK', async () => {
     const ce = new CloudEvent({
       id: 'sdk-1', source: 'agent://sdk', type: 'PatientRegistered', subject: 'Patient/p-sdk',
       datacontenttype: 'application/json', data: { '@type': 'Patient', id: 'p-sdk', name: 'Sid Kay' },
@@ -43,7 +43,7 @@ describe('POST /events: the CloudEvents HTTP binding', () => {
     assert.deepEqual(q.data, { a: { name: 'Sid Kay' }, b: { name: 'Sue Kay' } });
   });
 
-  test('batch mode: one result per event, in order, rejected ones with their pointer', async () => {
+  void test('batch mode: one result per event, in order, rejected ones with their pointer', async () => {
     const good = event('PatientRegistered', { '@type': 'Patient', id: 'p-b1', name: 'Bea' }, { subject: 'Patient/p-b1' });
     const bad = event('PatientRegistered', { '@type': 'Patient', id: 'p-b2' }, { subject: 'Patient/p-b2' });
     const res = await post(JSON.stringify([good, bad]), { 'content-type': 'application/cloudevents-batch+json' });
@@ -54,7 +54,7 @@ describe('POST /events: the CloudEvents HTTP binding', () => {
     assert.equal(body[1]!.error!.pointer, '/data/name');
   });
 
-  test('an invalid event: 422 with code, event id, pointer and issues', async () => {
+  void test('an invalid event: 422 with code, event id, pointer and issues', async () => {
     const bad = event('ReferralRequested', { '@type': 'Referral', id: 'r-x', reason: 'x', priority: 'someday', forPatient: 'p-1' });
     const res = await post(JSON.stringify(bad), { 'content-type': STRUCTURED });
     assert.equal(res.status, 422);
@@ -65,7 +65,7 @@ describe('POST /events: the CloudEvents HTTP binding', () => {
     assert.ok(body.error.issues.length >= 1);
   });
 
-  test('malformed HTTP: 400 for bad JSON and missing ce-* headers, 413 above the body limit, 405 for GET', async () => {
+  void test('malformed HTTP: 400 for bad JSON and missing ce-* headers, 413 above the body limit, 405 for GET', async () => {
     const badJson = await post('{"specversion":', { 'content-type': STRUCTURED });
     assert.equal(badJson.status, 400);
     assert.match(((await badJson.json()) as { error: { message: string } }).error.message, /not valid JSON/);
@@ -80,14 +80,14 @@ describe('POST /events: the CloudEvents HTTP binding', () => {
     assert.equal(get.status, 405);
   });
 
-  describe('over a real socket', () => {
+  void describe('over a real socket', () => {
     let server: RunningServer;
     before(async () => {
       server = await listen(h.api, { host: '127.0.0.1', port: 0 });
     });
     after(() => server.stop(1000));
 
-    test('the SDK emitter publishes in binary mode; /healthz and /readyz answer', async () => {
+    void test('the SDK emitter publishes in binary mode; /healthz and /readyz answer', async () => {
       const emit = emitterFor(httpTransport(`${server.url}/events`), { mode: Mode.BINARY });
       await emit(new CloudEvent({ id: 'emit-1', source: 'agent://emitter', type: 'PatientRegistered', subject: 'Patient/p-em', data: { '@type': 'Patient', id: 'p-em', name: 'Em Itter' } }));
       const q = await h.gql<{ patient: { name: string; _provenance: { source: string } } }>(`{ patient(id: "p-em") { name _provenance { source } } }`);

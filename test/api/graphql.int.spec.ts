@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped JSON responses */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
@@ -9,7 +10,7 @@ const patient = (id: string, name: string, extra: Record<string, unknown> = {}) 
 const referral = (id: string, patientId: string, priority: string, extra: Record<string, unknown> = {}) =>
   event('ReferralRequested', { '@type': 'Referral', id, reason: `reason ${id}`, priority, forPatient: patientId, ...extra }, { subject: `Referral/${id}` });
 
-describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
+void describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
   let h: Harness;
   const calls = { related: 0, getNodes: 0 };
   before(async () => {
@@ -41,7 +42,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
   });
   after(() => h.close());
 
-  test('a referral with its patient, referrer (through the superclass interface), provenance and history', async () => {
+  void test('a referral with its patient, referrer (through the superclass interface), provenance and history', async () => {
     const res = await h.gql(`{
       referral(id: "r-1") {
         id reason priority status requestedAt
@@ -64,7 +65,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.ok(Array.isArray(r.history[0].changes) && r.history[0].changes.length > 0);
   });
 
-  test('incoming relationships as a connection with filters, order, pages and totalCount', async () => {
+  void test('incoming relationships as a connection with filters, order, pages and totalCount', async () => {
     const q = `query($after: String) { patient(id: "p-1") {
       referrals(first: 1, after: $after, orderBy: { field: requestedAt, direction: DESC }) {
         totalCount pageInfo { hasNextPage endCursor } nodes { id }
@@ -81,7 +82,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.deepEqual(filtered.data!.patient.referrals.nodes, [{ id: 'r-2' }]);
   });
 
-  test('root lists filter by property and by relationship existence, and sort', async () => {
+  void test('root lists filter by property and by relationship existence, and sort', async () => {
     const res = await h.gql<{ referrals: any; open: any; urgentish: any }>(`{
       referrals(orderBy: { field: requestedAt, direction: ASC }) { totalCount nodes { id } }
       open: referrals(where: { referredTo: { exists: false } }) { nodes { id } }
@@ -94,7 +95,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.deepEqual(res.data!.urgentish.nodes, [{ id: 'r-1' }, { id: 'r-3' }]);
   });
 
-  test('a superclass list returns subclasses; a class lookup refuses a node of another class', async () => {
+  void test('a superclass list returns subclasses; a class lookup refuses a node of another class', async () => {
     const res = await h.gql<{ practitioners: any; patient: unknown }>(`{
       practitioners(orderBy: { field: id }) { nodes { __typename id ... on Specialist { capacity } } }
       patient(id: "r-1") { id }
@@ -103,7 +104,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.equal(res.data!.patient, null);
   });
 
-  test('relationship fields of a list are batched: one store call per field, not one per node (no N+1)', async () => {
+  void test('relationship fields of a list are batched: one store call per field, not one per node (no N+1)', async () => {
     calls.related = 0;
     calls.getNodes = 0;
     const res = await h.gql(`{ referrals(first: 50) { nodes { id forPatient { name referrals { totalCount } } referredBy { name } } } }`);
@@ -112,7 +113,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.equal(calls.related, 3);
   });
 
-  test('neighbourhood and paths', async () => {
+  void test('neighbourhood and paths', async () => {
     const res = await h.gql<{ neighbourhood: any; paths: any }>(`{
       neighbourhood(id: "p-1", hops: 2, via: [forPatient, referredBy]) { nodes { distance node { id } } relationships { type fromId toId } }
       paths(from: "gp-7", to: "p-1", maxHops: 3) { length nodes { id } relationships { type } }
@@ -126,7 +127,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.deepEqual(res.data!.paths[0], { length: 2, nodes: [{ id: 'gp-7' }, { id: 'r-1' }, { id: 'p-1' }], relationships: [{ type: 'referredBy' }, { type: 'forPatient' }] });
   });
 
-  test('publishEvent returns the seq; a query waits for it with atLeastSeq; a duplicate returns the original seq', async () => {
+  void test('publishEvent returns the seq; a query waits for it with atLeastSeq; a duplicate returns the original seq', async () => {
     const e = patient('p-9', 'Cy Park');
     const first = await h.gql<{ publishEvent: any }>(`mutation($e: JSON!) { publishEvent(event: $e) { eventId status seq } }`, { e });
     assert.equal(first.errors, undefined, JSON.stringify(first.errors));
@@ -138,7 +139,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.deepEqual(again.data!.publishEvent, { eventId: e.id, status: 'duplicate', seq });
   });
 
-  test('an invalid event fails with INVALID_EVENT, the event id and a JSON pointer', async () => {
+  void test('an invalid event fails with INVALID_EVENT, the event id and a JSON pointer', async () => {
     const bad = referral('r-bad', 'p-1', 'whenever');
     const res = await h.gql(`mutation($e: JSON!) { publishEvent(event: $e) { seq } }`, { e: bad });
     const err = res.errors?.[0];
@@ -149,7 +150,7 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.ok(Array.isArray(err.extensions?.issues));
   });
 
-  test('a wait for a seq that never comes ends with CONSISTENCY_TIMEOUT; one that comes during the wait succeeds', async () => {
+  void test('a wait for a seq that never comes ends with CONSISTENCY_TIMEOUT; one that comes during the wait succeeds', async () => {
     const head = (await h.store.headSeq()) as number;
     const late = await h.gql(`query($s: Int) { patient(id: "p-1", atLeastSeq: $s, waitMs: 50) { id } }`, { s: head + 100 });
     assert.equal(late.errors?.[0]?.extensions?.code, 'CONSISTENCY_TIMEOUT');
@@ -160,12 +161,12 @@ describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
     assert.deepEqual((await pending).data!.patient, { name: 'Di Ray' });
   });
 
-  test('query depth is limited', async () => {
+  void test('query depth is limited', async () => {
     const res = await h.gql(`{ patient(id: "p-1") { referrals { nodes { forPatient { referrals { nodes { forPatient { referrals { nodes { id } } } } } } } } } }`);
     assert.ok(res.errors?.[0]?.message.toLowerCase().includes('depth'), JSON.stringify(res.errors));
   });
 
-  test('event(id) and ledger expose the audit trail', async () => {
+  void test('event(id) and ledger expose the audit trail', async () => {
     const [seq] = await h.publish(event('PatientUpdated', { '@type': 'Patient', id: 'p-2', allergy: null }, { id: 'evt-audit-1', subject: 'Patient/p-2', source: 'agent://nurse' }));
     const res = await h.gql<{ event: any }>(`{ event(id: "evt-audit-1") { seq type source event } }`);
     assert.equal(res.data!.event.seq, seq);

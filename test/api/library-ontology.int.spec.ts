@@ -1,10 +1,11 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped JSON responses */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadOntology } from '../../src/app/ontology-loader.ts';
 import { type Harness, createHarness, event } from './harness.ts';
 
 // A second, unrelated domain in Turtle: the API must come out of it with no code change.
-describe('a lending-library ontology yields a working API', () => {
+void describe('a lending-library ontology yields a working API', () => {
   let h: Harness;
   before(async () => {
     h = await createHarness(await loadOntology('test/fixtures/ontologies/library'));
@@ -19,7 +20,7 @@ describe('a lending-library ontology yields a working API', () => {
   });
   after(() => h.close());
 
-  test('members with their loans (the owl:inverseOf name), items through the superclass interface', async () => {
+  void test('members with their loans (the owl:inverseOf name), items through the superclass interface', async () => {
     const res = await h.gql<{ member: any }>(`{
       member(id: "m-1") {
         fullName joined loansCount
@@ -35,7 +36,7 @@ describe('a lending-library ontology yields a working API', () => {
     ]);
   });
 
-  test('lists with typed filters: integers, booleans, date-times; a subclass list', async () => {
+  void test('lists with typed filters: integers, booleans, date-times; a subclass list', async () => {
     const res = await h.gql<{ items: any; books: any; loans: any }>(`{
       items(orderBy: { field: title }) { totalCount nodes { title } }
       books(where: { pages: { gt: 400 } }) { nodes { id } }
@@ -47,7 +48,7 @@ describe('a lending-library ontology yields a working API', () => {
     assert.deepEqual(res.data!.loans.nodes, [{ id: 'l-2' }]);
   });
 
-  test('descriptions come from rdfs:label / rdfs:comment', async () => {
+  void test('descriptions come from rdfs:label / rdfs:comment', async () => {
     const res = await h.gql<{ __type: { description: string; fields: { name: string; description: string | null }[] } }>(
       `{ __type(name: "Item") { description fields { name description } } }`,
     );

@@ -10,12 +10,12 @@ import { loadOntologySync } from '../../src/app/ontology-loader.ts';
 const schema = createSchema(loadOntologySync('ontology/referral'));
 const ops = loadPersistedOperations('queries');
 
-test('queries/ holds the agents’ operations', () => {
+void test('queries/ holds the agents’ operations', () => {
   assert.ok(ops.length >= 6, `found ${ops.length}`);
 });
 
 for (const op of ops) {
-  test(`queries/${op.name}.graphql is valid against the referral schema`, () => {
+  void test(`queries/${op.name}.graphql is valid against the referral schema`, () => {
     const errors = validate(schema, parse(op.document));
     assert.deepEqual(errors.map((e) => e.message), []);
   });
