@@ -27,6 +27,8 @@ export interface MarkSubscription extends AsyncIterableIterator<ChangeMark> {
   readonly resumeAfterSeq: number;
   /** Marks queued and not yet taken (bounded by the queue limit). */
   readonly queued: number;
+  /** Unsubscribes; a pending `next()` resolves done. */
+  return(): Promise<IteratorResult<ChangeMark>>;
 }
 
 /** Where live marks come from: this replica's commits, or every replica's via NATS. */

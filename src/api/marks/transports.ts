@@ -1,0 +1,78 @@
+/**
+ * The two standard subscription transports, so official clients work unchanged:
+ * - GraphQL over SSE: yoga itself serves the graphql-sse "distinct connections mode" on `/graphql` (a
+ *   `graphql-sse` client with its default mode). Nothing to wire: it pulls from the subscription only as fast as
+ *   the HTTP response drains, which is what lets the mark feed cut off a slow reader. The graphql-sse plugin
+ *   (`/graphql/stream`, single-connection mode) is deliberately NOT used: its handler drains subscriptions into an
+ *   unbounded in-memory array, so a client that stops reading would grow server memory without bound.
+ * - graphql-ws over WebSocket on the same HTTP server and path (`/graphql`), executed through yoga's envelop so
+ *   error masking, limits and the context factory are the same as over HTTP.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { ExecutionArgs, GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { AGENT_HEADER } from './agent.ts';
+
+/** What attachGraphqlWs needs from the yoga instance. */
+interface EnvelopedYoga {
+  getEnveloped(initial: Record<string, unknown>): {
+    schema: ExecutionArgs['schema'];
+    parse(source: string): ExecutionArgs['document'];
+    validate(schema: ExecutionArgs['schema'], document: ExecutionArgs['document']): readonly GraphQLError[];
+    contextFactory(): Promise<unknown> | unknown;
+    execute(args: ExecutionArgs): unknown;
+    subscribe(args: ExecutionArgs): unknown;
+  };
+}
+
+/** A fetch Request mirroring the upgrade request, so context code written for HTTP works over WebSocket too. */
+function toRequest(req: IncomingMessage, connectionParams: Readonly<Record<string, unknown>> | undefined): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || k === 'upgrade' || k === 'connection' || k.startsWith('sec-websocket')) continue;
+    headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  }
+  // Browsers cannot set headers on a WebSocket: accept the agent in connection_init's payload too.
+  const fromParams = connectionParams?.[AGENT_HEADER] ?? connectionParams?.agent;
+  if (typeof fromParams === 'string' && fromParams && !headers.has(AGENT_HEADER)) headers.set(AGENT_HEADER, fromParams);
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, { headers });
+}
+
+type EnvelopedArgs = ExecutionArgs & { rootValue: { execute(a: ExecutionArgs): unknown; subscribe(a: ExecutionArgs): unknown } };
+
+/**
+ * Serves graphql-ws on `server` at `path`. `close()` ends every socket (call it before closing the HTTP server).
+ */
+export function attachGraphqlWs(server: Server, yoga: EnvelopedYoga, path = '/graphql'): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ server, path });
+  const disposable = useServer(
+    {
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        const request = toRequest(ctx.extra.request, ctx.connectionParams);
+        const env = yoga.getEnveloped({ ...ctx, request, socket: ctx.extra.socket, params: payload });
+        const document = env.parse(payload.query);
+        const errors = env.validate(env.schema, document);
+        if (errors.length > 0) return errors;
+        const args: EnvelopedArgs = {
+          schema: env.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: await env.contextFactory(),
+          rootValue: { execute: env.execute, subscribe: env.subscribe },
+        };
+        return args;
+      },
+    },
+    wss,
+  );
+  return {
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

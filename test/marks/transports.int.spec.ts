@@ -1,0 +1,145 @@
+/**
+ * Marks over the two standard transports with the OFFICIAL clients (graphql-sse, graphql-ws), against a real
+ * server: filters, the current state of touched nodes, resume with `after`, and the cut-off of a client that
+ * stops reading.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { PUBLISH, patientEvent, referralEvent, startTestApi, type TestApi } from './api-server.ts';
+import { take } from './fixtures.ts';
+
+const MARKS = /* GraphQL */ `
+  subscription($where: MarkWhere, $after: Int) {
+    marks(where: $where, after: $after) {
+      seq eventId type kind source
+      changes { kind change id class type from { id class } to { id class } markKind purpose token }
+      nodes { id _class ... on Referral { status priority reason } }
+    }
+  }`;
+
+interface MarkData {
+  marks: { seq: number; eventId: string; type: string; kind: string; changes: { kind: string; from?: { id: string } | null; to?: { id: string } | null }[]; nodes: { id: string; status?: string }[] };
+}
+
+void describe('marks subscription over SSE and WebSocket', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await startTestApi({ queueLimit: 100 });
+  });
+  after(async () => {
+    await api.close();
+  });
+
+  const publish = async (e: Record<string, unknown>): Promise<number> => {
+    const res = await api.gql(PUBLISH, { e });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    return (res.data?.publishEvent as { seq: number }).seq;
+  };
+
+  for (const transport of ['sse', 'ws'] as const) {
+    void it(`${transport}: delivers only matching marks, with both endpoints and the current node state`, async () => {
+      const iterate = (variables: Record<string, unknown>): AsyncIterableIterator<{ data?: MarkData | null; errors?: unknown }> => {
+        if (transport === 'ws') {
+          const client = createWsClient({ url: api.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, lazyCloseTimeout: 0 });
+          return client.iterate({ query: MARKS, variables }) as never;
+        }
+        const client = createSseClient({ url: `${api.url}/graphql`, retryAttempts: 0 });
+        return client.iterate({ query: MARKS, variables }) as never;
+      };
+      const ref = `r-${transport}`;
+      const sub = iterate({ where: { classes: ['Referral'], ids: [ref] } });
+      const first = sub.next(); // subscribes
+      await sleep(150);
+      await publish(patientEvent(`p-other-${transport}`)); // filtered out
+      const seq = await publish(referralEvent(ref, `p-${transport}`));
+      const r = await first;
+      const mark = (r.value?.data as MarkData | undefined)?.marks;
+      assert.ok(mark, JSON.stringify(r.value));
+      assert.equal(mark.seq, seq);
+      assert.equal(mark.type, 'ReferralRequested');
+      const rel = mark.changes.find((c) => c.kind === 'relationship');
+      assert.deepEqual([rel?.from?.id, rel?.to?.id], [ref, `p-${transport}`]);
+      assert.deepEqual(mark.nodes.map((n) => n.id).sort(), [`p-${transport}`, ref].sort());
+      assert.equal(mark.nodes.find((n) => n.id === ref)?.status, 'requested');
+      await sub.return?.();
+    });
+  }
+
+  void it('an unknown class in the filter is a clear error, not a silent empty stream', async () => {
+    const client = createSseClient({ url: `${api.url}/graphql`, retryAttempts: 0 });
+    const sub = client.iterate({ query: MARKS, variables: { where: { classes: ['Referal'] } } });
+    const r = await sub.next();
+    assert.match(JSON.stringify(r.value), /Referal/);
+    await sub.return?.();
+  });
+
+  void it('disconnect, miss marks, resume with after: every mark exactly once, over both clients', async () => {
+    const where = { ids: ['p-resume'] };
+    const ws = createWsClient({ url: api.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, lazyCloseTimeout: 0 });
+    const s1 = ws.iterate({ query: MARKS, variables: { where } }) as AsyncIterableIterator<{ data: MarkData }>;
+    const p1 = take(s1, 3);
+    await sleep(150);
+    const published: number[] = [];
+    for (let i = 0; i < 3; i++) published.push(await publish(patientEvent('p-resume', `v${i}`)));
+    const got1 = await p1;
+    await s1.return?.(); // disconnect
+    const last = got1.at(-1)?.data.marks.seq ?? 0;
+    for (let i = 3; i < 8; i++) published.push(await publish(patientEvent('p-resume', `v${i}`))); // missed
+    const sse = createSseClient({ url: `${api.url}/graphql`, retryAttempts: 0 }); // yoga's own distinct-connections SSE
+    const s2 = sse.iterate({ query: MARKS, variables: { where, after: last } }) as AsyncIterableIterator<{ data: MarkData }>;
+    const p2 = take(s2, 7);
+    await sleep(150);
+    for (let i = 8; i < 10; i++) published.push(await publish(patientEvent('p-resume', `v${i}`))); // live again
+    const got2 = await p2;
+    await s2.return?.();
+    assert.deepEqual([...got1, ...got2].map((r) => r.data.marks.seq), published);
+  });
+
+  void it('a client that stops reading is cut off with the seq to resume after; server memory stays bounded', async () => {
+    // A raw SSE request whose socket we stop reading, so TCP backpressure reaches the server.
+    const body = JSON.stringify({ query: MARKS, variables: { where: { ids: ['r-slow'] } } });
+    let socketRef: Socket | undefined;
+    const chunks: Buffer[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const req = request(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' } }, (res) => {
+        socketRef = res.socket;
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve());
+        res.on('error', reject);
+      });
+      req.on('socket', (s) => s.setNoDelay(true));
+      req.on('error', reject);
+      req.end(body);
+    });
+    await sleep(200);
+    assert.ok(socketRef, 'connected');
+    socketRef.pause();
+    const big = 'x'.repeat(15_000); // each mark carries the referral's current reason
+    const rssBefore = process.memoryUsage().rss;
+    let maxQueued = 0;
+    for (let i = 0; i < 1500 && api.marks.feed.stats().slowSubscribersCut === 0; i++) {
+      await publish(referralEvent('r-slow', 'p-slow', `${big}-${i}`));
+      maxQueued = Math.max(maxQueued, api.marks.feed.stats().queued);
+    }
+    const stats = api.marks.feed.stats();
+    assert.equal(stats.slowSubscribersCut, 1, 'the slow client was cut off');
+    assert.ok(maxQueued <= 101, `queue grew to ${maxQueued}`);
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    assert.ok(rssGrowth < 64 * 1024 * 1024, `rss grew by ${rssGrowth} bytes`);
+    socketRef.resume();
+    await done;
+    const text = Buffer.concat(chunks).toString('utf8');
+    const m = /resume with after: (\d+)/.exec(text);
+    assert.ok(m, 'the stream ends with the resume hint');
+    assert.match(text, /SLOW_SUBSCRIBER/);
+    // Everything delivered before the cut is ≤ the resume seq; resuming from it loses nothing.
+    const seqs = [...text.matchAll(/"seq":(\d+)/g)].map((x) => Number(x[1]));
+    assert.equal(Math.max(...seqs), Number(m[1]));
+  });
+});
