@@ -10,19 +10,19 @@ const version = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
 const installed = version.status === 0;
 const skip = !installed && process.env.CI !== 'true' ? 'docker-compose is not installed (apt-get install docker-compose)' : false;
 
-test('docker-compose.yml is a valid compose file, demo profile included', { skip }, () => {
+void test('docker-compose.yml is a valid compose file, demo profile included', { skip }, () => {
   assert.ok(installed, 'docker-compose is not installed but CI=true: install it (apt-get install docker-compose)');
   const res = spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--profile', 'demo', 'config', '-q'], { encoding: 'utf8' });
   assert.equal(res.status, 0, `docker-compose config failed:\n${res.stderr}`);
 });
 
-test('the stack has three NATS nodes, Neo4j, two replicas behind a gateway, demo agents only in the demo profile', { skip }, () => {
+void test('the stack has three NATS nodes, Neo4j, two replicas behind a gateway, demo agents only in the demo profile', { skip }, () => {
   const all = spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--profile', 'demo', 'config', '--services'], { encoding: 'utf8' });
   assert.equal(all.status, 0, all.stderr);
   const services = all.stdout.trim().split('\n').sort();
   assert.deepEqual(services, ['demo-agents', 'gateway', 'nats-1', 'nats-2', 'nats-3', 'neo4j', 'trailgraph-1', 'trailgraph-2']);
   // docker-compose 1.x lists every service in `--services`; the rendered config shows the profile.
   const rendered = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { encoding: 'utf8' });
-  const demo = /\n  demo-agents:\n((?: {4}.*\n)+)/.exec(rendered.stdout)?.[1] ?? '';
+  const demo = /\n {2}demo-agents:\n((?: {4}.*\n)+)/.exec(rendered.stdout)?.[1] ?? '';
   assert.match(demo, /profiles:\n\s+- demo\n/, 'demo agents must start only with --profile demo');
 });

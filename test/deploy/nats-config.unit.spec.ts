@@ -17,18 +17,18 @@ function block(text: string, name: string): string | undefined {
 }
 const uncomment = (text: string): string => text.replace(/#.*$/gm, '');
 
-test('there is one config per cluster node', () => {
+void test('there is one config per cluster node', () => {
   assert.deepEqual(files, ['nats-1.conf', 'nats-2.conf', 'nats-3.conf']);
 });
 
 for (const file of files) {
   const text = uncomment(readFileSync(join(dir, file), 'utf8'));
-  test(`${file}: JetStream fsyncs every write (sync_interval: always)`, () => {
+  void test(`${file}: JetStream fsyncs every write (sync_interval: always)`, () => {
     const js = block(text, 'jetstream');
     assert.ok(js, 'no jetstream block');
     assert.match(js, /^\s*sync_interval\s*[:=]\s*always\s*$/m);
   });
-  test(`${file}: routes to all three nodes in one named cluster, with a unique server name`, () => {
+  void test(`${file}: routes to all three nodes in one named cluster, with a unique server name`, () => {
     const cluster = block(text, 'cluster');
     assert.ok(cluster, 'no cluster block');
     assert.match(cluster, /name\s*[:=]\s*trailgraph/);

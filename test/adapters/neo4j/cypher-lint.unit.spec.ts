@@ -30,14 +30,14 @@ function schemaFor(params: Readonly<Record<string, unknown>>): DbSchema {
 
 const statements = catalogue();
 
-test('the catalogue covers every builder module', () => {
+void test('the catalogue covers every builder module', () => {
   for (const prefix of ['schema.', 'apply.', 'reads.', 'marks.', 'claims.']) {
     assert.ok(Object.keys(statements).some((k) => k.startsWith(prefix)), prefix);
   }
 });
 
 for (const [name, s] of Object.entries(statements)) {
-  test(`${name}: Neo4j's linter finds no error or warning`, () => {
+  void test(`${name}: Neo4j's linter finds no error or warning`, () => {
     const diags = lintCypherQuery(s.cypher, schemaFor(s.params));
     assert.deepEqual(
       diags.map((d) => `${d.severity === 1 ? 'error' : 'warning'}: ${d.message} at ${d.offsets.start}`),
@@ -45,21 +45,21 @@ for (const [name, s] of Object.entries(statements)) {
       s.cypher,
     );
   });
-  test(`${name}: every $parameter is passed and no value is written into the text`, () => {
+  void test(`${name}: every $parameter is passed and no value is written into the text`, () => {
     const used = new Set([...s.cypher.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
     for (const p of used) assert.ok(p !== undefined && p in s.params, `$${p} is not in params`);
     assert.ok(!s.cypher.includes('⟦'), `a value reached the Cypher text: ${s.cypher}`);
   });
 }
 
-test('the linter is a real signal: an undeclared parameter and an unknown label are reported', () => {
+void test('the linter is a real signal: an undeclared parameter and an unknown label are reported', () => {
   const diags = lintCypherQuery('MATCH (n:Nope {id: $missing}) RETURN n', schemaFor({}));
   const text = diags.map((d) => (typeof d.message === 'string' ? d.message : d.message.value)).join('\n');
   assert.match(text, /missing/);
   assert.match(text, /Nope/);
 });
 
-test('a name the ontology does not declare is refused before it reaches Cypher', async () => {
+void test('a name the ontology does not declare is refused before it reaches Cypher', async () => {
   const reads = await import('../../../src/adapters/neo4j/cypher/reads.ts');
   assert.throws(() => reads.listNodes(ontology, { class: 'Patient` DETACH DELETE n //', first: 1 }, 0), /not a class/);
   assert.throws(() => reads.listNodes(ontology, { class: 'Patient', first: 1, filters: [{ property: V('x'), op: 'eq', value: 1 }] }, 0), /not a datatype property/);

@@ -18,12 +18,12 @@ if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) {
 }
 const expected = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 
-test('no statement appeared or disappeared without a snapshot update', () => {
+void test('no statement appeared or disappeared without a snapshot update', () => {
   assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), 'run with UPDATE_SNAPSHOTS=1 and review the diff');
 });
 
 for (const [name, s] of Object.entries(actual)) {
-  test(`${name} matches its snapshot`, () => {
+  void test(`${name} matches its snapshot`, () => {
     assert.deepEqual(s, expected[name], 'generated Cypher changed: review, then run with UPDATE_SNAPSHOTS=1');
   });
 }

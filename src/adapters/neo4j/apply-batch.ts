@@ -1,0 +1,150 @@
+/**
+ * applyBatch on Neo4j: one managed write transaction that locks the head node first, skips event ids already in
+ * the ledger, applies each change set's ops in order, writes the ledger rows (one UNWIND), moves the head and
+ * commits the checkpoint. A ProjectionConflictError thrown midway rolls everything back.
+ */
+import type { CompiledOntology } from '../../core/ontology/model.ts';
+import { labelsOf } from '../../core/ontology/model.ts';
+import type { AppliedChange, ChangeOp, ChangeSet, NodeRef } from '../../core/projection/change-set.ts';
+import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
+import * as c from './cypher/apply.ts';
+import type { Executor, Tx } from './executor.ts';
+import { createdProps, diffUpsert, refine, type StoredNode } from './node-diff.ts';
+
+/** The node ids a change touches (for history), as in the SQLite ledger. */
+export function touchedIds(changes: readonly AppliedChange[]): string[] {
+  const ids = new Set<string>();
+  for (const ch of changes) {
+    if (ch.kind === 'node') ids.add(ch.id);
+    else if (ch.kind === 'relationship') {
+      ids.add(ch.from.id);
+      ids.add(ch.to.id);
+    } else ids.add(ch.on.id);
+  }
+  return [...ids];
+}
+
+/** A ledger entry → the stored row (nulls dropped: Neo4j stores no null properties). */
+export function ledgerRow(entry: LedgerEntry): c.LedgerRowParams {
+  const props: Record<string, string | number> = {
+    seq: entry.seq, kind: entry.kind, eventId: entry.eventId, type: entry.type, source: entry.source, time: entry.time,
+    committedAt: entry.committedAt, changes: JSON.stringify(entry.changes),
+  };
+  for (const k of ['subject', 'traceparent', 'correlationid', 'causationid'] as const) if (entry[k] !== undefined) props[k] = entry[k];
+  if (entry.event) props.event = JSON.stringify(entry.event);
+  return { props, touched: touchedIds(entry.changes) };
+}
+
+async function readStored(tx: Tx, id: string): Promise<StoredNode | undefined> {
+  const [row] = await tx.run(c.readNode(id));
+  return row ? { class: String(row.class), labels: row.labels as string[], props: row.props as Record<string, unknown> } : undefined;
+}
+
+async function ensureNode(o: CompiledOntology, tx: Tx, ref: NodeRef, pointer: string, prov: c.ProvParams, changes: AppliedChange[]): Promise<NodeRef> {
+  const stored = await readStored(tx, ref.id);
+  const labels = labelsOf(o, ref.class);
+  if (!stored) {
+    await tx.run(c.createNode(o, ref.id, ref.class, labels, {}, prov));
+    changes.push({ kind: 'node', change: 'created', id: ref.id, class: ref.class });
+    return ref;
+  }
+  const newLabels = refine(prov.eventId, pointer, ref.id, stored, ref.class, labels);
+  if (!newLabels) return { id: ref.id, class: stored.class };
+  await tx.run(c.updateNode(o, ref.id, ref.class, newLabels, {}, [], prov));
+  changes.push({ kind: 'node', change: 'updated', id: ref.id, class: ref.class });
+  return ref;
+}
+
+async function applyOp(o: CompiledOntology, tx: Tx, op: ChangeOp, prov: c.ProvParams, changes: AppliedChange[]): Promise<void> {
+  switch (op.op) {
+    case 'upsertNode': {
+      const stored = await readStored(tx, op.node.id);
+      if (!stored) {
+        const props = createdProps(op);
+        await tx.run(c.createNode(o, op.node.id, op.node.class, op.labels, props, prov));
+        changes.push({ kind: 'node', change: 'created', id: op.node.id, class: op.node.class, properties: Object.keys(props) });
+        return;
+      }
+      const u = diffUpsert(prov.eventId, op, stored);
+      if (!u) return;
+      const cls = u.labels ? op.node.class : stored.class;
+      await tx.run(c.updateNode(o, op.node.id, cls, u.labels, u.write, u.retracted, prov));
+      changes.push({ kind: 'node', change: 'updated', id: op.node.id, class: cls, ...(u.changed.length > 0 && { properties: u.changed }), ...(u.retracted.length > 0 && { retracted: u.retracted }) });
+      return;
+    }
+    case 'addRelationship': {
+      const from = await ensureNode(o, tx, op.from, op.pointer, prov, changes);
+      const to = await ensureNode(o, tx, op.to, op.pointer, prov, changes);
+      if (op.functional) {
+        const targets = await tx.run(c.readTargets(o, op.type, from.id));
+        const others = targets.filter((t) => t.id !== to.id);
+        if (others.length) {
+          await tx.run(c.deleteRelationships(o, op.type, from.id, others.map((t) => String(t.id))));
+          for (const t of others) changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from, to: { id: String(t.id), class: String(t.class) } });
+        }
+        if (others.length < targets.length) return;
+      }
+      const [row] = await tx.run(c.mergeRelationship(o, op.type, from.id, to.id, prov));
+      if (row?.created === true) changes.push({ kind: 'relationship', change: 'created', type: op.type, from, to });
+      return;
+    }
+    case 'retractRelationship': {
+      const rows = await tx.run(c.deleteRelationships(o, op.type, op.from.id, op.to ? [op.to.id] : null));
+      for (const r of rows) {
+        changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from: { id: op.from.id, class: String(r.fromClass) }, to: { id: String(r.toId), class: String(r.toClass) } });
+      }
+      return;
+    }
+    case 'deleteNode': {
+      const [row] = await tx.run(c.readNodeForDelete(op.node.id));
+      if (!row) return;
+      const self = { id: op.node.id, class: String(row.class) };
+      for (const r of row.outgoing as { type: string; id: string; class: string }[]) changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: self, to: { id: r.id, class: r.class } });
+      for (const r of row.incoming as { type: string; id: string; class: string }[]) changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: { id: r.id, class: r.class }, to: self });
+      for (const m of row.marks as { id: string; kind: string; agent: string }[]) changes.push({ kind: 'mark', change: 'removed', markId: m.id, on: self, markKind: m.kind, strength: 0, agent: m.agent });
+      await tx.run(c.deleteNode(op.node.id));
+      changes.push({ kind: 'node', change: 'deleted', id: self.id, class: self.class });
+      return;
+    }
+  }
+}
+
+export async function applyBatch(o: CompiledOntology, exec: Executor, changeSets: readonly ChangeSet[], options?: ApplyOptions): Promise<{ results: AppliedEvent[]; entries: LedgerEntry[] }> {
+  return exec.write(async (tx) => {
+    // The driver may rerun this function on a transient error: start from scratch each time.
+    const entries: LedgerEntry[] = [];
+    const results: AppliedEvent[] = [];
+    const [head] = await tx.run(c.lockHead());
+    let seq = Number(head?.head ?? 0) + 1;
+    const seen = new Map<string, number>();
+    for (const r of await tx.run(c.findDuplicates(changeSets.map((cs) => cs.eventId)))) seen.set(String(r.eventId), Number(r.seq));
+    for (const cs of changeSets) {
+      const dup = seen.get(cs.eventId);
+      if (dup !== undefined) {
+        results.push({ eventId: cs.eventId, seq: dup, duplicate: true, changes: [] });
+        continue;
+      }
+      const prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
+      const changes: AppliedChange[] = [];
+      for (const op of cs.ops) await applyOp(o, tx, op, prov, changes);
+      entries.push({
+        seq, kind: 'event', eventId: cs.eventId, type: cs.type, source: cs.source, time: cs.time, committedAt: new Date().toISOString(),
+        ...(cs.subject !== undefined && { subject: cs.subject }),
+        ...(cs.traceparent !== undefined && { traceparent: cs.traceparent }),
+        ...(cs.correlationid !== undefined && { correlationid: cs.correlationid }),
+        ...(cs.causationid !== undefined && { causationid: cs.causationid }),
+        changes,
+        event: cs.event,
+      });
+      results.push({ eventId: cs.eventId, seq, duplicate: false, changes });
+      seen.set(cs.eventId, seq);
+      seq++;
+    }
+    if (entries.length) {
+      await tx.run(c.writeLedger(entries.map(ledgerRow)));
+      await tx.run(c.setHead(seq - 1));
+    }
+    if (options?.checkpoint) await tx.run(c.setCheckpoint(options.checkpoint.name, options.checkpoint.position));
+    return { results, entries };
+  });
+}
