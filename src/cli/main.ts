@@ -14,6 +14,8 @@ const commands = [
   () => import('./commands/ontology.ts'),
   () => import('./commands/serve.ts'),
   () => import('./commands/publish.ts'),
+  () => import('./commands/dlq.ts'),
+  () => import('./commands/replay.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 
