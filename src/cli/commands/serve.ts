@@ -5,6 +5,9 @@ import { listen } from '../../api/http/node-server.ts';
 import { loadPersistedOperations } from '../../api/persisted-operations.ts';
 import { type ConfigFlags, loadConfig } from '../../app/config.ts';
 import { createRuntime } from '../../app/runtime.ts';
+// marks layer (issue 5): feed + fan-out + sweeper, GraphQL extension, graphql-ws transport
+import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts';
+import { startMarks } from '../../app/marks-runtime.ts';
 
 export function register(program: Command): void {
   program
@@ -22,7 +25,10 @@ export function register(program: Command): void {
     .action(async (flags: ConfigFlags) => {
       const config = loadConfig(flags);
       const runtime = await createRuntime(config);
+      // marks layer (issue 5)
+      const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, ...(config.natsUrl && { natsUrl: config.natsUrl }) });
       const api = createApi({
+        extensions: [createMarksExtension({ feed: marks.feed })], // marks layer (issue 5)
         services: runtime,
         limits: config.limits,
         mode: config.mode,
@@ -30,11 +36,13 @@ export function register(program: Command): void {
         persistedOnly: config.persistedOnly,
       });
       const running = await listen(api, config);
+      const ws = attachGraphqlWs(running.server, api); // marks layer (issue 5): graphql-ws on /graphql
       const store = config.store.kind === 'sqlite' ? config.store.path : config.store.uri;
       process.stdout.write(
         `trailgraph ${runtime.ontology.version} (${runtime.ontology.iri}) on ${store}, ${runtime.busMode} mode\n` +
           `  GraphQL   ${running.url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
           `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
+          `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
           `  Health    ${running.url}/healthz  ${running.url}/readyz\n` +
           `Next: publish an event with \`trailgraph publish event.json\` or curl, then query it. Ctrl-C stops.\n`,
       );
@@ -43,8 +51,9 @@ export function register(program: Command): void {
         if (stopping) return;
         stopping = true;
         process.stdout.write(`trailgraph: ${signal}, finishing in-flight requests…\n`);
-        running
-          .stop()
+        ws.close() // marks layer (issue 5)
+          .then(() => marks.close())
+          .then(() => running.stop())
           .then(() => runtime.close())
           .then(
             () => {
