@@ -12,8 +12,11 @@ const program = new Command('trailgraph')
 
 const commands = [
   () => import('./commands/ontology.ts'),
+  () => import('./commands/ontology-diff.ts'),
+  () => import('./commands/migrate.ts'),
   () => import('./commands/serve.ts'),
   () => import('./commands/publish.ts'),
+  () => import('./commands/neo4j.ts'),
   () => import('./commands/dlq.ts'),
   () => import('./commands/replay.ts'),
 ];

@@ -152,7 +152,7 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'event type aggregate changed', change: (s) => { s.eventTypes!.ReferralRequested!.aggregate = 'Patient'; },
-    kinds: ['eventTypeNarrowed'], level: 'BREAKING',
+    kinds: ['eventTypeChanged'], level: 'BREAKING',
   },
   {
     name: 'event type renamed (hint)', change: (s) => { s.eventTypes!.PatientEnrolled = s.eventTypes!.PatientRegistered!; delete s.eventTypes!.PatientRegistered; },

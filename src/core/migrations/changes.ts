@@ -30,7 +30,7 @@ export const CHANGE_KINDS = [
   'patternAdded', 'patternRemoved', 'patternChanged',
   'constraintNarrowed', 'constraintWidened',
   'inverseChanged',
-  'eventTypeAdded', 'eventTypeRemoved', 'eventTypeRenamed', 'eventTypeNarrowed', 'eventTypeWidened',
+  'eventTypeAdded', 'eventTypeRemoved', 'eventTypeRenamed', 'eventTypeNarrowed', 'eventTypeWidened', 'eventTypeChanged',
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 

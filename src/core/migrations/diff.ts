@@ -228,7 +228,7 @@ function diffEventType(
   // A different aggregate changes the ordering key: neither side can trust the other's subjects.
   const incompatible = oldAgg !== now.aggregate ? [`aggregate ${oldAgg ?? 'none'} → ${now.aggregate ?? 'none'}`] : [];
   if (incompatible.length || (narrowed.length && widened.length)) {
-    emit('eventTypeNarrowed', now.name, [...incompatible, ...narrowed, ...widened].join('; '), 'NONE', 'compatible', incompatible.length ? [now.name] : terms);
+    emit('eventTypeChanged', now.name, [...incompatible, ...narrowed, ...widened].join('; '), 'NONE', 'compatible', incompatible.length ? [now.name] : terms);
   } else if (narrowed.length) emit('eventTypeNarrowed', now.name, narrowed.join('; '), NARROWED, 'compatible', terms);
   else if (widened.length) emit('eventTypeWidened', now.name, widened.join('; '), WIDENED);
 }

@@ -1,0 +1,93 @@
+/**
+ * `trailgraph migrate`: moves the stored graph to a newer ontology version (dry run: the plan and how many nodes
+ * and relationships each step touches). Resumable: kill it at any point and run it again.
+ */
+import type { Command } from 'commander';
+import { MultiBar, Presets } from 'cli-progress';
+import { type ConfigFlags, loadConfig, type StoreConfig } from '../../app/config.ts';
+import { runMigration, type MigrationReport } from '../../app/migrate.ts';
+import { defaultMigrationsDir, loadVersionChain } from '../../app/ontology-versions.ts';
+import type { GraphStore } from '../../ports/graph-store.ts';
+import type { MigrationTarget } from '../../ports/migration-target.ts';
+
+async function openTarget(config: StoreConfig): Promise<{ store: GraphStore; target: MigrationTarget; close(): Promise<void> }> {
+  if (config.kind === 'sqlite') {
+    const { createSqliteStore } = await import('../../adapters/sqlite/index.ts');
+    const { createSqliteMigrationTarget } = await import('../../adapters/sqlite/migration-target.ts');
+    const store = createSqliteStore({ path: config.path });
+    return { store, target: createSqliteMigrationTarget(store.db), close: () => store.close() };
+  }
+  const { createNeo4jStore } = await import('../../adapters/neo4j/index.ts');
+  const { createExecutor } = await import('../../adapters/neo4j/executor.ts');
+  const { createNeo4jMigrationTarget } = await import('../../adapters/neo4j/migration-target.ts');
+  const store = createNeo4jStore(config);
+  const exec = createExecutor(config);
+  return { store, target: createNeo4jMigrationTarget(exec), close: async () => { await exec.close(); await store.close(); } };
+}
+
+function printReport(r: MigrationReport): void {
+  const out = [r.dryRun ? `plan: ${r.from} → ${r.to} (dry run, nothing written)` : `migrated ${r.from} → ${r.to} in ${(r.ms / 1000).toFixed(1)} s`];
+  if (r.steps.length === 0) out.push('  nothing to do: the store is already at this version');
+  r.steps.forEach((s, i) => {
+    const what = s.step.scope.scope === 'relationships' ? 'relationships' : 'nodes';
+    const created = s.created ? `, creates ${s.created} node(s)` : '';
+    const skipped = s.skipped ? ' (done by an earlier run)' : '';
+    out.push(`  ${i + 1}. ${s.step.description}`);
+    out.push(`     ${r.dryRun ? 'would change' : 'changed'} ${s.touched} of ${s.scanned} ${what} looked at${created}${skipped}`);
+  });
+  if (r.dryRun && r.steps.length) out.push('', 'run again without --dry-run to apply (stop the service first; events published meanwhile wait on the bus)');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('migrate')
+    .description('Migrate the stored graph to a newer ontology version (resumable; --dry-run shows the plan)')
+    .option('--dry-run', 'print the plan and how many nodes / relationships each step touches; write nothing')
+    .option('--to <version>', 'target version (owl:versionInfo, e.g. 2.0.0); default the newest')
+    .option('--from <version>', 'the stored version, for a store that does not record one yet (meta ontology.version)')
+    .option('--batch-size <n>', 'nodes or relationships per transaction', '5000')
+    .option('--ontology <dir>', 'domain ontology folder with v<N> folders (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
+    .option('--migrations <dir>', 'migrations folder (default migrations/<domain>)')
+    .option('--store <path|url>', 'SQLite file or neo4j://host:7687 (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
+    .addHelpText('after', [
+      '',
+      'Each step runs in batches; every batch commits with the step\'s progress (store meta), so an interrupted',
+      'migration resumes where it stopped. The stored version (meta ontology.version) moves when a migration ends.',
+      '',
+      'Example:',
+      '  trailgraph migrate --dry-run',
+      '  trailgraph migrate --to 2.0.0 --store ./.trailgraph/graph.db',
+    ].join('\n'))
+    .action(async (opts: ConfigFlags & { dryRun?: boolean; to?: string; from?: string; batchSize: string; migrations?: string }) => {
+      const config = loadConfig({ ...(opts.ontology !== undefined && { ontology: opts.ontology }), ...(opts.store !== undefined && { store: opts.store }) });
+      const batchSize = Number(opts.batchSize);
+      if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size: expected a positive integer, got ${opts.batchSize}`);
+      const chain = await loadVersionChain(config.ontologyDir, opts.migrations ?? defaultMigrationsDir(config.ontologyDir));
+      const { store, target, close } = await openTarget(config.store);
+      const bars = new MultiBar({ clearOnComplete: false, hideCursor: true, format: ' {bar} {percentage}% | {value}/{total} | {step}' }, Presets.shades_classic);
+      try {
+        let bar: ReturnType<MultiBar['create']> | undefined;
+        const report = await runMigration({
+          store, target, chain, batchSize,
+          ...(opts.dryRun && { dryRun: true }),
+          ...(opts.to !== undefined && { to: opts.to }),
+          ...(opts.from !== undefined && { from: opts.from }),
+          onScan: (n, total) => {
+            bar ??= bars.create(total, 0, { step: 'reading the graph' });
+            bar.update(n);
+          },
+          onStep: (e) => {
+            if (e.kind === 'start') bar = bars.create(Math.max(e.total, 1), e.resumed?.scanned ?? 0, { step: e.step.description });
+            else if (e.kind === 'batch') bar?.update(Math.min(e.progress.scanned, bar.getTotal()));
+            else if (!e.skipped) bar?.update(bar.getTotal());
+          },
+        });
+        bars.stop();
+        printReport(report);
+      } finally {
+        bars.stop();
+        await close();
+      }
+    });
+}
