@@ -21,7 +21,7 @@ const pad = (n: number, w = 6) => String(n).padStart(w, '0');
 /** Seeds ~`nodes` nodes: 1 specialty, GPs, patients (1/3), referrals (2/3) each → patient, GP, specialty. */
 async function seed(path: string, nodes: number): Promise<{ patients: number }> {
   const ontology = await loadOntology('ontology/referral');
-  const store = createSqliteStore({ path, ontology, synchronous: 'OFF' });
+  const store = createSqliteStore({ path, ontology, synchronous: 'NORMAL' });
   await store.init(ontology);
   const ingestor = createIngestor({ ontology, store, deadLetters: createSqliteDeadLetters({ db: store.db }) });
   const gps = Math.max(1, Math.floor(nodes / 1000));
