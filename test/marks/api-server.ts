@@ -20,8 +20,8 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { queueLimit?: number; sweepMs?: number } = {}): Promise<TestApi> {
-  const db = tempDbPath();
+export async function startTestApi(options: { queueLimit?: number; sweepMs?: number; path?: string; port?: number } = {}): Promise<TestApi> {
+  const db = options.path ? { path: options.path, cleanup: () => undefined } : tempDbPath();
   const store = await openStore(db.path);
   const deadLetters = createSqliteDeadLetters({ db: store.db });
   const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store, deadLetters }) });
@@ -30,7 +30,7 @@ export async function startTestApi(options: { queueLimit?: number; sweepMs?: num
     services: { store, ontology, publisher },
     extensions: [createMarksExtension({ feed: marks.feed })],
   });
-  const running = await listen(api, { host: '127.0.0.1', port: 0 });
+  const running = await listen(api, { host: '127.0.0.1', port: options.port ?? 0 });
   const ws = attachGraphqlWs(running.server, api);
   return {
     url: running.url,

@@ -1,0 +1,110 @@
+/**
+ * `trailgraph/client`: the small typed client agents use — publish events, query, subscribe to marks (resuming
+ * across reconnects with no gap and no duplicate), claim / renew / release, leave and reinforce marks.
+ *
+ * ```ts
+ * import { createClient } from 'trailgraph/client';
+ * const tg = createClient({ url: 'http://localhost:4000', agent: 'agent://triage' });
+ * for await (const mark of tg.subscribe({ classes: ['Referral'] }, { nodes: 'id ... on Referral { status }' })) { … }
+ * ```
+ * The agent identity travels as the `x-trailgraph-agent` header on every request.
+ */
+import { postGraphql, TrailgraphClientError, type HttpOptions } from './graphql.ts';
+import { openMarkStream, type MarkStream, type MarkStreamOptions } from './subscribe.ts';
+import type { ClaimResult, LeaveMarkInput, MarkWhere, PublishResult, SignalMarkInfo } from './types.ts';
+
+export interface ClientOptions {
+  /** The service base URL, e.g. `http://localhost:4000` (the GraphQL endpoint is `<url>/graphql`). */
+  readonly url: string;
+  /** Who is acting, e.g. `agent://triage`. Sent as `x-trailgraph-agent`. */
+  readonly agent: string;
+  /** Extra headers (e.g. authorization). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly fetch?: typeof fetch;
+}
+
+export interface TrailgraphClient {
+  /** Publishes one CloudEvent. `wait` (default true): in bus mode, wait until it is projected, so `seq` is set. */
+  publish(event: Readonly<Record<string, unknown>>, options?: { wait?: boolean }): Promise<PublishResult>;
+  /** Runs a query or mutation; returns `data` or throws TrailgraphClientError (code, details). */
+  query<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Marks matching `where`, live (or from `after`), resuming by seq across reconnects. */
+  subscribe(where?: MarkWhere, options?: MarkStreamOptions): MarkStream;
+  claim(node: string, purpose: string, ttlMs: number): Promise<ClaimResult>;
+  renew(node: string, purpose: string, token: number, ttlMs: number): Promise<ClaimResult>;
+  /** False when the token is no longer current (expired or taken over). */
+  release(node: string, purpose: string, token: number): Promise<boolean>;
+  leaveMark(input: LeaveMarkInput): Promise<{ mark: SignalMarkInfo; seq: number }>;
+  reinforceMark(id: string, by?: number): Promise<{ mark: SignalMarkInfo; seq: number }>;
+  removeMark(id: string): Promise<number | null>;
+  /** The highest committed seq. */
+  headSeq(): Promise<number>;
+}
+
+const CLAIM_FIELDS = 'granted token expiresAt seq holder { nodeId purpose agent token expiresAt grantedAt }';
+const MARK_FIELDS = 'seq mark { id kind strength initialStrength halfLifeMs expiresAt agent note nodeId }';
+
+export function createClient(options: ClientOptions): TrailgraphClient {
+  const base = options.url.replace(/\/+$/, '').replace(/\/graphql$/, '');
+  const endpoint = `${base}/graphql`;
+  const headers = (): Record<string, string> => ({ ...options.headers, 'x-trailgraph-agent': options.agent });
+  const http: HttpOptions = { url: endpoint, headers, fetch: options.fetch ?? globalThis.fetch.bind(globalThis) };
+  const gql = <T>(doc: string, vars?: Record<string, unknown>): Promise<T> => postGraphql<T>(http, doc, vars);
+  const headSeq = async (): Promise<number> => (await gql<{ headSeq: number }>('{ headSeq }')).headSeq;
+
+  return {
+    async publish(event, { wait = true } = {}) {
+      const d = await gql<{ publishEvent: PublishResult }>(
+        'mutation Publish($e: JSON!, $w: Boolean) { publishEvent(event: $e, wait: $w) { eventId status seq } }',
+        { e: event, w: wait },
+      );
+      return d.publishEvent;
+    },
+    query: (doc, vars) => gql(doc, vars),
+    subscribe: (where = {}, opts = {}) => openMarkStream({ url: endpoint, headers, headSeq }, where, opts),
+    async claim(node, purpose, ttlMs) {
+      const d = await gql<{ claim: ClaimResult }>(
+        `mutation Claim($n: ID!, $p: String!, $t: Int!) { claim(node: $n, purpose: $p, ttlMs: $t) { ${CLAIM_FIELDS} } }`,
+        { n: node, p: purpose, t: ttlMs },
+      );
+      return d.claim;
+    },
+    async renew(node, purpose, token, ttlMs) {
+      const d = await gql<{ renewClaim: ClaimResult }>(
+        `mutation Renew($n: ID!, $p: String!, $k: Int!, $t: Int!) { renewClaim(node: $n, purpose: $p, token: $k, ttlMs: $t) { ${CLAIM_FIELDS} } }`,
+        { n: node, p: purpose, k: token, t: ttlMs },
+      );
+      return d.renewClaim;
+    },
+    async release(node, purpose, token) {
+      const d = await gql<{ releaseClaim: boolean }>(
+        'mutation Release($n: ID!, $p: String!, $k: Int!) { releaseClaim(node: $n, purpose: $p, token: $k) }',
+        { n: node, p: purpose, k: token },
+      );
+      return d.releaseClaim;
+    },
+    async leaveMark(input) {
+      const d = await gql<{ leaveMark: { mark: SignalMarkInfo; seq: number } }>(
+        `mutation Leave($on: ID!, $k: String!, $s: Float, $h: Int, $t: Int, $n: String) {
+          leaveMark(on: $on, kind: $k, strength: $s, halfLifeMs: $h, ttlMs: $t, note: $n) { ${MARK_FIELDS} } }`,
+        { on: input.on, k: input.kind, s: input.strength ?? 1, h: input.halfLifeMs ?? null, t: input.ttlMs ?? null, n: input.note ?? null },
+      );
+      return d.leaveMark;
+    },
+    async reinforceMark(id, by) {
+      const d = await gql<{ reinforceMark: { mark: SignalMarkInfo; seq: number } }>(
+        `mutation Reinforce($id: ID!, $by: Float) { reinforceMark(id: $id, by: $by) { ${MARK_FIELDS} } }`,
+        { id, by: by ?? null },
+      );
+      return d.reinforceMark;
+    },
+    async removeMark(id) {
+      return (await gql<{ removeMark: number | null }>('mutation Remove($id: ID!) { removeMark(id: $id) }', { id })).removeMark;
+    },
+    headSeq,
+  };
+}
+
+export { TrailgraphClientError };
+export type { MarkStream, MarkStreamOptions };
+export type * from './types.ts';

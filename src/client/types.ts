@@ -1,0 +1,79 @@
+/** The client's view of trailgraph's GraphQL types (kept small and stable: what agents actually use). */
+import type { AppliedChange } from '../core/projection/change-set.ts';
+
+/** Which marks to receive. Values in one field are alternatives; fields combine with AND. */
+export interface MarkWhere {
+  readonly classes?: readonly string[];
+  readonly ids?: readonly string[];
+  readonly eventTypes?: readonly string[];
+  readonly relationships?: readonly string[];
+  /** Signal-mark kinds; `claim` for every claim change, `claim:<purpose>` for one purpose. */
+  readonly kinds?: readonly string[];
+}
+
+/** A change mark as delivered: one committed event, signal-mark change or claim change. */
+export interface Mark {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly kind: 'event' | 'mark' | 'claim';
+  readonly source: string;
+  readonly time: string;
+  readonly committedAt: string;
+  readonly subject?: string | null;
+  readonly traceparent?: string | null;
+  readonly correlationid?: string | null;
+  readonly causationid?: string | null;
+  /** Fields not relevant to a change's kind are null. */
+  readonly changes: readonly AppliedChange[];
+  /** Current state of the nodes the mark touched, as selected with the `nodes` option. */
+  readonly nodes: readonly Record<string, unknown>[];
+}
+
+export interface PublishResult {
+  readonly eventId: string;
+  /** `applied` (seq = its ledger position), `duplicate` (seq = the original), `accepted` (bus mode, not yet projected). */
+  readonly status: 'applied' | 'duplicate' | 'accepted';
+  readonly seq: number | null;
+}
+
+export interface ClaimInfo {
+  readonly nodeId: string;
+  readonly purpose: string;
+  readonly agent: string;
+  readonly token: number;
+  readonly expiresAt: string;
+  readonly grantedAt: string;
+}
+
+export interface ClaimResult {
+  readonly granted: boolean;
+  /** Your fencing token when granted. */
+  readonly token: number | null;
+  readonly expiresAt: string | null;
+  /** The current holder (you, when granted). */
+  readonly holder: ClaimInfo | null;
+  readonly seq: number | null;
+}
+
+export interface SignalMarkInfo {
+  readonly id: string;
+  readonly kind: string;
+  readonly strength: number;
+  readonly initialStrength: number;
+  readonly halfLifeMs: number | null;
+  readonly expiresAt: string;
+  readonly agent: string;
+  readonly note: string | null;
+  readonly nodeId: string;
+}
+
+export interface LeaveMarkInput {
+  readonly on: string;
+  readonly kind: string;
+  /** Default 1. */
+  readonly strength?: number;
+  readonly halfLifeMs?: number;
+  readonly ttlMs?: number;
+  readonly note?: string;
+}
