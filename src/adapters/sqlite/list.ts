@@ -29,7 +29,12 @@ function toPage(rows: readonly SortedRow[], first: number, totalCount?: number):
 export function listNodes(ctx: StoreContext, q: NodeQuery): Page<NodeRecord> {
   const first = pageSize(q.first);
   const now = Date.now();
-  const cls: Fragment = { sql: 'n.id IN (SELECT id FROM node_labels WHERE label = ?)', params: [q.class] };
+  // Sorted by id: drive from node_labels (its primary key is already in id order). Sorted by a property: walk
+  // that property's index and check the label per row, so the first page needs no sort of the whole class.
+  const byId = (q.sort?.property ?? 'id') === 'id';
+  const cls: Fragment = byId
+    ? { sql: 'n.id IN (SELECT id FROM node_labels WHERE label = ?)', params: [q.class] }
+    : { sql: 'EXISTS (SELECT 1 FROM node_labels nl WHERE nl.label = ? AND nl.id = n.id)', params: [q.class] };
   const where = and([
     cls,
     ...(q.filters ?? []).map((f) => propertyFilter(ctx, f)),

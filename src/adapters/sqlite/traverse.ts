@@ -14,20 +14,24 @@ interface Edge {
   readonly other: string;
 }
 
-/** Relationships touching any of `ids` (both directions), optionally only of types `via`. */
-function edges(ctx: StoreContext, ids: readonly string[], via: readonly string[] | undefined): Map<string, Edge[]> {
-  const out = new Map<string, Edge[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return out;
-  const viaSql = via ? ' AND r.type IN (SELECT value FROM json_each(?))' : '';
-  const params = via ? [JSON.stringify(ids), JSON.stringify(via)] : [JSON.stringify(ids)];
-  const outRows = ctx.stmt(`${REL_SELECT} WHERE r.from_id IN (SELECT value FROM json_each(?))${viaSql}`).all(...params) as RelRow[];
-  const inRows = ctx.stmt(`${REL_SELECT} WHERE r.to_id IN (SELECT value FROM json_each(?))${viaSql}`).all(...params) as RelRow[];
-  for (const r of outRows) out.get(r.from_id)?.push({ rel: rowToRel(r), other: r.to_id });
+/**
+ * Relationships touching any of `ids` (both directions), optionally only of types `via`, at most `cap` rows per
+ * direction (`capped` says whether the cap cut them). The type test is written `+r.type` so SQLite keeps using
+ * the (from_id, type) / (to_id, type) indexes instead of scanning every relationship of the type.
+ */
+function edges(ctx: StoreContext, ids: readonly string[], via: readonly string[] | undefined, cap = -1): { map: Map<string, Edge[]>; capped: boolean } {
+  const map = new Map<string, Edge[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return { map, capped: false };
+  const viaSql = via ? ' AND +r.type IN (SELECT value FROM json_each(?))' : '';
+  const params = via ? [JSON.stringify(ids), JSON.stringify(via), cap] : [JSON.stringify(ids), cap];
+  const outRows = ctx.stmt(`${REL_SELECT} WHERE r.from_id IN (SELECT value FROM json_each(?))${viaSql} LIMIT ?`).all(...params) as RelRow[];
+  const inRows = ctx.stmt(`${REL_SELECT} WHERE r.to_id IN (SELECT value FROM json_each(?))${viaSql} LIMIT ?`).all(...params) as RelRow[];
+  for (const r of outRows) map.get(r.from_id)?.push({ rel: rowToRel(r), other: r.to_id });
   for (const r of inRows) {
     if (r.from_id === r.to_id) continue;
-    out.get(r.to_id)?.push({ rel: rowToRel(r), other: r.from_id });
+    map.get(r.to_id)?.push({ rel: rowToRel(r), other: r.from_id });
   }
-  return out;
+  return { map, capped: cap >= 0 && (outRows.length >= cap || inRows.length >= cap) };
 }
 
 const relKey = (r: RelationshipRecord): string => `${r.type}\u0000${r.from.id}\u0000${r.to.id}`;
@@ -40,9 +44,13 @@ export function neighbourhood(ctx: StoreContext, id: string, hops: number, optio
   const rels = new Map<string, RelationshipRecord>();
   let truncated = false;
   let frontier = [id];
-  for (let d = 1; d <= hops && frontier.length > 0; d++) {
+  // Once the limit is reached no further hop can add a node, so the walk stops; the row cap keeps a hub node
+  // (a GP with 50k referrals) from loading every relationship it has.
+  for (let d = 1; d <= hops && frontier.length > 0 && !truncated; d++) {
     const next: string[] = [];
-    for (const list of edges(ctx, frontier, options.via).values()) {
+    const found = edges(ctx, frontier, options.via, Math.max(1000, limit * 4));
+    if (found.capped) truncated = true;
+    for (const list of found.map.values()) {
       for (const e of list) {
         if (!distance.has(e.other)) {
           if (distance.size >= limit) {
@@ -81,7 +89,7 @@ export function paths(ctx: StoreContext, from: string, to: string, maxHops: numb
   const adj = new Map<string, Edge[]>();
   const load = (ids: readonly string[]): void => {
     const missing = ids.filter((i) => !adj.has(i));
-    for (const [k, v] of edges(ctx, missing, options.via)) adj.set(k, v);
+    for (const [k, v] of edges(ctx, missing, options.via).map) adj.set(k, v);
   };
   // Distance to the target, up to `hops - 1` (the start needs at most `hops`).
   const toTarget = new Map<string, number>([[to, 0]]);
