@@ -1,0 +1,126 @@
+/**
+ * Claims under a real race: 8 processes × 500 claim attempts on 3 shared nodes of one SQLite file, short TTLs,
+ * random kill -9s. Verified from the ledger alone: per (node, purpose) grants, renewals, releases and expiries
+ * never overlap (never two holders), an expiry never precedes the lease's end, and tokens strictly increase.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LedgerEntry } from '../../src/ports/graph-store.ts';
+import { openStore, patientUpdated, tempDbPath } from './fixtures.ts';
+
+const WORKER = fileURLToPath(new URL('../support/claims-worker.ts', import.meta.url));
+const WORKERS = 8;
+const ATTEMPTS = 500;
+const NODES = ['n-1', 'n-2', 'n-3'];
+
+interface Worker {
+  agent: string;
+  done: number;
+  child?: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+function run(path: string, w: Worker): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, path, w.agent, String(ATTEMPTS - w.done), NODES.join(',')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout.on('data', (b: Buffer) => (w.done += b.length));
+  w.child = child;
+  w.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** Checks the claim rows of the ledger; returns how many grants it saw. */
+function verify(entries: readonly LedgerEntry[]): { grants: number; expiries: number; releases: number } {
+  const held = new Map<string, { token: number; agent: string; expiresAt: number } | null>();
+  const lastToken = new Map<string, number>();
+  let grants = 0, expiries = 0, releases = 0;
+  for (const e of entries) {
+    for (const c of e.changes) {
+      if (c.kind !== 'claim') continue;
+      const key = `${c.on.id}/${c.purpose}`;
+      const cur = held.get(key) ?? null;
+      const at = Date.parse(e.time);
+      const where = `seq ${e.seq} (${c.change} ${key} token ${c.token} by ${c.agent})`;
+      switch (c.change) {
+        case 'granted':
+          assert.equal(cur, null, `${where}: granted while ${JSON.stringify(cur)} holds it — two holders`);
+          assert.ok(c.token > (lastToken.get(key) ?? 0), `${where}: token did not increase`);
+          lastToken.set(key, c.token);
+          held.set(key, { token: c.token, agent: c.agent, expiresAt: Date.parse(c.expiresAt) });
+          grants++;
+          break;
+        case 'renewed':
+          assert.ok(cur && cur.token === c.token && cur.agent === c.agent, `${where}: renewed a claim it does not hold`);
+          assert.ok(at < cur.expiresAt, `${where}: renewed after the lease ended`);
+          held.set(key, { ...cur, expiresAt: Date.parse(c.expiresAt) });
+          break;
+        case 'released':
+          assert.ok(cur && cur.token === c.token, `${where}: released a claim it does not hold`);
+          held.set(key, null);
+          releases++;
+          break;
+        case 'expired':
+          assert.ok(cur && cur.token === c.token, `${where}: expired a claim that was not held`);
+          assert.ok(at >= cur.expiresAt, `${where}: expired ${cur.expiresAt - at} ms before the lease ended`);
+          held.set(key, null);
+          expiries++;
+          break;
+      }
+    }
+  }
+  return { grants, expiries, releases };
+}
+
+void describe('claims race across processes', () => {
+  const db = tempDbPath();
+  const workers: Worker[] = [];
+  after(() => {
+    for (const w of workers) w.child?.kill('SIGKILL');
+    db.cleanup();
+  });
+
+  void it(`${WORKERS} processes × ${ATTEMPTS} claims with random kill -9s: never two holders, tokens increase`, { timeout: 240_000 }, async () => {
+    const setup = await openStore(db.path);
+    await setup.applyBatch(NODES.map((id) => patientUpdated(id, `evt-${id}`)));
+    for (let i = 0; i < WORKERS; i++) {
+      const w: Worker = { agent: `agent://w${i}`, done: 0, exited: Promise.resolve(null) };
+      workers.push(w);
+      run(db.path, w);
+    }
+    // Random kill -9s while the race is on; each killed worker is restarted for its remaining attempts.
+    let kills = 0;
+    while (kills < 6) {
+      await sleep(400 + Math.random() * 800);
+      const running = workers.filter((w) => w.done > 20 && w.done < ATTEMPTS - 20 && w.child?.exitCode === null);
+      if (running.length === 0) {
+        if (workers.every((w) => w.child?.exitCode !== null)) break;
+        continue;
+      }
+      const victim = running[Math.floor(Math.random() * running.length)] as Worker;
+      victim.child?.kill('SIGKILL');
+      await victim.exited;
+      kills++;
+      run(db.path, victim);
+    }
+    const codes = await Promise.all(workers.map((w) => w.exited));
+    assert.deepEqual(codes, workers.map(() => 0), 'every worker finished its attempts');
+    assert.ok(kills >= 3, `only ${kills} kill -9s happened`);
+
+    const entries: LedgerEntry[] = [];
+    for (let after = 0; ; ) {
+      const page = await setup.ledger(after, 1000);
+      if (page.length === 0) break;
+      entries.push(...page);
+      after = page.at(-1)?.seq ?? after;
+    }
+    await setup.close();
+    const seqs = entries.map((e) => e.seq);
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'the ledger is gap-free');
+    const { grants, expiries, releases } = verify(entries);
+    assert.ok(grants > 100, `only ${grants} grants: the race did not happen`);
+    assert.ok(expiries > 0 && releases > 0, `expiries ${expiries}, releases ${releases}`);
+  });
+});

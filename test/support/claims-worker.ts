@@ -1,0 +1,38 @@
+/**
+ * A claims-race worker process (test/marks/claims-race.e2e.spec.ts): hammers claim / renew / release on a few
+ * shared nodes of one SQLite file with short TTLs. Prints one "." per attempt so the parent can count progress
+ * (and pick up where a kill -9 left off).
+ *
+ * Usage: node --import tsx test/support/claims-worker.ts <db path> <agent> <attempts> <node ids comma-separated>
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
+
+const [path, agent, attemptsArg, nodesArg] = process.argv.slice(2);
+if (!path || !agent || !attemptsArg || !nodesArg) {
+  process.stderr.write('usage: claims-worker.ts <db> <agent> <attempts> <nodes>\n');
+  process.exit(2);
+}
+const nodes = nodesArg.split(',');
+const store = createSqliteStore({ path, busyTimeoutMs: 30_000 });
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
+
+for (let i = 0; i < Number(attemptsArg); i++) {
+  const on = pick(nodes);
+  const ttlMs = 20 + Math.floor(Math.random() * 100);
+  const r = await store.claim({ on, purpose: 'triage', agent, ttlMs });
+  if (r.granted) {
+    await sleep(Math.random() * 15);
+    let token = r.claim.token;
+    if (Math.random() < 0.5) {
+      const renewed = await store.renewClaim({ on, purpose: 'triage', agent, ttlMs, token });
+      if (renewed.granted) token = renewed.claim.token;
+    }
+    if (Math.random() < 0.7) await store.releaseClaim({ on, purpose: 'triage', agent, token });
+    // else: let it expire; another worker's claim() records the expiry.
+  } else {
+    await sleep(Math.random() * 3);
+  }
+  process.stdout.write('.');
+}
+await store.close();
