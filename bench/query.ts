@@ -124,11 +124,11 @@ export async function main(argv: string[]): Promise<void> {
   const rnd = () => `p-${Math.floor(Math.random() * patients)}`;
   const trivial = () => JSON.stringify({ query: '{ __typename }' });
   const oneHop = () => JSON.stringify({ query: 'query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }', variables: { id: rnd() } });
-  const twoHop = () => JSON.stringify({ query: 'query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, requestedSpecialty], limit: 50) { nodes { distance node { id } } } }', variables: { id: rnd() } });
+  const twoHop = () => JSON.stringify({ query: 'query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, referredBy], limit: 50) { nodes { distance node { id } } } }', variables: { id: rnd() } });
   try {
     await load(url, 'warm-up', oneHop, 2, concurrency);
     const results: Result[] = [];
-    for (const [name, body] of [['trivial { __typename }', trivial], ['1-hop: patient → referrals → GP', oneHop], ['2-hop neighbourhood (limit 50)', twoHop]] as const) {
+    for (const [name, body] of [['trivial { __typename }', trivial], ['1-hop: patient → referrals → GP', oneHop], ['2-hop neighbourhood patient → referrals → GPs (limit 50)', twoHop]] as const) {
       const r = await load(url, name, body, seconds, concurrency);
       results.push(r);
       console.log(`${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}`);
