@@ -9,6 +9,8 @@ import type { StoreConfig, TrailgraphConfig } from './config.ts';
 import { createEmbeddedPublisher } from './embedded-publisher.ts';
 import { createIngestor } from './ingest.ts';
 import { loadOntology } from './ontology-loader.ts';
+import type { SchemaExtension } from '../api/schema/index.ts';
+import { checkStoredVersion, loadEvolution } from './evolution.ts'; // ontology evolution (issue 7)
 import type { Publisher } from './publisher.ts';
 
 export interface Runtime {
@@ -17,6 +19,8 @@ export interface Runtime {
   readonly store: GraphStore;
   readonly deadLetters: DeadLetterStore;
   readonly publisher: Publisher;
+  /** GraphQL extensions from ontology evolution: deprecated aliases of renamed fields (issue 7). */
+  readonly schemaExtensions: readonly SchemaExtension[];
   /** `embedded` (in-process, SQLite ledger) or `nats` (JetStream bus + projector). */
   readonly busMode: 'embedded' | 'nats';
   /** Stops publishing, then closes the store. Idempotent. */
@@ -46,18 +50,22 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   const { store, deadLetters } = await openStore(config.store, ontology);
   try {
     await store.init(ontology);
+    await checkStoredVersion(store, ontology); // ontology evolution (issue 7): refuse an unmigrated store
   } catch (err) {
     await store.close();
     throw err;
   }
-  const ingestor = createIngestor({ ontology, store, deadLetters });
+  // ontology evolution (issue 7): events written against older versions are upcast before validation.
+  const evolution = await loadEvolution(config.ontologyDir, ontology);
+  const ingestor = createIngestor({ ontology, store, deadLetters, ...(evolution.upcast && { upcast: evolution.upcast }) });
 
   // ── Publisher ────────────────────────────────────────────────────────────────────────────────────────────
   // Embedded mode applies synchronously. NATS mode (config.natsUrl) goes here: publish to JetStream, run the
   // projector (a pull consumer feeding `ingestor.ingest(raws, { checkpoint })`), and wait for seqs on request.
   // ── NATS mode branch (owned by the NATS engineer; see src/app/nats-mode.ts) ──
   const nats = config.natsUrl
-    ? await (await import('./nats-mode.ts')).startNatsMode({ url: config.natsUrl, ontology, store, ontologyDir: config.ontologyDir })
+    ? await (await import('./nats-mode.ts')).startNatsMode({ url: config.natsUrl, ontology, store, ontologyDir: config.ontologyDir,
+      project: config.natsProject !== false, ...(evolution.upcast && { upcast: evolution.upcast }) })
     : undefined;
   const busMode: Runtime['busMode'] = nats ? 'nats' : 'embedded';
   const publisher: Publisher = nats ? nats.publisher : createEmbeddedPublisher({ ingestor });
@@ -70,6 +78,7 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
     store,
     deadLetters: nats?.deadLetters ?? deadLetters, // NATS mode: the dead-letter stream
     publisher,
+    schemaExtensions: evolution.extensions,
     busMode,
     close() {
       closing ??= (async () => {

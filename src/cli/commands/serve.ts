@@ -17,18 +17,19 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to bind (env TRAILGRAPH_HOST, default 127.0.0.1)')
     .option('--ontology <dir>', 'ontology folder (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
     .option('--store <path|url>', 'SQLite file or neo4j://host:7687 (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
-    .option('--nats-url <url>', 'NATS JetStream server for bus mode (env TRAILGRAPH_NATS_URL)')
+    .option('--nats <url>', 'NATS JetStream server for bus mode: publish to the stream, project it here (env TRAILGRAPH_NATS_URL)')
+    .option('--nats-url <url>', 'alias of --nats')
     .option('--mode <mode>', 'development | production (env TRAILGRAPH_MODE)')
     .option('--queries <dir>', 'persisted operations folder (env TRAILGRAPH_QUERIES, default queries)')
     .option('--persisted-only', 'only run the persisted operations from --queries (env TRAILGRAPH_PERSISTED_ONLY=1)')
-    .addHelpText('after', '\nExample:\n  trailgraph serve --port 4000 --store ./.trailgraph/graph.db\n  curl -X POST localhost:4000/events -H "content-type: application/cloudevents+json" -d @event.json')
+    .addHelpText('after', '\nExample:\n  trailgraph serve --port 4000 --store ./.trailgraph/graph.db\n  trailgraph serve --nats nats://localhost:4222   (bus mode; events on tg.events.<domain>.<type>.<aggregate>)\n  curl -X POST localhost:4000/events -H "content-type: application/cloudevents+json" -d @event.json')
     .action(async (flags: ConfigFlags) => {
       const config = loadConfig(flags);
       const runtime = await createRuntime(config);
       // marks layer (issue 5)
       const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, ...(config.natsUrl && { natsUrl: config.natsUrl }) });
       const api = createApi({
-        extensions: [createMarksExtension({ feed: marks.feed })], // marks layer (issue 5)
+        extensions: [createMarksExtension({ feed: marks.feed }), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
         services: runtime,
         limits: config.limits,
         mode: config.mode,
