@@ -18,8 +18,13 @@ export interface TrailgraphConfig {
   /** Folder of the domain ontology (Turtle). */
   readonly ontologyDir: string;
   readonly store: StoreConfig;
-  /** When set, events go through NATS JetStream (bus mode). */
+  /** When set, events go through NATS JetStream (bus mode). Flag `--nats` (alias `--nats-url`). */
   readonly natsUrl?: string;
+  /**
+   * Bus mode only: run the projector in this process (default true). Publish-only edges (the CLI's `publish`,
+   * `dlq`) set false so they never consume the stream into their own store.
+   */
+  readonly natsProject?: boolean;
   /** Persisted operations folder. */
   readonly queriesDir: string;
   /** Locked-down mode: only the operations in queriesDir run. */
@@ -28,7 +33,7 @@ export interface TrailgraphConfig {
 }
 
 /** Flag values as commander gives them (camelCase keys). */
-export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'natsUrl' | 'queries' | 'persistedOnly', string | number | boolean>>;
+export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'nats' | 'natsUrl' | 'queries' | 'persistedOnly', string | number | boolean>>;
 
 const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])]).transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -70,7 +75,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const host = read({ flag: 'host', env: 'TRAILGRAPH_HOST', schema: z.string().min(1), hint: 'use a host name or address, e.g. 0.0.0.0' }, flags, env, '127.0.0.1');
   const ontologyDir = read({ flag: 'ontology', env: 'TRAILGRAPH_ONTOLOGY', schema: z.string().min(1), hint: 'give the ontology folder, e.g. ontology/referral' }, flags, env, 'ontology/referral');
   const storeValue = read({ flag: 'store', env: 'TRAILGRAPH_STORE', schema: z.string().min(1), hint: 'give a SQLite file path or neo4j://host:7687' }, flags, env, './.trailgraph/graph.db');
-  const natsUrl = read<string | undefined>({ flag: 'natsUrl', env: 'TRAILGRAPH_NATS_URL', schema: z.string().regex(/^(nats|tls|wss?):\/\//, 'expected nats://host:4222'), hint: 'use nats://host:4222 (comma-separate several servers)' }, flags, env, undefined);
+  // `--nats` is the documented flag; `--nats-url` stays as an alias.
+  const natsUrl = read<string | undefined>({ flag: flags.nats !== undefined ? 'nats' : 'natsUrl', env: 'TRAILGRAPH_NATS_URL', schema: z.string().regex(/^(nats|tls|wss?):\/\//, 'expected nats://host:4222'), hint: 'use nats://host:4222 (comma-separate several servers)' }, flags, env, undefined);
   const queriesDir = read({ flag: 'queries', env: 'TRAILGRAPH_QUERIES', schema: z.string().min(1), hint: 'give the persisted-operations folder' }, flags, env, 'queries');
   const persistedOnly = read({ flag: 'persistedOnly', env: 'TRAILGRAPH_PERSISTED_ONLY', schema: bool, hint: 'use 1 or 0' }, flags, env, false);
   const limit = (key: keyof ApiLimits, envName: string, min: number, max: number): number =>

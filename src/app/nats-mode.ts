@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { DeadLetterStore } from '../ports/dead-letters.ts';
 import type { GraphStore } from '../ports/graph-store.ts';
-import { createIngestor } from './ingest.ts';
+import { createIngestor, type IngestorOptions } from './ingest.ts';
 import { createNatsPublisher } from './nats-publisher.ts';
 import { createProjector, type Projector } from './projector.ts';
 import type { Publisher } from './publisher.ts';
@@ -19,6 +19,8 @@ export interface NatsModeOptions {
   readonly ontologyDir?: string;
   /** Run the projector in this process (default true; false for publish-only edges such as the CLI). */
   readonly project?: boolean;
+  /** Upgrades events written against older ontology versions (the same hook the embedded ingestor gets). */
+  readonly upcast?: IngestorOptions['upcast'];
 }
 
 export interface NatsMode {
@@ -28,13 +30,13 @@ export interface NatsMode {
   close(): Promise<void>;
 }
 
-export async function startNatsMode({ url, ontology, store, ontologyDir, project = true }: NatsModeOptions): Promise<NatsMode> {
+export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast }: NatsModeOptions): Promise<NatsMode> {
   const { createJetStreamBus } = await import('../adapters/nats/jetstream-bus.ts');
   const { createNatsDeadLetters } = await import('../adapters/nats/dead-letters.ts');
   const bus = await createJetStreamBus({ url, domain: ontologyDir ? basename(ontologyDir) : 'default' });
   try {
     const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
-    const ingestor = createIngestor({ ontology, store, deadLetters });
+    const ingestor = createIngestor({ ontology, store, deadLetters, ...(upcast && { upcast }) });
     const projector = project
       ? createProjector({ bus, ingestor, store, deadLetters, checkpointName: `nats:${bus.streamName}:${bus.consumerSettings.durable}` })
       : undefined;

@@ -15,10 +15,12 @@ const withStore = (c: Command): Command =>
   c
     .option('--ontology <dir>', 'ontology folder (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
     .option('--store <path|url>', 'SQLite file or neo4j://… (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
-    .option('--nats-url <url>', 'use the NATS dead-letter stream (env TRAILGRAPH_NATS_URL)');
+    .option('--nats <url>', 'use the NATS dead-letter stream (env TRAILGRAPH_NATS_URL)')
+    .option('--nats-url <url>', 'alias of --nats');
 
 async function withRuntime<T>(flags: ConfigFlags, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = await createRuntime(loadConfig(flags));
+  // Never a projector here: the CLI must not consume the event stream into its own store.
+  const rt = await createRuntime({ ...loadConfig(flags), natsProject: false });
   try {
     return await fn(rt);
   } finally {

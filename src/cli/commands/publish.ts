@@ -30,9 +30,12 @@ export function register(program: Command): void {
     .description('Publish CloudEvents and print each outcome (seq, duplicate, or the rejection with its JSON pointer).')
     .option('--ontology <dir>', 'ontology folder (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
     .option('--store <path|url>', 'SQLite file or neo4j://… (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
-    .option('--nats-url <url>', 'publish over NATS JetStream (env TRAILGRAPH_NATS_URL)')
-    .addHelpText('after', '\nExit status 1 when any event is rejected; rejected events are in dead letters.')
-    .action(async (file: string, flags: ConfigFlags) => {
+    .option('--nats <url>', 'publish to NATS JetStream; a `serve --nats` process projects it (env TRAILGRAPH_NATS_URL)')
+    .option('--nats-url <url>', 'alias of --nats')
+    .option('--wait <ms>', 'NATS: wait up to this long for the projection to report each seq (reads --store); 0 = do not wait')
+    .addHelpText('after', '\nExit status 1 when any event is rejected; rejected events are in dead letters (embedded) or never sent (NATS).\n' +
+      'Example: trailgraph publish --nats nats://localhost:4222 --store ./.trailgraph/graph.db --wait 5000 event.json')
+    .action(async (file: string, flags: ConfigFlags & { wait?: string }) => {
       let text: string;
       try {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -40,10 +43,13 @@ export function register(program: Command): void {
         throw new ConfigError('<file>', `cannot read ${file}: ${(err as Error).message}`);
       }
       const raws = parseEventInput(text, file);
-      const runtime = await createRuntime(loadConfig(flags));
+      const waitMs = flags.wait === undefined ? undefined : Number(flags.wait);
+      if (waitMs !== undefined && (!Number.isInteger(waitMs) || waitMs < 0)) throw new ConfigError('--wait', `${flags.wait} is not a number of milliseconds`);
+      // NATS (issue 4): the CLI only publishes; the serve process owns the projector (natsProject: false).
+      const runtime = await createRuntime({ ...loadConfig(flags), natsProject: false });
       let rejected = 0;
       try {
-        const outcomes = await runtime.publisher.publish(raws, { waitMs: runtime.config.limits.defaultWaitMs });
+        const outcomes = await runtime.publisher.publish(raws, { waitMs: waitMs ?? runtime.config.limits.defaultWaitMs });
         for (const o of outcomes) {
           const id = o.eventId ?? '<no id>';
           if (o.status === 'rejected') {

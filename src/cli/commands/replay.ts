@@ -18,6 +18,7 @@ interface ReplayFlags {
   fromTime?: string;
   ontology?: string;
   store?: string;
+  nats?: string;
   natsUrl?: string;
 }
 
@@ -30,14 +31,15 @@ export function register(program: Command): void {
     .option('--from-time <iso>', 'start at events stored at or after this time')
     .option('--ontology <dir>', 'ontology folder (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
     .option('--store <path>', 'embedded mode: the SQLite store whose ledger is replayed (env TRAILGRAPH_STORE)')
-    .option('--nats-url <url>', 'replay the JetStream stream (env TRAILGRAPH_NATS_URL)')
-    .addHelpText('after', '\nExample: trailgraph replay --nats-url nats://localhost:4222 --from-seq 1 --into ./rebuilt.db')
+    .option('--nats <url>', 'replay the JetStream stream (env TRAILGRAPH_NATS_URL)')
+    .option('--nats-url <url>', 'alias of --nats')
+    .addHelpText('after', '\nExample: trailgraph replay --nats nats://localhost:4222 --from-seq 1 --into ./rebuilt.db')
     .action(async (flags: ReplayFlags) => {
       if (existsSync(flags.into)) throw new ConfigError('--into', `${flags.into} exists; replay builds a fresh store — give a new path`);
       const fromSeq = flags.fromSeq === undefined ? 1 : Number(flags.fromSeq);
       if (!Number.isInteger(fromSeq) || fromSeq < 1) throw new ConfigError('--from-seq', `${flags.fromSeq} is not a positive integer`);
       if (flags.fromTime !== undefined && Number.isNaN(Date.parse(flags.fromTime))) throw new ConfigError('--from-time', `${flags.fromTime} is not an ISO 8601 time`);
-      const natsUrl = flags.natsUrl ?? process.env.TRAILGRAPH_NATS_URL;
+      const natsUrl = flags.nats ?? flags.natsUrl ?? process.env.TRAILGRAPH_NATS_URL;
       const sourceStorePath = flags.store ?? process.env.TRAILGRAPH_STORE ?? './.trailgraph/graph.db';
       const ontology = await loadOntology(flags.ontology ?? process.env.TRAILGRAPH_ONTOLOGY ?? 'ontology/referral');
       mkdirSync(dirname(flags.into), { recursive: true });
@@ -56,7 +58,7 @@ export function register(program: Command): void {
           total = Math.max(0, (await bus.lastSeq()) - fromSeq + 1);
           source = busSource(bus.read(flags.fromTime ? { time: flags.fromTime } : { seq: fromSeq }));
         } else {
-          if (!existsSync(sourceStorePath)) throw new ConfigError('--store', `${sourceStorePath} does not exist; give the store to replay from, or --nats-url`);
+          if (!existsSync(sourceStorePath)) throw new ConfigError('--store', `${sourceStorePath} does not exist; give the store to replay from, or --nats`);
           const from = createSqliteStore({ path: sourceStorePath, ontology });
           cleanups.push(async () => from.close());
           total = Math.max(0, (await from.headSeq()) - fromSeq + 1);
