@@ -3,6 +3,7 @@
  * the ledger, applies each change set's ops in order, writes the ledger rows (one UNWIND), moves the head and
  * commits the checkpoint. A ProjectionConflictError thrown midway rolls everything back.
  */
+import { ConfigError } from '../../core/errors.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import { labelsOf } from '../../core/ontology/model.ts';
 import type { AppliedChange, ChangeOp, ChangeSet, NodeRef } from '../../core/projection/change-set.ts';
@@ -109,7 +110,11 @@ async function applyOp(o: CompiledOntology, tx: Tx, op: ChangeOp, prov: c.ProvPa
   }
 }
 
-export async function applyBatch(o: CompiledOntology, exec: Executor, changeSets: readonly ChangeSet[], options?: ApplyOptions): Promise<{ results: AppliedEvent[]; entries: LedgerEntry[] }> {
+/**
+ * `o` may be undefined only for a batch without ops (duplicates, or none: `applyBatch([], { checkpoint })` commits
+ * the checkpoint alone).
+ */
+export async function applyBatch(o: CompiledOntology | undefined, exec: Executor, changeSets: readonly ChangeSet[], options?: ApplyOptions): Promise<{ results: AppliedEvent[]; entries: LedgerEntry[] }> {
   return exec.write(async (tx) => {
     // The driver may rerun this function on a transient error: start from scratch each time.
     const entries: LedgerEntry[] = [];
@@ -126,7 +131,10 @@ export async function applyBatch(o: CompiledOntology, exec: Executor, changeSets
       }
       const prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
       const changes: AppliedChange[] = [];
-      for (const op of cs.ops) await applyOp(o, tx, op, prov, changes);
+      for (const op of cs.ops) {
+        if (!o) throw new ConfigError('ontology', 'the Neo4j store has no ontology: call init(ontology) first');
+        await applyOp(o, tx, op, prov, changes);
+      }
       entries.push({
         seq, kind: 'event', eventId: cs.eventId, type: cs.type, source: cs.source, time: cs.time, committedAt: new Date().toISOString(),
         ...(cs.subject !== undefined && { subject: cs.subject }),

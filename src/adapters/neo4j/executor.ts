@@ -3,9 +3,9 @@
  * errors — safe, because apply is idempotent by event id and marks/claims are compare-and-set), converts params
  * and maps driver errors to trailgraph's named errors with what to do next.
  */
-import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { Neo4jError, isInt, isNode, isRelationship, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import { ConfigError, StoreUnavailableError } from '../../core/errors.ts';
-import type { Statement } from './cypher/statement.ts';
+import { FloatParam, type Statement } from './cypher/statement.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -29,8 +29,13 @@ export interface ExecutorOptions {
   readonly database?: string;
 }
 
-/** Integral JS numbers go to Neo4j as INTEGER (seq, tokens, times in ms); lists stay homogeneous. */
+/**
+ * JS → Neo4j parameter values. Integral numbers go as INTEGER (seq, tokens, times in ms, integer properties);
+ * FloatParam goes as FLOAT; other numbers are floats anyway. A list with a non-integral number stays all-float,
+ * because Neo4j property lists must be homogeneous.
+ */
 export function toNeo4jValue(v: unknown): unknown {
+  if (v instanceof FloatParam) return v.float;
   if (typeof v === 'number') return Number.isSafeInteger(v) ? neo4j.int(v) : v;
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'number') && !v.every((x) => Number.isSafeInteger(x))) return v;
@@ -42,27 +47,74 @@ export function toNeo4jValue(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Neo4j → JS values. INTEGER arrives as the driver's Integer (lossless integers are on, so nothing is silently
+ * rounded) and becomes a JS number; FLOAT arrives as a JS number and stays one. Nodes and relationships become
+ * `{ labels | type, properties }` with their properties converted. Every integer trailgraph writes came from a JS
+ * number, so one outside the safe range means someone else wrote it: refuse rather than round.
+ */
+export function fromNeo4jValue(v: unknown): unknown {
+  if (isInt(v)) {
+    if (!v.inSafeRange()) throw new RangeError(`Neo4j returned the integer ${v.toString()}, beyond JavaScript's safe range; trailgraph never writes such values`);
+    return v.toNumber();
+  }
+  if (Array.isArray(v)) return v.map(fromNeo4jValue);
+  if (isNode(v)) return { labels: [...v.labels], properties: fromNeo4jValue(v.properties) };
+  if (isRelationship(v)) return { type: v.type, properties: fromNeo4jValue(v.properties) };
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromNeo4jValue(x)]));
+  }
+  return v;
+}
+
+/** One driver record → a plain row keyed by the RETURN names. */
+export function recordToRow(record: Neo4jRecord): Row {
+  const row: Row = {};
+  for (const key of record.keys) row[String(key)] = fromNeo4jValue(record.get(key));
+  return row;
+}
+
 function txOf(tx: ManagedTransaction): Tx {
   return {
     async run(s) {
       const res = await tx.run(s.cypher, toNeo4jValue(s.params) as Record<string, unknown>);
-      return res.records.map((r) => r.toObject() as Row);
+      return res.records.map(recordToRow);
     },
   };
 }
 
-/** Maps driver failures to errors that say what to do. Other errors pass through. */
+const CREDENTIALS = 'TRAILGRAPH_NEO4J_USER/TRAILGRAPH_NEO4J_PASSWORD';
+
+/**
+ * Maps driver failures to errors that say what to do; anything that is not a Neo4jError (a ProjectionConflictError
+ * thrown inside a transaction, a RangeError from a builder) passes through untouched. Never echoes the password.
+ */
 export function mapError(err: unknown, options: ExecutorOptions): unknown {
-  const code = (err as { code?: string }).code ?? '';
-  const message = (err as Error).message ?? String(err);
+  if (!(err instanceof Neo4jError)) return err;
+  const code = err.code ?? '';
+  if (code === 'Neo.ClientError.Security.AuthorizationExpired' || code === 'Neo.ClientError.Security.TokenExpired') {
+    // The driver re-authenticates and retries these; one that surfaces is worth another try.
+    return new StoreUnavailableError(`Neo4j at ${options.uri}: the session's authorization expired (${code}); retry later`, { cause: err });
+  }
+  if (code === 'Neo.ClientError.Security.Forbidden') {
+    return new ConfigError(
+      CREDENTIALS,
+      `Neo4j at ${options.uri} does not allow user "${options.user}" to do this (${code}: ${err.message}); grant the user the privilege, or check ${CREDENTIALS} name a user that has it`,
+      { cause: err },
+    );
+  }
   if (code.startsWith('Neo.ClientError.Security.')) {
-    return new ConfigError('TRAILGRAPH_NEO4J_USER/TRAILGRAPH_NEO4J_PASSWORD', `Neo4j at ${options.uri} refused user "${options.user}" (${code}); check the credentials (NEO4J_AUTH of the server)`, { cause: err });
+    return new ConfigError(
+      CREDENTIALS,
+      `Neo4j at ${options.uri} refused user "${options.user}" (${code}); check ${CREDENTIALS} (they must match the server's NEO4J_AUTH)`,
+      { cause: err },
+    );
   }
   if (code === 'Neo.ClientError.Database.DatabaseNotFound') {
     return new ConfigError('TRAILGRAPH_NEO4J_DATABASE', `database "${options.database ?? 'neo4j'}" does not exist on ${options.uri}; create it (CREATE DATABASE …) or pick an existing one`, { cause: err });
   }
-  if (code === 'ServiceUnavailable' || code === 'SessionExpired' || code.startsWith('Neo.TransientError.')) {
-    return new StoreUnavailableError(`Neo4j at ${options.uri} is unavailable (${code}: ${message}); is the server running and reachable? retrying later`, { cause: err });
+  if (err.retriable || code === 'ServiceUnavailable' || code === 'SessionExpired' || code.startsWith('Neo.TransientError.')) {
+    return new StoreUnavailableError(`Neo4j at ${options.uri} is unavailable (${code}: ${err.message}); is the server running and reachable? retry later`, { cause: err });
   }
   return err;
 }
@@ -70,7 +122,7 @@ export function mapError(err: unknown, options: ExecutorOptions): unknown {
 export function createExecutor(options: ExecutorOptions): Executor {
   let driver: Driver;
   try {
-    driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), { disableLosslessIntegers: true, userAgent: 'trailgraph' });
+    driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), { userAgent: 'trailgraph' });
   } catch (err) {
     throw new ConfigError('TRAILGRAPH_STORE', `"${options.uri}" is not a Neo4j URI (use neo4j://host:7687 or bolt://host:7687): ${(err as Error).message}`, { cause: err });
   }
@@ -103,7 +155,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const s = session();
       try {
         const res = await s.run(statement.cypher, toNeo4jValue(statement.params) as Record<string, unknown>);
-        return res.records.map((r) => r.toObject() as Row);
+        return res.records.map(recordToRow);
       } finally {
         await s.close();
       }

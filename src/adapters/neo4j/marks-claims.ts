@@ -13,13 +13,39 @@ import { ledgerRow } from './apply-batch.ts';
 import type { Row, Tx } from './executor.ts';
 import { toClaim, toSignalMark } from './records.ts';
 
-/** When a mark of `strength` evaporates: the earlier of its TTL and the half-life decay below the threshold. */
-export function markExpiry(strength: number, halfLifeMs: number | undefined, ttlMs: number | undefined, now: number): number {
-  const byTtl = ttlMs !== undefined ? now + ttlMs : Infinity;
-  const byDecay = halfLifeMs !== undefined ? now + halfLifeMs * Math.log2(Math.max(strength, EVAPORATION_THRESHOLD) / EVAPORATION_THRESHOLD) : Infinity;
-  const at = Math.min(byTtl, byDecay);
-  if (!Number.isFinite(at)) throw new RangeError('a mark needs halfLifeMs or ttlMs');
-  return Math.ceil(at);
+/**
+ * When a mark of `strength` reinforced at `at` evaporates: the earlier of its TTL and its decay below
+ * EVAPORATION_THRESHOLD — the SQLite adapter's formula to the millisecond (`at + ceil(h · log2(s / threshold))`).
+ */
+export function markExpiry(strength: number, halfLifeMs: number | undefined, ttlMs: number | undefined, at: number): number {
+  if (halfLifeMs === undefined && ttlMs === undefined) throw new RangeError('a mark needs halfLifeMs or ttlMs (or both), or it would never evaporate');
+  let t = Number.POSITIVE_INFINITY;
+  if (halfLifeMs !== undefined) t = strength <= EVAPORATION_THRESHOLD ? at : at + Math.ceil(halfLifeMs * Math.log2(strength / EVAPORATION_THRESHOLD));
+  if (ttlMs !== undefined) t = Math.min(t, at + ttlMs);
+  return t;
+}
+
+/** The checks SQLite makes before its transaction: a positive strength and at least one positive lifetime. */
+export function checkMarkInput(input: LeaveMarkInput): void {
+  if (!(input.strength > 0)) throw new RangeError(`mark strength must be > 0, got ${input.strength}`);
+  if (input.halfLifeMs === undefined && input.ttlMs === undefined) throw new RangeError('a mark needs halfLifeMs or ttlMs (or both), or it would never evaporate');
+  for (const [k, v] of [['halfLifeMs', input.halfLifeMs], ['ttlMs', input.ttlMs]] as const) {
+    if (v !== undefined && !(v > 0)) throw new RangeError(`${k} must be > 0, got ${v}`);
+  }
+}
+
+/** A claim TTL must be a positive, finite number of milliseconds (as in SQLite). */
+export function checkTtl(ttlMs: number): void {
+  if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
+}
+
+/**
+ * The strength a reinforcement sets (SQLite's rule): default back to the first strength (never below the current
+ * one), else current + by; capped at max(1, first strength) because marks saturate instead of growing without bound.
+ */
+export function reinforcedStrength(current: number, first: number, by: number | undefined): number {
+  const cap = Math.max(1, first);
+  return Math.min(cap, by === undefined ? Math.max(first, current) : current + by);
 }
 
 /** Writes one store-made ledger row with the next seq (inside the head lock). */
@@ -34,6 +60,7 @@ async function systemRow(tx: Tx, kind: 'mark' | 'claim', type: string, agent: st
 
 const markChange = (m: SignalMark, change: 'left' | 'reinforced' | 'evaporated' | 'removed', agent: string): AppliedChange => ({ kind: 'mark', change, markId: m.id, on: m.on, markKind: m.kind, strength: m.strength, agent });
 
+/** Call checkMarkInput before the transaction. */
 export async function leaveMark(tx: Tx, input: LeaveMarkInput): Promise<{ mark: SignalMark; entry: LedgerEntry }> {
   await tx.run(a.lockHead());
   const now = input.now ?? Date.now();
@@ -54,7 +81,8 @@ export async function reinforceMark(tx: Tx, input: ReinforceMarkInput): Promise<
   const [row] = await tx.run(mk.lockMark(input.markId, now));
   const m = row?.mark as Row | undefined;
   if (!m || Number(m.expiresAt) <= now) throw new NotFoundError(`mark ${input.markId} does not exist or has evaporated; leave a new mark`);
-  const strength = input.by !== undefined ? Number(m.strength) + input.by : Number(m.firstStrength);
+  // m.strength is the decayed strength at `now` (MARK_MAP); firstStrength the strength the mark was left with.
+  const strength = reinforcedStrength(Number(m.strength), Number(m.firstStrength), input.by);
   const halfLifeMs = m.halfLifeMs === null ? undefined : Number(m.halfLifeMs);
   const ttlMs = m.ttlMs === null ? undefined : Number(m.ttlMs);
   const [out] = await tx.run(mk.reinforceMark(input.markId, strength, markExpiry(strength, halfLifeMs, ttlMs, now), now));
@@ -62,22 +90,27 @@ export async function reinforceMark(tx: Tx, input: ReinforceMarkInput): Promise<
   return { mark, entry: await systemRow(tx, 'mark', 'tg:MarkReinforced', input.agent, now, markChange(mark, 'reinforced', input.agent), mark.id) };
 }
 
-export async function removeMark(tx: Tx, markId: string, agent: string): Promise<LedgerEntry | undefined> {
+export async function removeMark(tx: Tx, markId: string, agent: string, now = Date.now()): Promise<LedgerEntry | undefined> {
   await tx.run(a.lockHead());
-  const now = Date.now();
   const [row] = await tx.run(mk.lockMark(markId, now));
   if (!row) return undefined;
   const mark = toSignalMark(row.mark as Row);
   await tx.run(mk.deleteMark(markId));
-  return systemRow(tx, 'mark', 'tg:MarkRemoved', agent, now, markChange(mark, 'removed', agent), markId);
+  // The strength it had when removed: 0 once past its expiry (a ttl-only mark does not decay before that).
+  const strength = Date.parse(mark.expiresAt) <= now ? 0 : mark.strength;
+  return systemRow(tx, 'mark', 'tg:MarkRemoved', agent, now, markChange({ ...mark, strength }, 'removed', agent), markId);
 }
+
+/** Oldest expiry first, then mark id — SQLite's sweep order, made explicit rather than trusted to the query plan. */
+const byExpiry = (x: SignalMark, y: SignalMark): number => Date.parse(x.expiresAt) - Date.parse(y.expiresAt) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
 export async function sweepMarks(tx: Tx, now: number): Promise<LedgerEntry[]> {
   await tx.run(a.lockHead());
   const out: LedgerEntry[] = [];
-  for (const row of await tx.run(mk.sweepMarks(now))) {
-    const mark = toSignalMark(row.mark as Row);
-    out.push(await systemRow(tx, 'mark', 'tg:MarkEvaporated', mark.agent, now, markChange(mark, 'evaporated', mark.agent), mark.id));
+  const marks = (await tx.run(mk.sweepMarks(now))).map((row) => toSignalMark(row.mark as Row)).sort(byExpiry);
+  for (const mark of marks) {
+    // An evaporated mark has strength 0, whatever its decay curve says (a ttl-only mark never decays).
+    out.push(await systemRow(tx, 'mark', 'tg:MarkEvaporated', mark.agent, now, markChange({ ...mark, strength: 0 }, 'evaporated', mark.agent), mark.id));
   }
   return out;
 }
@@ -89,7 +122,7 @@ export async function claim(tx: Tx, input: ClaimInput): Promise<{ result: ClaimR
   await tx.run(a.lockHead());
   const now = input.now ?? Date.now();
   const [row] = await tx.run(cl.claim(input.on, input.purpose, input.agent, now, now + input.ttlMs));
-  if (!row) throw new NotFoundError(`node ${input.on} does not exist; claims can only be taken on existing nodes`);
+  if (!row) throw new NotFoundError(`node ${input.on} does not exist; only existing nodes can be claimed`);
   const c = toClaim(input.on, row.onClass, input.purpose, row);
   if (row.granted !== true) return { result: { granted: false, holder: c }, entries: [] };
   const entries: LedgerEntry[] = [];
@@ -105,8 +138,9 @@ export async function claim(tx: Tx, input: ClaimInput): Promise<{ result: ClaimR
 export async function renewClaim(tx: Tx, input: ClaimInput & { token: number }): Promise<{ result: ClaimResult; entries: LedgerEntry[] }> {
   await tx.run(a.lockHead());
   const now = input.now ?? Date.now();
-  const [row] = await tx.run(cl.renewClaim(input.on, input.purpose, input.agent, input.token, now, now + input.ttlMs));
-  if (!row || row.agent === null || row.agent === undefined) throw new NotFoundError(`no claim on ${input.on} for "${input.purpose}"; claim it first`);
+  const [row] = await tx.run(cl.renewClaim(input.on, input.purpose, input.agent, input.token, now + input.ttlMs));
+  // No claim node, or one released / swept (agent removed): SQLite has no row then, and says the same.
+  if (!row || row.agent === null || row.agent === undefined) throw new NotFoundError(`no claim on ${input.on} for "${input.purpose}" (released or expired); claim it again`);
   const c = toClaim(input.on, row.onClass, input.purpose, row);
   if (row.held !== true) return { result: { granted: false, holder: c }, entries: [] };
   const entry = await systemRow(tx, 'claim', 'tg:ClaimRenewed', input.agent, now, claimChange(c.on, input.purpose, input.agent, c.token, now + input.ttlMs, 'renewed'), `${input.on}:${input.purpose}`);
@@ -116,7 +150,7 @@ export async function renewClaim(tx: Tx, input: ClaimInput & { token: number }):
 export async function releaseClaim(tx: Tx, input: { on: string; purpose: string; agent: string; token: number; now?: number }): Promise<LedgerEntry | undefined> {
   await tx.run(a.lockHead());
   const now = input.now ?? Date.now();
-  const [row] = await tx.run(cl.releaseClaim(input.on, input.purpose, input.agent, input.token, now));
+  const [row] = await tx.run(cl.releaseClaim(input.on, input.purpose, input.agent, input.token));
   if (row?.held !== true) return undefined;
   return systemRow(tx, 'claim', 'tg:ClaimReleased', input.agent, now, claimChange({ id: input.on, class: String(row.onClass ?? 'Resource') }, input.purpose, input.agent, input.token, Number(row.expiresAt), 'released'), `${input.on}:${input.purpose}`);
 }
@@ -124,7 +158,8 @@ export async function releaseClaim(tx: Tx, input: { on: string; purpose: string;
 export async function sweepClaims(tx: Tx, now: number): Promise<LedgerEntry[]> {
   await tx.run(a.lockHead());
   const out: LedgerEntry[] = [];
-  for (const r of await tx.run(cl.sweepClaims(now))) {
+  const rows = (await tx.run(cl.sweepClaims(now))).sort((x, y) => Number(x.expiresAt) - Number(y.expiresAt) || String(x.on).localeCompare(String(y.on)) || String(x.purpose).localeCompare(String(y.purpose)));
+  for (const r of rows) {
     const on = { id: String(r.on), class: String(r.onClass ?? 'Resource') };
     out.push(await systemRow(tx, 'claim', 'tg:ClaimExpired', String(r.agent), now, claimChange(on, String(r.purpose), String(r.agent), Number(r.token), Number(r.expiresAt), 'expired'), `${on.id}:${String(r.purpose)}`));
   }

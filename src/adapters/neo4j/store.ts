@@ -11,11 +11,25 @@ import { applyBatch } from './apply-batch.ts';
 import { encodeCursor } from './cypher/cursor.ts';
 import { reservedNameClashes } from './cypher/names.ts';
 import * as r from './cypher/reads.ts';
-import { REQUIRED_CONSTRAINTS, schemaStatements } from './cypher/schema.ts';
+import { schemaStatements } from './cypher/schema.ts';
 import { createExecutor, type Row } from './executor.ts';
 import * as mc from './marks-claims.ts';
 import { toClaim, toLedgerEntry, toNodeRecord, toRelationshipRecord, toSignalMark } from './records.ts';
+import { checkConstraints, isSchemaForbidden } from './startup.ts';
 import type { Claim, SignalMark } from '../../ports/graph-store.ts';
+
+/** Largest page a list may ask for (as in SQLite). */
+const MAX_PAGE = 1000;
+/** Default / largest neighbourhood size and path count, as in SQLite. */
+const DEFAULT_NEIGHBOURHOOD_LIMIT = 500;
+const DEFAULT_PATH_LIMIT = 10;
+
+function pageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
+  return Math.min(first, MAX_PAGE);
+}
+
+const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
 export interface Neo4jStoreOptions {
   /** `neo4j://host:7687` (routing) or `bolt://host:7687` (direct). */
@@ -33,7 +47,18 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
   let ontology = options.ontology;
   const listeners = new Set<CommitListener>();
   const notify = (entries: readonly LedgerEntry[]): void => {
-    if (entries.length) for (const l of listeners) l(entries);
+    if (entries.length === 0) return;
+    for (const l of listeners) {
+      try {
+        l(entries);
+      } catch (err) {
+        // The commit already happened: a failing listener must not turn it into a rejected call (the caller would
+        // retry a committed batch), nor stop the other listeners. Surface it as SQLite does.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
   };
   const onto = (): CompiledOntology => {
     if (!ontology) throw new ConfigError('ontology', 'the Neo4j store has no ontology: call init(ontology) first');
@@ -54,19 +79,16 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       try {
         for (const s of schemaStatements(o)) await exec.autoCommit(s);
       } catch (err) {
-        const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? '';
-        if (!code.startsWith('Neo.ClientError.Security.Forbidden')) throw err;
-        // No schema rights: acceptable only when someone with them created the constraints already.
+        // No schema rights: acceptable only when someone with them created the constraints already (checked next).
+        if (!isSchemaForbidden(err)) throw err;
       }
       const rows = await exec.autoCommit({ cypher: 'SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names', params: {} });
-      const names = new Set((rows[0]?.names as string[] | undefined) ?? []);
-      const missing = REQUIRED_CONSTRAINTS.filter((n) => !names.has(n));
-      if (missing.length) {
-        throw new ConfigError('TRAILGRAPH_NEO4J_USER', `the database lacks constraints ${missing.join(', ')} and this user may not create them; run \`trailgraph neo4j schema | cypher-shell\` as an admin, or grant schema rights`);
-      }
+      checkConstraints((rows[0]?.names as string[] | undefined) ?? []);
     },
     async applyBatch(changeSets, opts) {
-      const { results, entries } = await applyBatch(onto(), exec, changeSets, opts);
+      // A batch of only duplicates or none at all (a checkpoint alone) needs no ontology, as in SQLite.
+      const needsOntology = changeSets.some((cs) => cs.ops.length > 0);
+      const { results, entries } = await applyBatch(needsOntology ? onto() : ontology, exec, changeSets, opts);
       notify(entries);
       return results;
     },
@@ -91,44 +113,65 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     async listNodes(query) {
       const now = Date.now();
       const o = onto();
+      const q = { ...query, first: pageSize(query.first) };
       return exec.read(async (tx) => {
-        const rows = await tx.run(r.listNodes(o, query, now));
-        const total = query.includeTotal ? Number((await tx.run(r.countNodes(o, query, now)))[0]?.total ?? 0) : undefined;
-        return page(rows.map((x) => x.n), query.first, query.sort?.property ?? 'id', total);
+        const rows = await tx.run(r.listNodes(o, q, now));
+        const total = q.includeTotal ? Number((await tx.run(r.countNodes(o, q, now)))[0]?.total ?? 0) : undefined;
+        return page(rows.map((x) => x.n), q.first, q.sort?.property ?? 'id', total);
       });
     },
     async related(query) {
-      const rows = await exec.read((tx) => tx.run(r.related(onto(), query)));
+      // Unique parents: UNWIND would otherwise fold a repeated id into one group with every node twice.
+      const q = { ...query, ids: unique(query.ids), first: pageSize(query.first) };
+      const rows = await exec.read((tx) => tx.run(r.related(onto(), q)));
       const out = new Map<string, Page<NodeRecord>>();
-      for (const id of query.ids) out.set(id, page([], query.first, 'id', query.includeTotal ? 0 : undefined));
-      for (const row of rows) out.set(String(row.parentId), page(row.nodes as unknown[], query.first, query.sort?.property ?? 'id', query.includeTotal ? Number(row.total) : undefined));
+      for (const id of query.ids) out.set(id, page([], q.first, 'id', q.includeTotal ? 0 : undefined));
+      for (const row of rows) out.set(String(row.parentId), page(row.nodes as unknown[], q.first, q.sort?.property ?? 'id', q.includeTotal ? Number(row.total) : undefined));
       return out;
     },
     async countRelated(ids, type, direction) {
-      const rows = await exec.read((tx) => tx.run(r.countRelated(onto(), ids, type, direction)));
-      return new Map(rows.map((row) => [String(row.parentId), Number(row.count)]));
+      const rows = await exec.read((tx) => tx.run(r.countRelated(onto(), unique(ids), type, direction)));
+      const out = new Map<string, number>(ids.map((id) => [id, 0]));
+      for (const row of rows) out.set(String(row.parentId), Number(row.count));
+      return out;
     },
     async neighbourhood(id, hops, opts) {
       const o = onto();
+      // SQLite's semantics: `limit` counts the start too; 0 hops is the start alone; walks are capped at MAX_HOPS.
+      const limit = Math.max(1, opts?.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT);
+      const n = Math.min(Math.max(0, Math.floor(hops)), r.MAX_HOPS);
       return exec.read(async (tx) => {
-        const [row] = await tx.run(r.neighbourhoodNodes(o, id, hops, opts?.via, opts?.limit ?? 1000));
+        if (n === 0) {
+          const [row] = await tx.run(r.getNodes([id]));
+          return { nodes: row ? [{ node: toNodeRecord(o, row.n), distance: 0 }] : [], relationships: [], truncated: false };
+        }
+        const [row] = await tx.run(r.neighbourhoodNodes(o, id, n, opts?.via, limit - 1));
         if (!row) return { nodes: [], relationships: [], truncated: false };
         const found = (row.nodes as { node: unknown; distance: number }[]).map((x) => ({ node: toNodeRecord(o, x.node), distance: Number(x.distance) }));
         const nodes = [{ node: toNodeRecord(o, row.start), distance: 0 }, ...found];
-        const rels = await tx.run(r.relationshipsAmong(o, nodes.map((n) => n.node.id), opts?.via));
+        const inner = nodes.filter((x) => x.distance < n).map((x) => x.node.id);
+        const rels = await tx.run(r.relationshipsAmong(o, nodes.map((x) => x.node.id), inner, opts?.via));
         return { nodes, relationships: rels.map((x) => toRelationshipRecord(x.rel as Row)), truncated: row.truncated === true };
       });
     },
     async paths(from, to, maxHops, opts) {
-      if (from === to) {
-        const n = await this.getNode(from);
-        return n ? [{ nodes: [{ id: n.id, class: n.class }], relationships: [] }] : [];
-      }
-      const rows = await exec.read((tx) => tx.run(r.paths(onto(), from, to, maxHops, opts?.via, opts?.limit ?? 10)));
-      return rows.map((row): GraphPath => ({ nodes: row.nodes as GraphPath['nodes'], relationships: (row.rels as Row[]).map(toRelationshipRecord) }));
+      const o = onto();
+      const n = Math.min(Math.max(0, Math.floor(maxHops)), r.MAX_HOPS);
+      const limit = Math.max(1, opts?.limit ?? DEFAULT_PATH_LIMIT);
+      return exec.read(async (tx) => {
+        if (from === to) {
+          const [row] = await tx.run(r.getNodes([from]));
+          if (!row) return [];
+          const node = toNodeRecord(o, row.n);
+          return [{ nodes: [{ id: node.id, class: node.class }], relationships: [] }];
+        }
+        if (n === 0) return [];
+        const rows = await tx.run(r.paths(o, from, to, n, opts?.via, limit));
+        return rows.map((row): GraphPath => ({ nodes: row.nodes as GraphPath['nodes'], relationships: (row.rels as Row[]).map(toRelationshipRecord) }));
+      });
     },
     async history(id, p) {
-      const rows = await exec.read((tx) => tx.run(r.history(id, p?.afterSeq ?? 0, p?.first ?? 100)));
+      const rows = await exec.read((tx) => tx.run(r.history(id, p?.afterSeq ?? 0, Math.min(p?.first ?? 100, MAX_PAGE))));
       return rows.map((row) => toLedgerEntry(row.l));
     },
     async ledger(afterSeq, limit) {
@@ -143,6 +186,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return typeof row?.value === 'string' ? row.value : undefined;
     },
     async leaveMark(input) {
+      mc.checkMarkInput(input);
       const { mark, entry } = await exec.write((tx) => mc.leaveMark(tx, input));
       notify([entry]);
       return { mark, seq: entry.seq };
@@ -158,11 +202,12 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return entry?.seq;
     },
     async marksOn(ids, opts) {
-      const rows = await exec.read((tx) => tx.run(marksOn(ids, opts?.kind ?? null, opts?.minStrength ?? 0, opts?.now ?? Date.now())));
-      const out = new Map<string, SignalMark[]>();
+      const rows = await exec.read((tx) => tx.run(marksOn(unique(ids), opts?.kind ?? null, opts?.minStrength ?? 0, opts?.now ?? Date.now())));
+      // Every asked id has an entry (empty when unmarked), in the order asked, as in SQLite.
+      const out = new Map<string, SignalMark[]>(ids.map((id) => [id, []]));
       for (const row of rows) {
         const m = toSignalMark(row.mark as Row);
-        out.set(m.on.id, [...(out.get(m.on.id) ?? []), m]);
+        out.get(m.on.id)?.push(m);
       }
       return out;
     },
@@ -172,11 +217,13 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return entries.length;
     },
     async claim(input) {
+      mc.checkTtl(input.ttlMs);
       const { result, entries } = await exec.write((tx) => mc.claim(tx, input));
       notify(entries);
       return result;
     },
     async renewClaim(input) {
+      mc.checkTtl(input.ttlMs);
       const { result, entries } = await exec.write((tx) => mc.renewClaim(tx, input));
       notify(entries);
       return result;
@@ -187,11 +234,11 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return entry !== undefined;
     },
     async claimsOn(ids, now) {
-      const rows = await exec.read((tx) => tx.run(claimsOn(ids, now ?? Date.now())));
-      const out = new Map<string, Claim[]>();
+      const rows = await exec.read((tx) => tx.run(claimsOn(unique(ids), now ?? Date.now())));
+      const out = new Map<string, Claim[]>(ids.map((id) => [id, []]));
       for (const row of rows) {
         const c = toClaim(String(row.on), row.onClass, String(row.purpose), row);
-        out.set(c.on.id, [...(out.get(c.on.id) ?? []), c]);
+        out.get(c.on.id)?.push(c);
       }
       return out;
     },

@@ -7,7 +7,7 @@
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import type { Scalar } from '../../../core/projection/change-set.ts';
 import { labelExpr, propertyKey, relType } from './names.ts';
-import type { Statement } from './statement.ts';
+import { FloatParam, type Statement } from './statement.ts';
 
 /** Provenance written on every node and relationship a change touches. */
 export interface ProvParams {
@@ -15,6 +15,19 @@ export interface ProvParams {
   readonly source: string;
   readonly time: string;
   readonly seq: number;
+}
+
+/** Property values as params: keys checked against the ontology, float-ranged values marked so they stay FLOAT. */
+function propsParam(ontology: CompiledOntology, props: Readonly<Record<string, Scalar | readonly Scalar[]>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) {
+    propertyKey(ontology, k);
+    const def = ontology.properties.get(k);
+    const float = def?.kind === 'datatype' && def.range === 'float';
+    const asFloat = (x: Scalar): unknown => (float && typeof x === 'number' ? new FloatParam(x) : x);
+    out[k] = Array.isArray(v) ? (v as readonly Scalar[]).map(asFloat) : asFloat(v as Scalar);
+  }
+  return out;
 }
 
 const PROV_SET = (v: string): string => `${v}._eventId = $eventId, ${v}._source = $source, ${v}._time = $time, ${v}._seq = $seq`;
@@ -47,10 +60,9 @@ export function readNode(id: string): Statement {
 
 /** Creates a node of `labels` with `props` (datatype properties only). */
 export function createNode(ontology: CompiledOntology, id: string, cls: string, labels: readonly string[], props: Readonly<Record<string, Scalar | readonly Scalar[]>>, prov: ProvParams): Statement {
-  for (const k of Object.keys(props)) propertyKey(ontology, k);
   return {
     cypher: `CREATE (n${labelExpr(ontology, labels)} {id: $id}) SET n += $props, n._class = $class, ${PROV_SET('n')}, n._createdSeq = $seq`,
-    params: { id, class: cls, props, ...prov },
+    params: { id, class: cls, props: propsParam(ontology, props), ...prov },
   };
 }
 
@@ -67,12 +79,11 @@ export function updateNode(
   remove: readonly string[],
   prov: ProvParams,
 ): Statement {
-  for (const k of Object.keys(props)) propertyKey(ontology, k);
   const setLabels = labels ? `, n${labelExpr(ontology, labels)}` : '';
   const removeClause = remove.length ? ` REMOVE ${remove.map((k) => `n.${propertyKey(ontology, k)}`).join(', ')}` : '';
   return {
     cypher: `MATCH (n:Resource {id: $id}) SET n += $props, n._class = $class${setLabels}, ${PROV_SET('n')}${removeClause}`,
-    params: { id, class: cls, props, ...prov },
+    params: { id, class: cls, props: propsParam(ontology, props), ...prov },
   };
 }
 

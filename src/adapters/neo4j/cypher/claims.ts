@@ -25,27 +25,30 @@ export function claim(on: string, purpose: string, agent: string, now: number, e
   };
 }
 
-/** Extends the claim when `agent` holds it with `token` and it has not expired. */
-export function renewClaim(on: string, purpose: string, agent: string, token: number, now: number, expiresAt: number): Statement {
+/**
+ * Extends the claim when `agent` holds it with `token`. As in the SQLite adapter, a lease that ran out but was
+ * neither taken over nor swept may still be renewed: nobody else got a token in between, so fencing stays sound.
+ */
+export function renewClaim(on: string, purpose: string, agent: string, token: number, expiresAt: number): Statement {
   return {
     cypher:
       'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) SET c._lock = true ' +
-      'WITH c, (c.agent = $agent AND c.token = $token AND c.expiresAt > $now) AS held ' +
+      'WITH c, coalesce(c.agent = $agent AND c.token = $token, false) AS held ' +
       'SET c.expiresAt = CASE WHEN held THEN $expiresAt ELSE c.expiresAt END ' +
       `WITH c, held OPTIONAL MATCH (n:Resource {id: c.on}) RETURN held, n._class AS onClass, ${CLAIM_FIELDS}`,
-    params: { on, purpose, agent, token, now, expiresAt },
+    params: { on, purpose, agent, token, expiresAt },
   };
 }
 
-/** Frees the claim when `agent` holds it with `token` and it has not expired. The token stays on the node. */
-export function releaseClaim(on: string, purpose: string, agent: string, token: number, now: number): Statement {
+/** Frees the claim when `agent` holds it with `token` (expired but not yet swept included, as in SQLite). The token stays on the node. */
+export function releaseClaim(on: string, purpose: string, agent: string, token: number): Statement {
   return {
     cypher:
       'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) SET c._lock = true ' +
-      'WITH c, c.expiresAt AS expiresAt, (c.agent = $agent AND c.token = $token AND c.expiresAt > $now) AS held ' +
+      'WITH c, c.expiresAt AS expiresAt, coalesce(c.agent = $agent AND c.token = $token, false) AS held ' +
       'FOREACH (_ IN CASE WHEN held THEN [1] ELSE [] END | REMOVE c.agent, c.expiresAt, c.grantedAt) ' +
       'WITH c, held, expiresAt OPTIONAL MATCH (n:Resource {id: c.on}) RETURN held, n._class AS onClass, expiresAt',
-    params: { on, purpose, agent, token, now },
+    params: { on, purpose, agent, token },
   };
 }
 

@@ -52,7 +52,8 @@ function scalarOp(op: FilterOp, e: string, p: string, value: unknown): string {
     case 'prefix':
       return `${e} STARTS WITH $${p}`;
     case 'contains':
-      return `toLower(${e}) CONTAINS toLower($${p})`;
+      // toString: like SQLite's lower(), a number or boolean value is matched on its text instead of failing.
+      return `toLower(toString(${e})) CONTAINS toLower($${p})`;
     case 'exists':
       return value ? `${e} IS NOT NULL` : `${e} IS NULL`;
   }

@@ -4,7 +4,7 @@
  * the mark itself before reading it (SET m._lock first), so reinforce/remove/sweep never act on a stale read.
  */
 import { STRENGTH_EXPR } from './filters.ts';
-import type { Statement } from './statement.ts';
+import { FloatParam, type Statement } from './statement.ts';
 
 /** The map a SignalMark is read from (`onClass` from the marked node). */
 const MARK_MAP = `{id: m.id, on: m.on, onClass: n._class, kind: m.kind, strength: ${STRENGTH_EXPR}, initialStrength: m.strength, halfLifeMs: m.halfLifeMs, expiresAt: m.expiresAt, agent: m.agent, note: m.note, createdAt: m.createdAt, reinforcedAt: m.reinforcedAt, firstStrength: m.firstStrength, ttlMs: m.ttlMs}`;
@@ -28,7 +28,8 @@ export interface MarkProps {
 export function createMark(props: MarkProps, now: number): Statement {
   return {
     cypher: `MATCH (n:Resource {id: $props.on}) CREATE (m:TrailgraphMark) SET m = $props RETURN ${MARK_MAP} AS mark`,
-    params: { props, now },
+    // Strengths are FLOAT even when integral (1), so the decay arithmetic and reads see one type.
+    params: { props: { ...props, strength: new FloatParam(props.strength), firstStrength: new FloatParam(props.firstStrength) }, now },
   };
 }
 
@@ -44,7 +45,7 @@ export function lockMark(markId: string, now: number): Statement {
 export function reinforceMark(markId: string, strength: number, expiresAt: number, now: number): Statement {
   return {
     cypher: `MATCH (m:TrailgraphMark {id: $markId}) SET m.strength = $strength, m.reinforcedAt = $now, m.expiresAt = $expiresAt WITH m OPTIONAL MATCH (n:Resource {id: m.on}) RETURN ${MARK_MAP} AS mark`,
-    params: { markId, strength, expiresAt, now },
+    params: { markId, strength: new FloatParam(strength), expiresAt, now },
   };
 }
 

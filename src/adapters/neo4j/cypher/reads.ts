@@ -78,7 +78,10 @@ export function countRelated(ontology: CompiledOntology, ids: readonly string[],
   return { cypher: `UNWIND $ids AS parentId OPTIONAL MATCH ${pattern} RETURN parentId, count(r) AS count`, params: { ids } };
 }
 
-/** Nodes within `n` hops of `id` (either direction), nearest first, at most `limit`, and whether more existed. */
+/**
+ * Nodes within `n` hops of `id` (either direction), nearest first (ties by id), at most `limit` besides the start,
+ * and whether more existed. Collected in the order of the preceding WITH ... ORDER BY (the documented idiom).
+ */
 export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: number, via: readonly string[] | undefined, limit: number): Statement {
   for (const v of via ?? []) relType(ontology, v);
   return {
@@ -92,14 +95,19 @@ export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: nu
   };
 }
 
-/** Relationships between the given nodes (both endpoints in `ids`). */
-export function relationshipsAmong(ontology: CompiledOntology, ids: readonly string[], via: readonly string[] | undefined): Statement {
+/**
+ * The relationships a neighbourhood walk crossed: both endpoints in `ids` and at least one in `inner` (the nodes
+ * nearer than the hop limit, from which the walk went on). As in the SQLite adapter, a relationship between two
+ * nodes both at the outermost distance is not part of the answer.
+ */
+export function relationshipsAmong(ontology: CompiledOntology, ids: readonly string[], inner: readonly string[], via: readonly string[] | undefined): Statement {
   for (const v of via ?? []) relType(ontology, v);
   return {
     cypher:
-      'MATCH (a:Resource)-[r]->(b:Resource) WHERE a.id IN $ids AND b.id IN $ids AND ($via IS NULL OR type(r) IN $via) ' +
+      'MATCH (a:Resource)-[r]->(b:Resource) WHERE a.id IN $ids AND b.id IN $ids AND (a.id IN $inner OR b.id IN $inner) ' +
+      'AND ($via IS NULL OR type(r) IN $via) ' +
       `RETURN ${REL_MAP('r', 'a', 'b')} AS rel ORDER BY rel.type, rel.from.id, rel.to.id`,
-    params: { ids, via: via ?? null },
+    params: { ids, inner, via: via ?? null },
   };
 }
 
@@ -112,7 +120,8 @@ export function paths(ontology: CompiledOntology, from: string, to: string, maxH
       'WHERE ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ' +
       'AND all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..]) ' +
       'WITH p, length(p) AS hops, [x IN nodes(p) | x.id] AS key ORDER BY hops, key LIMIT $limit ' +
-      `RETURN [x IN nodes(p) | {id: x.id, class: x._class}] AS nodes, [r IN relationships(p) | ${REL_MAP('r', 'startNode(r)', 'endNode(r)')}] AS rels`,
+      `RETURN hops, key, [x IN nodes(p) | {id: x.id, class: x._class}] AS nodes, [r IN relationships(p) | ${REL_MAP('r', 'startNode(r)', 'endNode(r)')}] AS rels ` +
+      'ORDER BY hops, key',
     params: { from, to, via: via ?? null, limit },
   };
 }
