@@ -19,6 +19,7 @@ const commands = [
   () => import('./commands/neo4j.ts'),
   () => import('./commands/dlq.ts'),
   () => import('./commands/replay.ts'),
+  () => import('./commands/demo.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 

@@ -1,0 +1,87 @@
+/** `trailgraph demo referral`: the healthcare referral demo — agents coordinating through marks, with --chaos. */
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatSummary, createStatusBar } from '../../demo/referral/terminal-ui.ts';
+import type { ChaosScenario } from '../../demo/referral/runner.ts';
+
+const int = (name: string, min: number) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
+  return n;
+};
+
+function chaosOf(value: string | boolean | undefined): ChaosScenario[] {
+  if (value === undefined || value === false) return [];
+  if (value === true || value === 'all') return ['insurance', 'matcher'];
+  const parts = value.split(',').map((s) => s.trim());
+  for (const p of parts) if (p !== 'insurance' && p !== 'matcher') throw new InvalidArgumentError(`unknown chaos scenario "${p}"; use insurance, matcher or all`);
+  return parts as ChaosScenario[];
+}
+
+interface DemoFlags {
+  count: number;
+  rate: number;
+  port: number;
+  store?: string;
+  nats?: string;
+  chaos?: string | boolean;
+  stall?: number;
+  keepOpen?: boolean;
+  json?: boolean;
+  seed: number;
+  timeout: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('Run a demo. referral: intake, insurance, lab, two matchers, scheduling and notification agents coordinate through marks — no orchestrator.')
+    .argument('<name>', 'the demo to run: referral')
+    .option('-n, --count <n>', 'referrals to run', int('--count', 1), 200)
+    .option('-r, --rate <r>', 'referrals per second intake requests', (v) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError('--rate must be a positive number');
+      return n;
+    }, 20)
+    .option('-p, --port <port>', 'port of the service and the /demo page (0 = any free port)', int('--port', 0), 4000)
+    .option('--store <path>', 'SQLite file for the graph (default: a temp file, removed afterwards)')
+    .option('--nats <url>', 'run the service in NATS JetStream mode against this server, e.g. nats://127.0.0.1:4222')
+    .option('--chaos [scenario]', 'failure injection: insurance (stop the insurance agent for a while), matcher (kill -9 a matcher replica holding claims), all (default)')
+    .option('--stall <ms>', 'how long --chaos stops the insurance agent', int('--stall', 100))
+    .option('--keep-open', 'keep the service (and the /demo page) up after the run, until Ctrl-C')
+    .option('--json', 'print only the machine-readable summary (JSON) on stdout')
+    .option('--seed <n>', 'seed of the synthetic patients', int('--seed', 0), 7)
+    .option('--timeout <s>', 'give up after this many seconds', int('--timeout', 1), 300)
+    .addHelpText('after', '\nExamples:\n  npm run demo                                   # 200 referrals, page on http://127.0.0.1:4000/demo\n  trailgraph demo referral --count 50 --chaos --keep-open\n  trailgraph demo referral --nats nats://127.0.0.1:4222 --json\nExit code 0 only when every referral completed with 0 duplicates and no unexplained dead letter.')
+    .action(async (name: string, flags: DemoFlags) => {
+      if (name !== 'referral') throw new InvalidArgumentError(`unknown demo "${name}"; the one demo is: referral`);
+      const { runDemo } = await import('../../demo/referral/runner.ts');
+      const chaos = chaosOf(flags.chaos);
+      const bar = flags.json ? undefined : createStatusBar();
+      const run = await runDemo({
+        count: flags.count,
+        rate: flags.rate,
+        port: flags.port,
+        ...(flags.store && { store: flags.store }),
+        ...(flags.nats && { natsUrl: flags.nats }),
+        chaos,
+        ...(flags.stall !== undefined && { stallMs: flags.stall }),
+        seed: flags.seed,
+        timeoutMs: flags.timeout * 1000,
+        ...(bar && { onStatus: (s) => bar.update(s) }),
+        onListening: (url, logPath) => {
+          if (!flags.json) process.stderr.write(`trailgraph demo: service on ${url} — watch it live at ${url}/demo (GraphiQL: ${url}/graphql)\n  agents' log: ${logPath}\n`);
+        },
+      }).finally(() => bar?.stop());
+      const { summary } = run;
+      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+      if (flags.keepOpen) {
+        process.stderr.write(`\nService still up: ${summary.url}/demo — Ctrl-C to stop.\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        });
+      }
+      await run.close();
+      process.exit(summary.ok ? 0 : 1);
+    });
+}

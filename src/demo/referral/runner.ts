@@ -1,0 +1,139 @@
+/**
+ * `trailgraph demo referral`: starts the service, seeds the network, starts the agents as separate processes,
+ * watches (never directs) them until every referral completed, then checks the outcome from the ledger itself:
+ * duplicates, dead letters, time-to-consistency, and what --chaos did.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '../../client/index.ts';
+import { createInsuranceChaos, createMatcherChaos } from './chaos.ts';
+import { seedNetwork } from './seed.ts';
+import { startDemoService, type DemoService } from './service.ts';
+import { createSupervisor } from './supervisor.ts';
+import { summarize, type DemoSummary, type LiveStatus } from './summary.ts';
+import { createTracker } from './tracker.ts';
+
+export type ChaosScenario = 'insurance' | 'matcher';
+
+export interface DemoOptions {
+  readonly count: number;
+  /** Referrals per second intake requests. */
+  readonly rate: number;
+  readonly port: number;
+  /** SQLite file; default: a temp file removed at the end. */
+  readonly store?: string;
+  readonly natsUrl?: string;
+  readonly chaos: readonly ChaosScenario[];
+  /** How long --chaos stops the insurance agent (ms). */
+  readonly stallMs?: number;
+  readonly seed: number;
+  /** Give up after this long (ms). */
+  readonly timeoutMs: number;
+  /** Called every status tick (terminal UI). */
+  readonly onStatus?: (status: LiveStatus) => void;
+  /** Called once the service listens (e.g. to print the page URL). */
+  readonly onListening?: (url: string, logPath: string) => void;
+}
+
+export interface DemoRun {
+  readonly summary: DemoSummary;
+  /** Still running when keepOpen: stops the service and removes temp files. */
+  close(): Promise<void>;
+}
+
+const MARK = 'needs-insurance-check';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function runDemo(options: DemoOptions): Promise<DemoRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'trailgraph-demo-'));
+  const storePath = options.store ?? join(dir, 'graph.db');
+  const logPath = join(dir, 'agents.log');
+  let service: DemoService | undefined;
+  const tracker = createTracker();
+  const t0 = Date.now();
+  try {
+    service = await startDemoService({ port: options.port, storePath, ...(options.natsUrl && { natsUrl: options.natsUrl }) });
+    const { runtime, marks } = service;
+    options.onListening?.(service.url, logPath);
+    await seedNetwork(createClient({ url: service.url, agent: 'agent://seed' }), options.seed);
+
+    const supervisor = createSupervisor({ url: service.url, seed: options.seed, logPath, onReport: (name, r) => tracker.onReport(name, r) });
+    const insuranceChaos = options.chaos.includes('insurance')
+      ? createInsuranceChaos({ supervisor, tracker, count: options.count, t0, stallMs: options.stallMs ?? Math.min(15_000, Math.max(4000, (options.count / options.rate) * 350)) })
+      : undefined;
+    const matcherChaos = options.chaos.includes('matcher') ? createMatcherChaos({ supervisor, tracker, count: options.count, t0 }) : undefined;
+
+    // The runner's own window on the environment: every committed mark, pushed in-process.
+    const watching = new AbortController();
+    const watch = (async () => {
+      let after = 0;
+      while (!watching.signal.aborted) {
+        const sub = marks.feed.subscribe({}, { after, signal: watching.signal, queueLimit: 100_000 });
+        try {
+          for await (const mark of sub) {
+            tracker.onMark(mark);
+            if (matcherChaos) for (const c of mark.changes) if (c.kind === 'claim' && c.change === 'granted' && c.purpose === 'match') matcherChaos.onClaimGranted(c.agent);
+          }
+        } catch {
+          // cut off (slow) or closing: resume where it stopped
+        }
+        after = sub.resumeAfterSeq;
+      }
+    })();
+
+    const baseline = marks.feed.stats().subscribers;
+    for (const [script, name] of [['insurance', 'insurance'], ['lab', 'lab'], ['matcher', 'matcher-1'], ['matcher', 'matcher-2'], ['scheduler', 'scheduler'], ['notifier', 'notifier']] as const) {
+      supervisor.start({ script, name });
+    }
+    // Intake starts once the others listen (8 subscriptions), so the first marks are pushed, not swept up.
+    const listening = Date.now();
+    while (marks.feed.stats().subscribers < baseline + 8 && Date.now() - listening < 60_000) await sleep(100);
+    supervisor.start({ script: 'intake', name: 'intake', args: ['--count', String(options.count), '--rate', String(options.rate)] });
+
+    const backlog = async (): Promise<number> =>
+      (await runtime.store.listNodes({ class: 'Referral', marks: [{ kind: MARK }], first: 1, includeTotal: true })).totalCount ?? 0;
+    const deadline = t0 + options.timeoutMs;
+    let status: LiveStatus | undefined;
+    for (;;) {
+      const waiting = await backlog();
+      insuranceChaos?.tick(waiting);
+      status = {
+        elapsedMs: Date.now() - t0,
+        count: options.count,
+        counts: Object.fromEntries(tracker.counts),
+        backlog: waiting,
+        deadLetters: await runtime.deadLetters.count(),
+        insuranceStalled: insuranceChaos?.stalled ?? false,
+        matcherKilled: matcherChaos?.killed ?? false,
+      };
+      options.onStatus?.(status);
+      const done = tracker.count('ReferralCompleted') >= options.count && (!insuranceChaos?.report || insuranceChaos.report.drainedAtMs !== undefined);
+      if (done || Date.now() > deadline) break;
+      await sleep(250);
+    }
+    const finishedAt = Date.now();
+    // Let in-flight reactions land before measuring, then stop the agents.
+    await sleep(300);
+    await supervisor.stopAll();
+    watching.abort();
+    await watch;
+    const summary = await summarize({
+      runtime, tracker, options, t0, finishedAt, url: service.url, storePath, logPath,
+      ...(insuranceChaos?.report && { insurance: insuranceChaos.report }),
+      ...(matcherChaos && { matcher: matcherChaos.report() }),
+    });
+    const svc = service;
+    return {
+      summary,
+      async close() {
+        await svc.close();
+        // The temp store goes; the agents' log stays for reading (its path is in the summary).
+        if (!options.store) for (const f of ['graph.db', 'graph.db-wal', 'graph.db-shm']) rmSync(join(dir, f), { force: true });
+      },
+    };
+  } catch (err) {
+    await service?.close();
+    throw err;
+  }
+}
