@@ -68,32 +68,35 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
       ? stmt(`SELECT ${NODE_COLS} FROM nodes n WHERE n.id > ? ORDER BY n.id LIMIT ?`).all(cursor, limit)
       : stmt(`SELECT ${NODE_COLS} FROM node_labels l JOIN nodes n ON n.id = l.id WHERE l.label = ? AND l.id > ? ORDER BY l.id LIMIT ?`).all(label, cursor, limit)) as NodeRow[];
 
-  const setLabels = (id: string, labels: readonly string[]): void => {
-    stmt('DELETE FROM node_labels WHERE id = ?').run(id);
+  // node_labels is keyed (label, id): delete by both, never by id alone (that would scan the table).
+  const setLabels = (id: string, from: readonly string[], to: readonly string[]): void => {
+    const del = stmt('DELETE FROM node_labels WHERE label = ? AND id = ?');
+    for (const l of from) if (!to.includes(l)) del.run(l, id);
     const ins = stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
-    for (const l of labels) ins.run(l, id);
+    for (const l of to) ins.run(l, id);
   };
 
-  const deleteNode = (id: string): void => {
+  const deleteNode = (id: string, labels: readonly string[]): void => {
+    setLabels(id, labels, []);
     for (const sql of [
-      'DELETE FROM nodes WHERE id = ?', 'DELETE FROM node_labels WHERE id = ?', 'DELETE FROM rels WHERE from_id = ?',
+      'DELETE FROM nodes WHERE id = ?', 'DELETE FROM rels WHERE from_id = ?',
       'DELETE FROM rels WHERE to_id = ?', 'DELETE FROM marks WHERE node_id = ?', 'DELETE FROM claims WHERE node_id = ?',
     ]) stmt(sql).run(id);
   };
 
   /** Writes one rewrite; new nodes and relationships take the owner's provenance. */
   const apply = (row: NodeRow, before: NodeImage, r: NodeRewrite): void => {
-    if (r.node === null) return deleteNode(row.id);
+    if (r.node === null) return deleteNode(row.id, before.labels);
     if (r.node) {
       stmt('UPDATE nodes SET class = ?, labels = ?, props = ? WHERE id = ?').run(r.node.class, JSON.stringify(r.node.labels), JSON.stringify(r.node.properties), row.id);
-      if (JSON.stringify(r.node.labels) !== JSON.stringify(before.labels)) setLabels(row.id, r.node.labels);
+      if (JSON.stringify(r.node.labels) !== JSON.stringify(before.labels)) setLabels(row.id, before.labels, r.node.labels);
     }
     for (const n of r.create ?? []) {
       const existing = stmt('SELECT props FROM nodes WHERE id = ?').pluck().get(n.id) as string | undefined;
       if (existing === undefined) {
         stmt('INSERT INTO nodes (id, class, labels, props, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
           .run(n.id, n.class, JSON.stringify(n.labels), JSON.stringify(n.properties), row.event_id, row.source, row.time, row.seq, row.seq);
-        setLabels(n.id, n.labels);
+        setLabels(n.id, [], n.labels);
       } else {
         const merged = { ...(JSON.parse(existing) as Record<string, PropertyValue>), ...n.properties };
         stmt('UPDATE nodes SET props = ? WHERE id = ?').run(JSON.stringify(merged), n.id);
