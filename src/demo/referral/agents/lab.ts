@@ -68,8 +68,8 @@ await runReactor({
   } }],
   sweep: async () => {
     const d = await client.query<{ referrals: { nodes: { id: string; followUps: { nodes: { __typename: string; status?: string | null }[] } }[] } }>(`query LabBacklog {
-      referrals(where: { requiresLab: { eq: true }, status: { in: ["requested", "insurance-pending", "insurance-denied", "insurance-verified", "lab-pending", "ready"] } }, first: 500) {
-        nodes { id followUps(first: 5) { nodes { __typename ... on LabOrder { status } } } } } }`);
+      referrals(where: { requiresLab: { eq: true }, status: { in: ["requested", "insurance-pending", "insurance-denied", "insurance-verified", "lab-pending", "ready"] } }, first: 200) {
+        nodes { id followUps(first: 2) { nodes { __typename ... on LabOrder { status } } } } } }`);
     for (const r of d.referrals.nodes) {
       const order = r.followUps.nodes.find((n) => n.__typename === 'LabOrder');
       if (!order || order.status !== 'resulted') queue.enqueue(r.id);

@@ -19,7 +19,7 @@ function slotFor(rid: string): string {
   const d = new Date();
   d.setUTCDate(d.getUTCDate() + 1 + (h % 10));
   while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
-  d.setUTCHours(8 + ((h >> 4) % 9), ((h >> 8) % 4) * 15, 0, 0);
+  d.setUTCHours(8 + ((h >>> 4) % 9), ((h >>> 8) % 4) * 15, 0, 0);
   return d.toISOString();
 }
 
