@@ -11,7 +11,7 @@ import { applyBatch } from './apply-batch.ts';
 import { encodeCursor } from './cypher/cursor.ts';
 import { reservedNameClashes } from './cypher/names.ts';
 import * as r from './cypher/reads.ts';
-import { schemaStatements } from './cypher/schema.ts';
+import { schemaStatements, showConstraints } from './cypher/schema.ts';
 import { createExecutor, type Row } from './executor.ts';
 import * as mc from './marks-claims.ts';
 import { toClaim, toLedgerEntry, toNodeRecord, toRelationshipRecord, toSignalMark } from './records.ts';
@@ -82,7 +82,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
         // No schema rights: acceptable only when someone with them created the constraints already (checked next).
         if (!isSchemaForbidden(err)) throw err;
       }
-      const rows = await exec.autoCommit({ cypher: 'SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names', params: {} });
+      const rows = await exec.autoCommit(showConstraints());
       checkConstraints((rows[0]?.names as string[] | undefined) ?? []);
     },
     async applyBatch(changeSets, opts) {

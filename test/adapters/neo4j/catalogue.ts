@@ -7,7 +7,7 @@ import * as apply from '../../../src/adapters/neo4j/cypher/apply.ts';
 import * as claims from '../../../src/adapters/neo4j/cypher/claims.ts';
 import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
 import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
-import { schemaStatements } from '../../../src/adapters/neo4j/cypher/schema.ts';
+import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
 import { encodeCursor } from '../../../src/adapters/neo4j/cypher/cursor.ts';
 import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
 
@@ -23,6 +23,7 @@ export function catalogue(): Record<string, Statement> {
   const out: Record<string, Statement> = {};
   schemaStatements(ontology).forEach((s, i) => (out[`schema.${String(i).padStart(2, '0')}`] = s));
   Object.assign(out, {
+    'schema.showConstraints': showConstraints(),
     'apply.lockHead': apply.lockHead(),
     'apply.setHead': apply.setHead(8),
     'apply.findDuplicates': apply.findDuplicates([V('evt-1'), V('evt-2')]),

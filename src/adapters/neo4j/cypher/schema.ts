@@ -11,6 +11,11 @@ export const REQUIRED_CONSTRAINTS = ['tg_resource_id', 'tg_ledger_event_id', 'tg
 
 const stmt = (cypher: string): Statement => ({ cypher, params: {} });
 
+/** The names of the database's constraints, for the start-up check (startup.ts checkConstraints). */
+export function showConstraints(): Statement {
+  return stmt('SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names');
+}
+
 /** Every schema statement for `ontology`, in the order to run them. */
 export function schemaStatements(ontology: CompiledOntology): Statement[] {
   const out: Statement[] = [
