@@ -26,7 +26,7 @@ function arg(argv: string[], name: string, fallback: string): string {
 }
 
 /** Writes a referral 1.0.0 graph of `n` nodes as rows. */
-function seed(db: SqliteDatabase, n: number): { referrals: number; insured: number } {
+export function seed(db: SqliteDatabase, n: number): { referrals: number; insured: number } {
   const node = db.prepare('INSERT INTO nodes (id, class, labels, props, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const label = db.prepare('INSERT INTO node_labels (label, id) VALUES (?, ?)');
   const rel = db.prepare('INSERT INTO rels (type, from_id, to_id, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
