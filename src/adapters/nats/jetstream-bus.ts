@@ -26,6 +26,8 @@ export interface JetStreamBusOptions {
   readonly maxDeliver?: number;
   readonly backoffMs?: readonly number[];
   readonly maxAckPending?: number;
+  /** How long a consumer fetch waits for its batch to fill once a message is there (see ConsumerSettings). */
+  readonly lingerMs?: number;
   /** Give up publishing after this long (connection loss, broker restart). */
   readonly publishTimeoutMs?: number;
   /** Connection name shown in the server's monitoring. */
@@ -82,6 +84,7 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
     maxDeliver: options.maxDeliver ?? 5,
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
     maxAckPending: options.maxAckPending ?? 1000,
+    lingerMs: options.lingerMs ?? 10,
   };
   const publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
   const consumers: BusConsumer[] = [];

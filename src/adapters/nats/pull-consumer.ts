@@ -31,6 +31,12 @@ export interface ConsumerSettings {
   /** Redelivery delays after ack timeouts (length < maxDeliver). Default: ackWait doubling. */
   readonly backoffMs?: readonly number[];
   readonly maxAckPending: number;
+  /**
+   * Client side, not a server field: once a message is buffered, `fetch` waits up to this long for the batch to
+   * fill before returning. Without it a busy projector commits a transaction per handful of messages (measured:
+   * 3.4 events per batch under load), and per-commit cost dominates. 0 = return at once.
+   */
+  readonly lingerMs?: number;
 }
 
 function defaultBackoff(s: ConsumerSettings): number[] {
@@ -121,6 +127,7 @@ function toBusMessage(m: JsMsg): BusMessage {
 export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManager, s: ConsumerSettings, startSeq?: number): Promise<BusConsumer> {
   await ensureConsumer(jsm, s, startSeq);
   const bufferSize = Math.max(1, Math.min(s.maxAckPending, 1000));
+  const lingerMs = s.lingerMs ?? 0;
   let queue: JsMsg[] = [];
   let wake: (() => void) | undefined;
   let messages: ConsumerMessages | undefined;
@@ -151,16 +158,21 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
     name: s.durable,
     maxDeliver: s.maxDeliver,
     async fetch(max, expiresMs) {
-      if (queue.length === 0 && !closed) {
+      /** Waits until the queue holds `want` messages, at most `ms`. */
+      const waitFor = async (want: number, ms: number): Promise<void> => {
+        if (queue.length >= want || closed || ms <= 0) return;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, expiresMs);
+          const timer = setTimeout(resolve, ms);
           wake = () => {
+            if (queue.length < want && !closed) return;
             clearTimeout(timer);
             resolve();
           };
         });
         wake = undefined;
-      }
+      };
+      await waitFor(1, expiresMs);
+      if (queue.length > 0) await waitFor(max, lingerMs);
       return queue.splice(0, max).map(toBusMessage);
     },
     async state() {
@@ -177,7 +189,7 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
     async close() {
       closed = true;
       messages?.stop();
-      wake?.();
+      wake?.(); // closed: every waiter resolves
     },
   };
 }

@@ -1,0 +1,201 @@
+/**
+ * Ingest throughput over NATS JetStream: events/s from publish to committed in the graph (SQLite store, the real
+ * projector: validation, planning, one transaction per batch with the checkpoint, ack after commit), against the
+ * raw JetStream rate of the SAME messages — publish with msg ids to a file stream, consume with a durable pull
+ * consumer and ack, no projection — measured in the same run, against the same nats-server. Both sides get the
+ * same publisher process (bench/support/ingest-publisher.ts: agents are other processes) and consume in this
+ * process. Rounds alternate raw / ingest so shared-machine noise hits both. Also the end-to-end delay per event:
+ * publish moment → commit (ingest) or → consumer receipt (raw).
+ *
+ *   node --import tsx bench/run.ts ingest --events 20000 --rounds 2
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { connect, nanos } from '@nats-io/transport-node';
+import { createNatsDeadLetters } from '../src/adapters/nats/dead-letters.ts';
+import { createJetStreamBus } from '../src/adapters/nats/jetstream-bus.ts';
+import { createSqliteStore } from '../src/adapters/sqlite/index.ts';
+import { createIngestor } from '../src/app/ingest.ts';
+import { createProjector } from '../src/app/projector.ts';
+import { clinicOntology } from '../test/fixtures/clinic-ontology.ts';
+import { startNatsServer, type NatsServer } from '../test/support/nats-server.ts';
+
+const ontology = clinicOntology();
+const PUBLISHER = join(import.meta.dirname, 'support', 'ingest-publisher.ts');
+
+/** Runs the publisher process; resolves with its start time (epoch ms) once it began, and `done` when it exits. */
+function spawnPublisher(url: string, mode: 'raw' | 'bus', stream: string, o: Options, round: number): { started: Promise<number>; done: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, url, mode, stream, String(o.events), String(round), String(o.window), String(o.rate)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buf = '';
+  let onStart: (t: number) => void = () => undefined;
+  const started = new Promise<number>((resolve) => (onStart = resolve));
+  child.stdout.on('data', (b: Buffer) => {
+    buf += b.toString();
+    const m = /start (\d+)/.exec(buf);
+    if (m) onStart(Number(m[1]));
+  });
+  const done = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`publisher exited with ${code}`)))));
+  return { started, done };
+}
+
+interface RunResult {
+  readonly seconds: number;
+  readonly delaysMs: number[];
+  readonly note: string;
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+function bar(label: string, total: number): cliProgress.SingleBar {
+  const b = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {value}/{total} events`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
+    cliProgress.Presets.shades_classic,
+  );
+  b.start(total, 0);
+  return b;
+}
+
+/** Raw JetStream: the same messages published with msg ids, consumed + acked, nothing else. */
+async function runRaw(server: NatsServer, round: number, o: Options): Promise<RunResult> {
+  const nc = await connect({ servers: server.url, name: 'bench-raw' });
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  const stream = `RAW_${round}`;
+  await jsm.streams.add({ name: stream, subjects: [`raw_${round}.>`], storage: StorageType.File, duplicate_window: nanos(120_000) });
+  await jsm.consumers.add(stream, { durable_name: 'raw', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: o.maxAckPending, ack_wait: nanos(30_000) });
+  const consumer = await js.consumers.get(stream, 'raw');
+  const delays: number[] = [];
+  const progress = bar(`raw    round ${round}`, o.events);
+  const iter = await consumer.consume({ max_messages: Math.min(o.maxAckPending, 1000) });
+  let end = 0;
+  const consuming = (async () => {
+    let n = 0;
+    for await (const m of iter) {
+      delays.push(Date.now() - Number(m.headers?.get('Tg-Sent')));
+      m.ack();
+      if (++n % 500 === 0) progress.update(n);
+      if (n >= o.events) break;
+    }
+    await nc.flush(); // the last acks reached the server
+    end = Date.now();
+  })();
+  const publisher = spawnPublisher(server.url, 'raw', stream, o, round);
+  const t0 = await publisher.started;
+  await Promise.all([consuming, publisher.done]);
+  progress.update(o.events);
+  progress.stop();
+  iter.stop();
+  await jsm.streams.delete(stream);
+  await nc.close();
+  return { seconds: (end - t0) / 1000, delaysMs: delays, note: '' };
+}
+
+/** The real path: JetStream bus → projector → ingestor → SQLite, committed with the checkpoint, then acked. */
+async function runIngest(server: NatsServer, round: number, o: Options, dir: string): Promise<RunResult> {
+  const path = join(dir, `ingest-${round}.db`);
+  const store = createSqliteStore({ path, ontology });
+  await store.init(ontology);
+  const stream = `TG_BENCH_${round}`;
+  const bus = await createJetStreamBus({ url: server.url, stream, domain: 'clinic', name: 'bench-projector', maxAckPending: o.maxAckPending, lingerMs: o.linger });
+  const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
+  const ingestor = createIngestor({ ontology, store, deadLetters });
+  const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: o.batch, idleWaitMs: 50, log: () => undefined });
+  await projector.start();
+  const delays: number[] = [];
+  const progress = bar(`ingest round ${round}`, o.events);
+  let committed = 0;
+  let commits = 0;
+  const unsubscribe = store.onCommit((entries) => {
+    const now = Date.now();
+    for (const e of entries) delays.push(now - Date.parse(e.time)); // `time` = the publish moment (see the publisher)
+    committed += entries.length;
+    commits++;
+    progress.update(committed);
+  });
+  const publisher = spawnPublisher(server.url, 'bus', stream, o, round);
+  const t0 = await publisher.started;
+  await Promise.all([projector.reached(o.events), publisher.done]);
+  const seconds = (Date.now() - t0) / 1000;
+  progress.update(o.events);
+  progress.stop();
+  unsubscribe();
+  const ledger = await store.headSeq();
+  if (ledger !== o.events) throw new Error(`ingest round ${round}: ledger has ${ledger} events, expected ${o.events}`);
+  await projector.stop();
+  await bus.jsm.streams.delete(stream);
+  await bus.close();
+  await store.close();
+  return { seconds, delaysMs: delays, note: `${(committed / commits).toFixed(0)} events/commit` };
+}
+
+interface Options {
+  readonly events: number;
+  readonly rounds: number;
+  readonly batch: number;
+  readonly maxAckPending: number;
+  readonly window: number;
+  readonly linger: number;
+  /** Publish pace in events/s (0 = flat out). */
+  readonly rate: number;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export async function main(argv: string[]): Promise<void> {
+  const raw = new Command('ingest')
+    .description('events/s publish → committed in the graph over NATS JetStream vs raw JetStream publish → consume+ack')
+    .option('--events <n>', 'events per round and side', '20000')
+    .option('--rounds <n>', 'rounds (each runs raw then ingest, alternating the order)', '2')
+    .option('--batch <n>', 'projector batch size (events per transaction)', '500')
+    .option('--max-ack-pending <n>', 'consumer max_ack_pending (also the client buffer, capped at 1000)', '2000')
+    .option('--linger <ms>', 'projector fetch waits up to this long for a batch to fill', '10')
+    .option('--rate <n>', 'pace the publisher to this many events/s (0 = flat out: throughput; below capacity: delay)', '0')
+    .option('--window <n>', 'publishes in flight (awaiting their JetStream ack)', '256')
+    .parse(argv, { from: 'user' })
+    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'rate', string>>();
+  const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), rate: Number(raw.rate) };
+  const dir = mkdtempSync(join(tmpdir(), 'tg-bench-ingest-'));
+  const server = await startNatsServer({ jetstream: true });
+  const version = (await import('node:child_process')).execFileSync((await import('../test/support/nats-server.ts')).natsServerBinary(), ['--version'], { encoding: 'utf8' }).trim();
+  console.log(`${version}; ${fmt(o.events)} events per side per round; batch ${o.batch}, linger ${o.linger} ms, max_ack_pending ${o.maxAckPending}, ${o.window} publishes in flight${o.rate > 0 ? `, paced at ${fmt(o.rate)} events/s` : ''}`);
+  const rows: string[] = [];
+  const all = { raw: [] as RunResult[], ingest: [] as RunResult[] };
+  try {
+    for (let round = 1; round <= o.rounds; round++) {
+      let r: RunResult;
+      let g: RunResult;
+      if (round % 2 === 1) {
+        r = await runRaw(server, round, o);
+        g = await runIngest(server, round, o, dir);
+      } else {
+        g = await runIngest(server, round, o, dir);
+        r = await runRaw(server, round, o);
+      }
+      all.raw.push(r);
+      all.ingest.push(g);
+      const rr = o.events / r.seconds;
+      const gr = o.events / g.seconds;
+      const line = `| ${round} | ${fmt(o.events)} | ${fmt(gr)} | ${fmt(rr)} | ${(gr / rr).toFixed(2)}× | ${pct(g.delaysMs, 50).toFixed(0)} / ${pct(g.delaysMs, 99).toFixed(0)} | ${pct(r.delaysMs, 50).toFixed(0)} / ${pct(r.delaysMs, 99).toFixed(0)} |`;
+      console.log(`round ${round}: ingest ${fmt(gr)} events/s vs raw ${fmt(rr)} events/s → ${(gr / rr).toFixed(2)}× (${g.note})`);
+      rows.push(line);
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const total = (rs: RunResult[]): number => (rs.length * o.events) / rs.reduce((s, r) => s + r.seconds, 0);
+  const gAll = all.ingest.flatMap((r) => r.delaysMs);
+  const rAll = all.raw.flatMap((r) => r.delaysMs);
+  rows.push(`| all | ${fmt(o.events * o.rounds)} | ${fmt(total(all.ingest))} | ${fmt(total(all.raw))} | ${(total(all.ingest) / total(all.raw)).toFixed(2)}× | ${pct(gAll, 50).toFixed(0)} / ${pct(gAll, 99).toFixed(0)} | ${pct(rAll, 50).toFixed(0)} / ${pct(rAll, 99).toFixed(0)} |`);
+  console.log('\n| round | events | ingest events/s (publish → committed) | raw JetStream events/s (publish → consume+ack) | ingest/raw | ingest delay p50 / p99 ms | raw delay p50 / p99 ms |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+}
