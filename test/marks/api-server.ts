@@ -5,6 +5,7 @@
 import { createSqliteDeadLetters, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { listen } from '../../src/api/http/node-server.ts';
 import { attachGraphqlWs, createMarksExtension } from '../../src/api/marks/index.ts';
+import { loadPersistedOperations } from '../../src/api/persisted-operations.ts';
 import { createApi } from '../../src/api/server.ts';
 import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
 import { createIngestor } from '../../src/app/ingest.ts';
@@ -20,18 +21,29 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { queueLimit?: number; sweepMs?: number; path?: string; port?: number } = {}): Promise<TestApi> {
+export interface TestApiOptions {
+  readonly queueLimit?: number;
+  readonly sweepMs?: number;
+  readonly path?: string;
+  readonly port?: number;
+  /** Locked-down mode with the operations in queries/ (as `serve --persisted-only`). */
+  readonly persistedOnly?: boolean;
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const db = options.path ? { path: options.path, cleanup: () => undefined } : tempDbPath();
   const store = await openStore(db.path);
   const deadLetters = createSqliteDeadLetters({ db: store.db });
   const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store, deadLetters }) });
   const marks = await startMarks({ store, ontology, sweepMs: options.sweepMs ?? 100, ...(options.queueLimit !== undefined && { queueLimit: options.queueLimit }) });
+  const persisted = { persistedOperations: loadPersistedOperations('queries'), persistedOnly: options.persistedOnly ?? false };
   const api = createApi({
     services: { store, ontology, publisher },
     extensions: [createMarksExtension({ feed: marks.feed })],
+    ...persisted,
   });
   const running = await listen(api, { host: '127.0.0.1', port: options.port ?? 0 });
-  const ws = attachGraphqlWs(running.server, api);
+  const ws = attachGraphqlWs(running.server, api, persisted);
   return {
     url: running.url,
     store,

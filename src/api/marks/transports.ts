@@ -6,13 +6,17 @@
  *   (`/graphql/stream`, single-connection mode) is deliberately NOT used: its handler drains subscriptions into an
  *   unbounded in-memory array, so a client that stops reading would grow server memory without bound.
  * - graphql-ws over WebSocket on the same HTTP server and path (`/graphql`), executed through yoga's envelop so
- *   error masking, limits and the context factory are the same as over HTTP.
+ *   error masking, limits and the context factory are the same as over HTTP. Yoga's persisted-operations hook
+ *   does not run here, so the same rule is applied in onSubscribe (ws-persisted.ts): pass the same operations
+ *   and `persistedOnly` as to createApi, or locked-down mode has a WebSocket-shaped hole.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { type PersistedOperation, indexPersistedOperations } from '../persisted-operations.ts';
 import { AGENT_HEADER } from './agent.ts';
+import { resolveWsDocument } from './ws-persisted.ts';
 
 /** What attachGraphqlWs needs from the yoga instance. */
 interface EnvelopedYoga {
@@ -41,10 +45,21 @@ function toRequest(req: IncomingMessage, connectionParams: Readonly<Record<strin
 
 type EnvelopedArgs = ExecutionArgs & { rootValue: { execute(a: ExecutionArgs): unknown; subscribe(a: ExecutionArgs): unknown } };
 
+export interface GraphqlWsOptions {
+  /** Default `/graphql` (the same path as HTTP and SSE). */
+  readonly path?: string;
+  /** The operations from queries/ — the same list given to createApi; usable by name or sha256. */
+  readonly persistedOperations?: readonly PersistedOperation[];
+  /** Locked-down mode, as given to createApi: refuse every document that is not persisted. */
+  readonly persistedOnly?: boolean;
+}
+
 /**
- * Serves graphql-ws on `server` at `path`. `close()` ends every socket (call it before closing the HTTP server).
+ * Serves graphql-ws on `server`. `close()` ends every socket (call it before closing the HTTP server).
  */
-export function attachGraphqlWs(server: Server, yoga: EnvelopedYoga, path = '/graphql'): { close(): Promise<void> } {
+export function attachGraphqlWs(server: Server, yoga: EnvelopedYoga, options: GraphqlWsOptions = {}): { close(): Promise<void> } {
+  const { path = '/graphql', persistedOnly = false } = options;
+  const rule = { operations: indexPersistedOperations(options.persistedOperations ?? []), only: persistedOnly };
   const wss = new WebSocketServer({ server, path });
   const disposable = useServer(
     {
@@ -52,8 +67,17 @@ export function attachGraphqlWs(server: Server, yoga: EnvelopedYoga, path = '/gr
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
         const request = toRequest(ctx.extra.request, ctx.connectionParams);
-        const env = yoga.getEnveloped({ ...ctx, request, socket: ctx.extra.socket, params: payload });
-        const document = env.parse(payload.query);
+        const source = resolveWsDocument(payload, rule);
+        if (source instanceof GraphQLError) return [source];
+        const env = yoga.getEnveloped({ ...ctx, request, socket: ctx.extra.socket, params: { ...payload, query: source } });
+        let document: ExecutionArgs['document'];
+        try {
+          document = env.parse(source);
+        } catch (err) {
+          // A syntax error is the client's: report it on the operation instead of closing the whole socket.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         const errors = env.validate(env.schema, document);
         if (errors.length > 0) return errors;
         const args: EnvelopedArgs = {

@@ -28,16 +28,16 @@ export function register(program: Command): void {
       const runtime = await createRuntime(config);
       // marks layer (issue 5)
       const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, ...(config.natsUrl && { natsUrl: config.natsUrl }) });
+      const persisted = { persistedOperations: loadPersistedOperations(config.queriesDir), persistedOnly: config.persistedOnly };
       const api = createApi({
         extensions: [createMarksExtension({ feed: marks.feed }), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
         services: runtime,
         limits: config.limits,
         mode: config.mode,
-        persistedOperations: loadPersistedOperations(config.queriesDir),
-        persistedOnly: config.persistedOnly,
+        ...persisted,
       });
       const running = await listen(api, config);
-      const ws = attachGraphqlWs(running.server, api); // marks layer (issue 5): graphql-ws on /graphql
+      const ws = attachGraphqlWs(running.server, api, persisted); // marks layer (issue 5): graphql-ws on /graphql, same persisted rule
       const store = config.store.kind === 'sqlite' ? config.store.path : config.store.uri;
       process.stdout.write(
         `trailgraph ${runtime.ontology.version} (${runtime.ontology.iri}) on ${store}, ${runtime.busMode} mode\n` +
