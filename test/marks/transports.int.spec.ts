@@ -4,6 +4,7 @@
  * stops reading.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -141,5 +142,50 @@ void describe('marks subscription over SSE and WebSocket', () => {
     // Everything delivered before the cut is ≤ the resume seq; resuming from it loses nothing.
     const seqs = [...text.matchAll(/"seq":(\d+)/g)].map((x) => Number(x[1]));
     assert.equal(Math.max(...seqs), Number(m[1]));
+  });
+
+  void it('graphql-ws: a client that stops reading is cut off with SLOW_SUBSCRIBER and the seq to resume after', async () => {
+    // A raw `ws` client speaking graphql-transport-ws, so we control reading: once subscribed it pauses its socket.
+    const ws = new WebSocket(api.url.replace('http', 'ws') + '/graphql', 'graphql-transport-ws');
+    const messages: { id?: string; type: string; payload?: unknown }[] = [];
+    ws.on('message', (d: Buffer) => messages.push(JSON.parse(d.toString('utf8')) as never));
+    await once(ws, 'open');
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    while (!messages.some((m) => m.type === 'connection_ack')) await sleep(10);
+    ws.send(JSON.stringify({ id: 'slow', type: 'subscribe', payload: { query: MARKS, variables: { where: { ids: ['r-ws-slow'] } } } }));
+    await sleep(200);
+    const subscribersBefore = api.marks.feed.stats().subscribers;
+    assert.ok(subscribersBefore >= 1, 'subscribed');
+    ws.pause(); // stop reading: the kernel buffers fill, then the server's ws send buffer passes its high-water mark
+    const cutBefore = api.marks.feed.stats().slowSubscribersCut;
+    const big = 'y'.repeat(15_000);
+    const rssBefore = process.memoryUsage().rss;
+    let maxQueued = 0;
+    let sent = 0;
+    for (; sent < 2000 && api.marks.feed.stats().slowSubscribersCut === cutBefore; sent++) {
+      await publish(referralEvent('r-ws-slow', 'p-ws-slow', `${big}-${sent}`));
+      maxQueued = Math.max(maxQueued, api.marks.feed.stats().queued);
+    }
+    assert.equal(api.marks.feed.stats().slowSubscribersCut, cutBefore + 1, `not cut off after ${sent} marks of ~15 kB`);
+    assert.ok(maxQueued <= 101, `feed queue grew to ${maxQueued}`);
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    assert.ok(rssGrowth < 64 * 1024 * 1024, `rss grew by ${rssGrowth} bytes while ${sent} marks of ~15 kB were published`);
+    assert.equal(api.marks.feed.stats().subscribers, subscribersBefore - 1, 'the feed subscription is gone');
+
+    ws.resume();
+    const deadline = Date.now() + 10_000;
+    while (!messages.some((m) => m.id === 'slow' && m.type === 'complete') && Date.now() < deadline) await sleep(20);
+    ws.close();
+    const ours = messages.filter((m) => m.id === 'slow');
+    assert.equal(ours.at(-1)?.type, 'complete', 'the operation completes after the error');
+    const failed = ours.find((m) => m.type === 'next' && (m.payload as { errors?: unknown[] }).errors);
+    const error = (failed?.payload as { errors: { message: string; extensions: { code: string; resumeAfterSeq: number } }[] } | undefined)?.errors[0];
+    assert.ok(error, 'an error result was sent');
+    assert.equal(error.extensions.code, 'SLOW_SUBSCRIBER');
+    assert.match(error.message, new RegExp(`resume with after: ${error.extensions.resumeAfterSeq}$`));
+    // Everything delivered before the cut is at or below the resume seq, and the last one is exactly it.
+    const seqs = ours.flatMap((m) => ((m.payload as { data?: MarkData | null } | undefined)?.data?.marks.seq ?? []));
+    assert.ok(seqs.length > 0 && seqs.length < sent, `${seqs.length} delivered of ${sent}`);
+    assert.equal(Math.max(...seqs), error.extensions.resumeAfterSeq);
   });
 });
