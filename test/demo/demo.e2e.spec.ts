@@ -21,8 +21,8 @@ function assertClean({ code, summary, stderr }: DemoResult, count: number): void
   assert.equal(code, 0);
 }
 
-describe('trailgraph demo referral', () => {
-  it('completes every referral exactly once on the embedded store', async () => {
+void describe('trailgraph demo referral', () => {
+  void it('completes every referral exactly once on the embedded store', async () => {
     const result = await runDemoProcess(['--count', '20', '--rate', '20']);
     assertClean(result, 20);
     assert.equal(result.summary.mode, 'embedded');
@@ -31,7 +31,7 @@ describe('trailgraph demo referral', () => {
     assert.equal(result.summary.deadLetters.items[0]?.eventId, 'legacy-patient-p-0018');
   });
 
-  describe('over NATS JetStream', { skip: !hasNatsServer() && !process.env.CI ? 'nats-server not installed' : false }, () => {
+  void describe('over NATS JetStream', { skip: !hasNatsServer() && !process.env.CI ? 'nats-server not installed' : false }, () => {
     let nats: NatsServer;
     before(async () => {
       nats = await startNatsServer({ jetstream: true });
@@ -39,14 +39,14 @@ describe('trailgraph demo referral', () => {
     after(async () => {
       await nats?.stop();
     });
-    it('runs the same agents with the service in NATS mode', async () => {
+    void it('runs the same agents with the service in NATS mode', async () => {
       const result = await runDemoProcess(['--count', '20', '--rate', '20', '--nats', nats.url]);
       assertClean(result, 20);
       assert.equal(result.summary.mode, 'nats');
     });
   });
 
-  it('--chaos: intake keeps going while insurance is stopped, the backlog drains, a killed matcher is taken over', async () => {
+  void it('--chaos: intake keeps going while insurance is stopped, the backlog drains, a killed matcher is taken over', async () => {
     const result = await runDemoProcess(['--count', '40', '--rate', '10', '--chaos', '--stall', '3000']);
     assertClean(result, 40);
     const ins = result.summary.chaos?.insurance;
