@@ -12,6 +12,11 @@ export interface Loaders {
   count(type: string, direction: 'out' | 'in'): DataLoader<string, number>;
   /** A named loader made once per request: the extension point for other batched reads (marks, claims). */
   custom<K, V>(name: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>): DataLoader<K, V>;
+  /**
+   * Forgets everything cached. A subscription's context lives as long as the subscription, so its loaders are
+   * cleared before each delivered mark (else relationship fields would answer from the first mark's reads).
+   */
+  clear(): void;
 }
 
 const EMPTY_PAGE: Page<NodeRecord> = { items: [], hasNextPage: false, totalCount: 0 };
@@ -48,5 +53,9 @@ export function createLoaders(store: GraphStore): Loaders {
         }),
       ),
     custom: (name, batch) => once(`custom:${name}`, () => new DataLoader(batch)),
+    clear: () => {
+      node.clearAll();
+      memo.clear();
+    },
   };
 }

@@ -8,6 +8,7 @@
 import type { ChangeMark } from '../../core/marks/change-mark.ts';
 import type { MarkWhere } from '../../core/marks/filter.ts';
 import type { MarkFeed, MarkSubscription } from '../../ports/mark-feed.ts';
+import type { ApiContext } from '../context.ts';
 
 /** Bytes queued on a WebSocket above which we stop taking marks from the feed. */
 const WS_HIGH_WATER = 1 << 20;
@@ -80,7 +81,7 @@ function toWhere(where: Record<string, unknown> | null | undefined): MarkWhere {
 /** The `Subscription.marks` field resolver over `feed`. */
 export function marksSubscription(feed: MarkFeed): {
   subscribe: (parent: unknown, args: Record<string, unknown>, ctx: unknown) => AsyncIterableIterator<ChangeMark | Error>;
-  resolve: (payload: ChangeMark | Error) => ChangeMark;
+  resolve: (payload: ChangeMark | Error, args: unknown, ctx: unknown) => ChangeMark;
 } {
   return {
     subscribe: (_parent, args, ctx) => {
@@ -94,8 +95,10 @@ export function marksSubscription(feed: MarkFeed): {
         return failed(err instanceof Error ? err : new Error(String(err)));
       }
     },
-    resolve: (payload) => {
+    resolve: (payload, _args, ctx) => {
       if (payload instanceof Error) throw payload;
+      // Each mark selects the CURRENT state of the nodes it touched: nothing cached from earlier marks.
+      (ctx as Partial<ApiContext> | undefined)?.loaders?.clear();
       return payload;
     },
   };

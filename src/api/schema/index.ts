@@ -34,7 +34,7 @@ function withConsistency(resolve: Resolver): Resolver {
     if (typeof seq === 'number' && seq > 0) {
       const wanted = typeof args.waitMs === 'number' ? args.waitMs : ctx.limits.defaultWaitMs;
       await waitForSeq(ctx.store, seq, Math.max(0, Math.min(wanted, ctx.limits.maxWaitMs)));
-      ctx.loaders.node.clearAll();
+      ctx.loaders.clear();
     }
     return resolve(parent, args, ctx, info);
   };
