@@ -1,29 +1,39 @@
 /**
- * Marks latency: publish → delivery at a subscriber, p50/p99, at a steady event rate with many subscribers.
+ * Marks latency: publish → delivery at a subscriber, p50/p99, at an offered event rate with many subscribers.
  *
- * - embedded: the embedded publisher (validate → plan → one SQLite commit) → in-process mark feed → N subscribers.
- *   Floor, same run: the publish call alone (publish → committed).
- * - nats: the production path across replicas. Replica P publishes to JetStream, its projector commits to the
- *   shared SQLite file and fans the mark out over NATS; replica S (own store handle, own NATS connection) delivers
- *   it to N subscribers. Floor, same run: the publish → JetStream-ack round trip (the publish call with no wait).
+ * - embedded: the embedded publisher (validate → plan → one SQLite commit per batch) → in-process mark feed → N
+ *   subscribers, all in this process (that is the embedded shape). Floor, same run: hand-over → committed.
+ * - nats: the production path across replicas, three processes. A load generator (bench/support/marks-publisher.ts)
+ *   publishes CloudEvents to JetStream; replica P (bench/support/marks-replica.ts) projects them into the shared
+ *   SQLite file and fans each mark out over core NATS; replica S — this process, its own store handle and NATS
+ *   connection — delivers them to N subscribers. Floor, same run: hand-over → JetStream ack, measured by the
+ *   load generator per event.
+ *
+ * Both start with unmeasured warm-up events (JIT, connections, page cache). Open loop (bench/support/marks-pace.ts): event i is due at i/rate; every event due at a wake-up is handed over in
+ * one batch, each with its own timestamp. Reported: offered vs achieved rate, the generator's lag behind schedule,
+ * the floor, publish → subscriber and commit → subscriber percentiles, lost deliveries, the load average.
+ * Timestamps are `performance.timeOrigin + performance.now()` (epoch ms, sub-ms) in every process.
  *
  * `node --import tsx bench/run.ts marks [--rate 1000] [--seconds 5] [--subscribers 100] [--mode embedded,nats]`
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SingleBar, Presets } from 'cli-progress';
-import { createSqliteDeadLetters, createSqliteStore } from '../src/adapters/sqlite/index.ts';
+import { createInterface } from 'node:readline';
+import { Presets, SingleBar } from 'cli-progress';
 import { connectNats } from '../src/adapters/nats/jetstream-bus.ts';
 import { createNatsMarkSource } from '../src/adapters/nats/mark-fanout.ts';
+import { createSqliteDeadLetters, createSqliteStore } from '../src/adapters/sqlite/index.ts';
 import { createEmbeddedPublisher } from '../src/app/embedded-publisher.ts';
 import { createIngestor } from '../src/app/ingest.ts';
 import { createMarkFeed } from '../src/app/mark-feed.ts';
-import { startNatsMode } from '../src/app/nats-mode.ts';
 import { loadOntology } from '../src/app/ontology-loader.ts';
-import type { Publisher } from '../src/app/publisher.ts';
 import type { MarkFeed } from '../src/ports/mark-feed.ts';
 import { startNatsServer } from '../test/support/nats-server.ts';
+import { indexOf, patientRegistered, warmupCount } from './support/marks-events.ts';
+import { epochNow, pace, percentile } from './support/marks-pace.ts';
 
 interface Options {
   rate: number;
@@ -40,112 +50,157 @@ function parse(argv: string[]): Options {
   return { rate: Number(get('rate', '1000')), seconds: Number(get('seconds', '5')), subscribers: Number(get('subscribers', '100')), modes: get('mode', 'embedded,nats').split(',') };
 }
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const fmt = (xs: number[]): string => {
-  const s = [...xs].sort((a, b) => a - b);
-  return `p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${(s.at(-1) ?? NaN).toFixed(2)} ms (n=${s.length})`;
-};
-
-let counter = 0;
-function patientRegistered(): { event: Record<string, unknown>; id: string } {
-  const n = ++counter;
-  const id = `evt-bench-${process.pid}-${n}`;
-  return {
-    id,
-    event: {
-      specversion: '1.0', id, source: 'agent://bench', type: 'PatientRegistered', subject: `Patient/bp-${n}`, time: new Date().toISOString(),
-      data: { '@type': 'Patient', id: `bp-${n}`, name: 'Bench Patient', birthDate: '1980-01-01', mrn: `MRN-${String(n % 1_000_000).padStart(6, '0')}` },
-    },
-  };
+/** What the load generator measured. */
+interface Sent {
+  readonly sent: ArrayLike<number>;
+  readonly outcomeMs: ArrayLike<number>;
+  readonly lagMs: ArrayLike<number>;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly maxBatch: number;
 }
 
-/** Publishes at `rate` for `seconds` while N subscribers record delivery latency. */
-async function drive(label: string, publisher: Publisher, feed: MarkFeed, o: Options): Promise<{ delivery: number[]; floor: number[]; fromCommit: number[] }> {
-  const sentAt = new Map<string, number>();
+/** N subscribers on `feed`; each records when it got event i (0 = never). Kept minimal: that is the measurement. */
+function subscribeAll(feed: MarkFeed, n: number, total: number, run: string) {
+  const delivered = Array.from({ length: n }, () => new Float64Array(total));
+  const committed = new Float64Array(total);
+  const subs = Array.from({ length: n }, () => feed.subscribe({ classes: ['Patient'] }, { queueLimit: 50_000 }));
+  const done = Promise.all(
+    subs.map(async (sub, s) => {
+      const mine = delivered[s] as Float64Array;
+      let got = 0;
+      for await (const mark of sub) {
+        const t = epochNow();
+        const i = indexOf(run, mark.eventId);
+        if (!(i >= 0 && i < total) || mine[i] !== 0) continue;
+        mine[i] = t;
+        if (committed[i] === 0) committed[i] = Date.parse(mark.committedAt);
+        if (++got >= total) break;
+      }
+    }),
+  );
+  return { delivered, committed, done, stop: () => subs.forEach((s) => void s.return()) };
+}
+
+const ms = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+const line = (xs: ArrayLike<number>): string => {
+  const [p50, p99, max] = percentile(xs, [50, 99, 100]) as [number, number, number];
+  return `p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max)} ms (n=${xs.length})`;
+};
+
+function report(label: string, floorName: string, o: Options, total: number, sent: Sent, subs: ReturnType<typeof subscribeAll>, load: [number, number]): void {
   const delivery: number[] = [];
-  const floor: number[] = [];
-  // The marks layer's own share: commit (the store's committedAt, ms resolution, same clock) → subscriber.
+  const fromSchedule: number[] = [];
   const fromCommit: number[] = [];
-  const total = o.rate * o.seconds;
-  const subs = Array.from({ length: o.subscribers }, () => feed.subscribe({ classes: ['Patient'] }, { queueLimit: 10_000 }));
-  const consumers = subs.map(async (sub) => {
-    let mine = 0;
-    for await (const mark of sub) {
-      const t = sentAt.get(mark.eventId);
-      if (t !== undefined) delivery.push(performance.now() - t);
-      fromCommit.push(Date.now() - Date.parse(mark.committedAt));
-      if (++mine >= total) break;
+  const toCommit: number[] = [];
+  for (let i = 0; i < total; i++) if (subs.committed[i] !== 0) toCommit.push((subs.committed[i] as number) - (sent.sent[i] as number));
+  let lastDelivery = 0;
+  for (const mine of subs.delivered) {
+    for (let i = 0; i < total; i++) {
+      const t = mine[i] as number;
+      if (t === 0) continue;
+      delivery.push(t - (sent.sent[i] as number));
+      fromSchedule.push(t - (sent.sent[i] as number) + (sent.lagMs[i] as number));
+      fromCommit.push(t - (subs.committed[i] as number));
+      lastDelivery = Math.max(lastDelivery, t);
     }
-  });
-  const bar = new SingleBar({ format: `${label} {bar} {value}/{total} events`, hideCursor: true }, Presets.shades_classic);
-  bar.start(total, 0);
-  const start = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / o.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const { event, id } = patientRegistered();
-    const t0 = performance.now();
-    sentAt.set(id, t0);
-    inflight.push(
-      publisher.publish([{ payload: event }], { waitMs: 0 }).then(([out]) => {
-        if (out?.status === 'rejected') throw out.error ?? new Error('rejected');
-        floor.push(performance.now() - t0);
-      }),
-    );
-    if (i % 100 === 0) bar.update(i);
   }
-  await Promise.all(inflight);
-  const achieved = (total / ((performance.now() - start) / 1000)).toFixed(0);
-  bar.update(total);
-  const timeout = setTimeout(() => subs.forEach((s) => void s.return()), 10_000);
-  await Promise.all(consumers);
+  const expected = total * o.subscribers;
+  const handOver = ((sent.sent[total - 1] as number) - sent.startedAt) / 1000;
+  console.log(`${label}: offered ${o.rate}/s for ${o.seconds} s (${total} events), ${o.subscribers} subscribers; load average ${load[0].toFixed(1)} → ${load[1].toFixed(1)}`);
+  console.log(`  achieved  handed over ${(total / Math.max(handOver, 1 / o.rate)).toFixed(0)}/s, outcomes ${(total / ((sent.endedAt - sent.startedAt) / 1000)).toFixed(0)}/s, all delivered ${(total / ((lastDelivery - sent.startedAt) / 1000)).toFixed(0)}/s; largest batch ${sent.maxBatch}`);
+  console.log(`  generator lag behind schedule     ${line(sent.lagMs)}`);
+  console.log(`  floor  ${floorName.padEnd(27)}${line(sent.outcomeMs)}`);
+  console.log(`  store  publish → commit          ${line(toCommit)}  (committedAt has ms resolution)`);
+  console.log(`  marks  publish → subscriber      ${line(delivery)}`);
+  console.log(`  marks  commit → subscriber       ${line(fromCommit)}  (committedAt has ms resolution)`);
+  console.log(`  marks  scheduled → subscriber    ${line(fromSchedule)}  (adds the generator's lag)`);
+  console.log(`  deliveries ${delivery.length}/${expected}${delivery.length < expected ? `  — ${expected - delivery.length} MISSING` : ''}`);
+}
+
+async function finish(subs: ReturnType<typeof subscribeAll>): Promise<void> {
+  const timeout = setTimeout(() => subs.stop(), 15_000);
+  await subs.done;
   clearTimeout(timeout);
+}
+
+async function embedded(o: Options, dir: string): Promise<void> {
+  const ontology = await loadOntology('ontology/referral');
+  const total = o.rate * o.seconds;
+  const store = createSqliteStore({ path: join(dir, 'embedded.db'), ontology });
+  await store.init(ontology);
+  const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store, deadLetters: createSqliteDeadLetters({ db: store.db }) }) });
+  const feed = await createMarkFeed({ store, ontology });
+  const run = `e${process.pid}`;
+  const events = Array.from({ length: total }, (_, i) => ({ payload: patientRegistered(run, i).payload }));
+  const subs = subscribeAll(feed, o.subscribers, total, run);
+  const bar = new SingleBar({ format: 'embedded {bar} {value}/{total} events', hideCursor: true }, Presets.shades_classic);
+  bar.start(total, 0);
+  const publish = (list: typeof events) => async (from: number, to: number) => {
+    const outcomes = await publisher.publish(list.slice(from, to), { waitMs: 0 });
+    const bad = outcomes.find((x) => x.status === 'rejected');
+    if (bad) throw bad.error ?? new Error('rejected');
+  };
+  const warmup = Array.from({ length: warmupCount(o.rate) }, (_, i) => ({ payload: patientRegistered(`w${run}`, i).payload }));
+  await pace({ rate: o.rate, total: warmup.length, window: 1000, publish: publish(warmup) });
+  await new Promise((r) => setTimeout(r, 200));
+  const load0 = loadavg()[0] as number;
+  const sent = await pace({ rate: o.rate, total, window: 1000, publish: publish(events), onProgress: (d) => bar.update(d) });
+  await finish(subs);
   bar.stop();
-  console.log(`${label}: ${total} events at ~${achieved}/s achieved, ${o.subscribers} subscribers, ${delivery.length}/${total * o.subscribers} deliveries`);
-  return { delivery, floor, fromCommit };
+  report('embedded', 'hand-over → committed', o, total, sent, subs, [load0, loadavg()[0] as number]);
+  await feed.close();
+  await publisher.close();
+  await store.close();
+}
+
+/** Spawns a bench/support script; resolves with its stdout lines reader. */
+function child(script: string, args: string[]) {
+  const p = spawn(process.execPath, ['--import', 'tsx', join('bench/support', script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: p.stdout });
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      lines.once('line', resolve);
+      p.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    });
+  return { p, next };
+}
+
+async function nats(o: Options, dir: string): Promise<void> {
+  const ontology = await loadOntology('ontology/referral');
+  const total = o.rate * o.seconds;
+  const server = await startNatsServer({ jetstream: true });
+  const path = join(dir, 'nats.db');
+  const replica = child('marks-replica.ts', [server.url, path]);
+  try {
+    if ((await replica.next()) !== 'ready') throw new Error('replica P did not start');
+    const store = createSqliteStore({ path, ontology });
+    const source = createNatsMarkSource({ nc: await connectNats(server.url, 'bench-replica-s'), store, ownsConnection: true });
+    const feed = await createMarkFeed({ store, ontology, source });
+    const run = `n${process.pid}`;
+    const subs = subscribeAll(feed, o.subscribers, total, run);
+    console.log(`nats: load generator running in its own process (${warmupCount(o.rate)} warm-up events first)…`);
+    const load0 = loadavg()[0] as number;
+    const gen = child('marks-publisher.ts', [server.url, String(o.rate), String(total), '512', run]);
+    const sent = JSON.parse(await gen.next()) as Sent;
+    await finish(subs);
+    report('nats', 'hand-over → JetStream ack', o, total, sent, subs, [load0, loadavg()[0] as number]);
+    await feed.close();
+    await store.close();
+  } finally {
+    replica.p.stdin.end();
+    await once(replica.p, 'exit');
+    await server.stop();
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {
   const o = parse(argv);
-  const ontology = await loadOntology('ontology/referral');
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-marks-'));
-  console.log(`marks bench: ${o.rate} events/s for ${o.seconds} s, ${o.subscribers} subscribers (filter classes: [Patient])`);
+  console.log(`marks bench: offered ${o.rate} events/s for ${o.seconds} s, ${o.subscribers} subscribers (filter classes: [Patient]); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   try {
-    if (o.modes.includes('embedded')) {
-      const store = createSqliteStore({ path: join(dir, 'embedded.db'), ontology });
-      await store.init(ontology);
-      const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store, deadLetters: createSqliteDeadLetters({ db: store.db }) }) });
-      const feed = await createMarkFeed({ store, ontology });
-      const r = await drive('embedded', publisher, feed, o);
-      console.log(`  floor  publish → committed        ${fmt(r.floor)}`);
-      console.log(`  marks  publish → subscriber      ${fmt(r.delivery)}`);
-      console.log(`  marks  commit → subscriber       ${fmt(r.fromCommit)}`);
-      await feed.close();
-      await store.close();
-    }
-    if (o.modes.includes('nats')) {
-      const nats = await startNatsServer({ jetstream: true });
-      const path = join(dir, 'nats.db');
-      const storeP = createSqliteStore({ path, ontology });
-      await storeP.init(ontology);
-      const storeS = createSqliteStore({ path, ontology });
-      const mode = await startNatsMode({ url: nats.url, ontology, store: storeP, ontologyDir: 'ontology/referral' });
-      const sourceP = createNatsMarkSource({ nc: await connectNats(nats.url, 'bench-p'), store: storeP, ownsConnection: true });
-      const sourceS = createNatsMarkSource({ nc: await connectNats(nats.url, 'bench-s'), store: storeS, ownsConnection: true });
-      const feed = await createMarkFeed({ store: storeS, ontology, source: sourceS });
-      const r = await drive('nats', mode.publisher, feed, o);
-      console.log(`  floor  publish → JetStream ack    ${fmt(r.floor)}`);
-      console.log(`  marks  publish → subscriber on another replica  ${fmt(r.delivery)}`);
-      console.log(`  marks  commit → subscriber on another replica   ${fmt(r.fromCommit)}`);
-      await feed.close();
-      await sourceP.close();
-      await mode.close();
-      await storeS.close();
-      await storeP.close();
-      await nats.stop();
-    }
+    if (o.modes.includes('embedded')) await embedded(o, dir);
+    if (o.modes.includes('nats')) await nats(o, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
