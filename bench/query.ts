@@ -1,72 +1,18 @@
 /**
- * Query throughput over real HTTP against a real `trailgraph serve` process, on a graph of N nodes:
- * a 1-hop relationship query and a 2-hop neighbourhood, each compared with a trivial `{ __typename }` measured on the
- * same server in the same run. Target: relationship throughput ≥ 0.6× trivial.
+ * Query throughput over real HTTP against a real `trailgraph serve` process, on a graph of N nodes: a 1-hop
+ * relationship query, a typical 2-hop neighbourhood and a 2-hop neighbourhood through a hub node (with a limit),
+ * each compared with a trivial `{ __typename }` measured on the same server in the same run (before and after;
+ * the baseline is their mean). Target: relationship throughput ≥ 0.6× trivial. The seeded store is cached under
+ * bench/.data/ (see support/query-seed.ts); `--fresh` rebuilds it.
  *
- *   npm run bench -- query --nodes 100000 [--seconds 10] [--concurrency 32] [--keep]
+ *   npm run bench -- query --nodes 100000,1000000 [--seconds 10] [--concurrency 32] [--fresh]
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { createSqliteDeadLetters, createSqliteStore } from '../src/adapters/sqlite/index.ts';
-import { createIngestor } from '../src/app/ingest.ts';
-import { loadOntology } from '../src/app/ontology-loader.ts';
-
-const pad = (n: number, w = 6) => String(n).padStart(w, '0');
-
-/** Seeds ~`nodes` nodes: 1 specialty, GPs, patients (1/3), referrals (2/3) each → patient, GP, specialty. */
-async function seed(path: string, nodes: number): Promise<{ patients: number }> {
-  const ontology = await loadOntology('ontology/referral');
-  const store = createSqliteStore({ path, ontology, synchronous: 'NORMAL' });
-  await store.init(ontology);
-  const ingestor = createIngestor({ ontology, store, deadLetters: createSqliteDeadLetters({ db: store.db }) });
-  const gps = Math.max(1, Math.floor(nodes / 1000));
-  const patients = Math.floor((nodes - gps - 1) / 3);
-  const referrals = nodes - gps - 1 - patients;
-  const ev = (id: string, type: string, subject: string, data: Record<string, unknown>) => ({
-    payload: { specversion: '1.0', id, source: 'agent://bench', type, subject, time: '2026-11-21T09:00:00Z', data },
-  });
-  const all = function* () {
-    for (let g = 0; g < gps; g++) {
-      yield ev(`gp-${g}`, 'PractitionerRegistered', `Practitioner/gp-${g}`, { '@type': 'GeneralPractitioner', id: `gp-${g}`, name: `Dr ${g}` });
-    }
-    for (let p = 0; p < patients; p++) {
-      yield ev(`pat-${p}`, 'PatientRegistered', `Patient/p-${p}`, { '@type': 'Patient', id: `p-${p}`, name: `Patient ${p}`, birthDate: '1970-01-01', mrn: `MRN-${pad(p % 1_000_000)}` });
-    }
-    for (let r = 0; r < referrals; r++) {
-      yield ev(`ref-${r}`, 'ReferralRequested', `Referral/r-${r}`, {
-        '@type': 'Referral', id: `r-${r}`, reason: 'bench referral', triageLevel: r % 7 === 0 ? 'urgent' : 'routine', status: 'requested',
-        requestedAt: '2026-11-21T09:00:00Z', forPatient: `p-${r % patients}`, referredBy: `gp-${r % gps}`,
-        requestedSpecialty: { '@type': 'Specialty', id: 'sp-card', code: 'CARD', name: 'Cardiology' },
-      });
-    }
-  };
-  const total = gps + patients + referrals;
-  const bar = new cliProgress.SingleBar({ format: 'seeding [{bar}] {value}/{total} events {eta_formatted}' }, cliProgress.Presets.shades_classic);
-  bar.start(total, 0);
-  let batch: { payload: unknown }[] = [];
-  let done = 0;
-  const flush = async () => {
-    const res = await ingestor.ingest(batch);
-    const bad = res.find((r) => r.status === 'rejected');
-    if (bad && 'error' in bad) throw new Error(`seed event rejected: ${bad.error.message}`);
-    done += batch.length;
-    bar.update(done);
-    batch = [];
-  };
-  for (const e of all()) {
-    batch.push(e);
-    if (batch.length === 1000) await flush();
-  }
-  if (batch.length) await flush();
-  bar.stop();
-  await store.close();
-  return { patients };
-}
+import { seededStore } from './support/query-seed.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -101,15 +47,27 @@ async function load(url: string, name: string, body: () => string, seconds: numb
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { nodes: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '32' }, keep: { type: 'boolean', default: false } } });
-  const nodes = Number(values.nodes);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      nodes: { type: 'string', default: '100000' },
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '32' },
+      fresh: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
+    },
+  });
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
-  const dir = mkdtempSync(join(tmpdir(), 'tg-bench-query-'));
-  const db = join(dir, 'graph.db');
-  const t0 = performance.now();
-  const { patients } = await seed(db, nodes);
-  console.log(`seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  for (const nodes of values.nodes.split(',').map(Number)) {
+    const t0 = performance.now();
+    const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
+    console.log(seeded ? `seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${path}` : `using cached ${path}`);
+    await measure(path, nodes, shape, seconds, concurrency);
+  }
+}
+
+async function startServe(db: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['bin/trailgraph.js', 'serve', '--port', String(port), '--store', db, '--mode', 'production'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
@@ -120,36 +78,60 @@ export async function main(argv: string[]): Promise<void> {
     });
     proc.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
   });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  const rnd = () => `p-${Math.floor(Math.random() * patients)}`;
-  const trivial = () => JSON.stringify({ query: '{ __typename }' });
-  const oneHop = () => JSON.stringify({ query: 'query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }', variables: { id: rnd() } });
-  const twoHop = () => JSON.stringify({ query: 'query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, referredBy], limit: 50) { nodes { distance node { id } } } }', variables: { id: rnd() } });
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+const NEIGHBOURS = '{ truncated nodes { distance node { id } } relationships { type fromId toId } }';
+
+async function measure(db: string, nodes: number, shape: { patients: number; referrals: number }, seconds: number, concurrency: number): Promise<void> {
+  const server = await startServe(db);
+  const pick = (n: number) => Math.floor(Math.random() * n);
+  const gql = (query: string, variables?: Record<string, unknown>) => () => JSON.stringify({ query, variables });
+  const trivial = gql('{ __typename }');
+  const queries: [string, () => string][] = [
+    ['1-hop: patient → referrals (first 10) → GP', () => gql('query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }', { id: `p-${pick(shape.patients)}` })()],
+    ['typical 2-hop neighbourhood: patient → referrals → GPs (limit 50)', () => gql(`query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, referredBy], limit: 50) ${NEIGHBOURS} }`, { id: `p-${pick(shape.patients)}` })()],
+    [`hub 2-hop neighbourhood: referral → Specialty → its ${shape.referrals.toLocaleString('en')} referrals (limit 50)`, () => gql(`query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, requestedSpecialty], limit: 50) ${NEIGHBOURS} }`, { id: `r-${pick(shape.referrals)}` })()],
+  ];
+  const loads: number[] = [loadavg()[0] ?? 0];
   try {
-    await load(url, 'warm-up', oneHop, 2, concurrency);
-    const results: Result[] = [];
-    for (const [name, body] of [['trivial { __typename }', trivial], ['1-hop: patient → referrals → GP', oneHop], ['2-hop neighbourhood patient → referrals → GPs (limit 50)', twoHop]] as const) {
-      const r = await load(url, name, body, seconds, concurrency);
+    await load(server.url, 'warm-up', queries[0]![1], 2, concurrency);
+    // Trivial before and after: the machine is shared, so the baseline is the mean of both.
+    const first = await load(server.url, 'trivial { __typename } (before)', trivial, seconds, concurrency);
+    const results: Result[] = [first];
+    report(first);
+    for (const [name, body] of queries) {
+      const r = await load(server.url, name, body, seconds, concurrency);
       results.push(r);
-      console.log(`${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}`);
+      loads.push(loadavg()[0] ?? 0);
+      report(r);
     }
-    const base = results[0]!.rps;
+    const last = await load(server.url, 'trivial { __typename } (after)', trivial, seconds, concurrency);
+    results.push(last);
+    loads.push(loadavg()[0] ?? 0);
+    report(last);
+    const base = (first.rps + last.rps) / 2;
     const lines = [
       '',
-      `### Query (${new Date().toISOString().slice(0, 10)}, ${nodes.toLocaleString('en')} nodes, ${concurrency} concurrent clients, ${seconds} s each)`,
-      '',
-      `Command: \`npm run bench -- query --nodes ${nodes} --seconds ${seconds} --concurrency ${concurrency}\` — a real \`trailgraph serve\` (production mode, SQLite) over HTTP keep-alive, same run.`,
+      `#### ${nodes.toLocaleString('en')} nodes (${new Date().toISOString().slice(0, 16)}Z, ${concurrency} concurrent clients, ${seconds} s per query, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
       '',
       '| Query | req/s | × trivial | p50 ms | p99 ms | errors |',
       '|---|---:|---:|---:|---:|---:|',
       ...results.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${(r.rps / base).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`),
       '',
     ];
-    appendFileSync('bench/RESULTS.md', lines.join('\n'));
     console.log(lines.join('\n'));
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
-    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
+}
+
+function report(r: Result): void {
+  console.log(`${r.name.padEnd(60)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}`);
 }

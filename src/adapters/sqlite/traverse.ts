@@ -1,7 +1,7 @@
 /**
  * Graph questions: the neighbourhood of a node (BFS, both directions) and the paths between two nodes.
- * Both walk level by level with one batched query per level and direction, so a hop costs two queries
- * whatever the fan-out.
+ * Both walk level by level with batched queries per level and direction, so a hop costs two queries (a
+ * neighbourhood's: two pages) whatever the frontier's size.
  */
 import type { GraphPath, Neighbourhood, NodeRecord, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
@@ -15,52 +15,92 @@ interface Edge {
 }
 
 /**
- * Relationships touching any of `ids` (both directions), optionally only of types `via`, at most `cap` rows per
- * direction (`capped` says whether the cap cut them). The type test is written `+r.type` so SQLite keeps using
- * the (from_id, type) / (to_id, type) indexes instead of scanning every relationship of the type.
+ * Relationships touching any of `ids` (both directions), optionally only of types `via`. The type test is written
+ * `+r.type` so SQLite keeps using the (from_id, type) / (to_id, type) indexes instead of scanning every
+ * relationship of the type.
  */
-function edges(ctx: StoreContext, ids: readonly string[], via: readonly string[] | undefined, cap = -1): { map: Map<string, Edge[]>; capped: boolean } {
+function edges(ctx: StoreContext, ids: readonly string[], via: readonly string[] | undefined): Map<string, Edge[]> {
   const map = new Map<string, Edge[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return { map, capped: false };
+  if (ids.length === 0) return map;
   const viaSql = via ? ' AND +r.type IN (SELECT value FROM json_each(?))' : '';
-  const params = via ? [JSON.stringify(ids), JSON.stringify(via), cap] : [JSON.stringify(ids), cap];
-  const outRows = ctx.stmt(`${REL_SELECT} WHERE r.from_id IN (SELECT value FROM json_each(?))${viaSql} LIMIT ?`).all(...params) as RelRow[];
-  const inRows = ctx.stmt(`${REL_SELECT} WHERE r.to_id IN (SELECT value FROM json_each(?))${viaSql} LIMIT ?`).all(...params) as RelRow[];
+  const params = via ? [JSON.stringify(ids), JSON.stringify(via)] : [JSON.stringify(ids)];
+  const outRows = ctx.stmt(`${REL_SELECT} WHERE r.from_id IN (SELECT value FROM json_each(?))${viaSql}`).all(...params) as RelRow[];
+  const inRows = ctx.stmt(`${REL_SELECT} WHERE r.to_id IN (SELECT value FROM json_each(?))${viaSql}`).all(...params) as RelRow[];
   for (const r of outRows) map.get(r.from_id)?.push({ rel: rowToRel(r), other: r.to_id });
   for (const r of inRows) {
     if (r.from_id === r.to_id) continue;
     map.get(r.to_id)?.push({ rel: rowToRel(r), other: r.from_id });
   }
-  return { map, capped: cap >= 0 && (outRows.length >= cap || inRows.length >= cap) };
+  return map;
 }
 
-const relKey = (r: RelationshipRecord): string => `${r.type}\u0000${r.from.id}\u0000${r.to.id}`;
+/** A relationship row without its endpoint classes (filled in from the result's own nodes). */
+interface BareRel {
+  type: string;
+  from_id: string;
+  to_id: string;
+  event_id: string;
+  source: string;
+  time: string;
+  seq: number;
+  created_seq: number;
+}
 
+const BARE_REL_SELECT = 'SELECT r.type, r.from_id, r.to_id, r.event_id, r.source, r.time, r.seq, r.created_seq FROM rels r';
+
+/**
+ * Nodes within `hops` of `id`, breadth first, at most `limit` of them, with the relationships between them that
+ * the walk crossed. Cost follows the limit, not the graph: each hop reads the frontier's relationships a page at
+ * a time and stops reading once the limit is reached, so a hub (a Specialty with a million referrals) costs a
+ * page of rows, not a million. Both endpoints of every returned relationship are returned nodes, so their classes
+ * come from the node records (no join per row). One read transaction, so the walk sees one snapshot.
+ */
 export function neighbourhood(ctx: StoreContext, id: string, hops: number, options: { via?: readonly string[]; limit?: number } = {}): Neighbourhood {
-  const limit = Math.max(1, options.limit ?? 500);
-  const start = getNodes(ctx, [id]).get(id);
-  if (!start) return { nodes: [], relationships: [], truncated: false };
+  return ctx.db.transaction(() => walk(ctx, id, hops, Math.max(1, options.limit ?? 500), options.via)).deferred();
+}
+
+function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: readonly string[] | undefined): Neighbourhood {
+  if (!getNodes(ctx, [id]).has(id)) return { nodes: [], relationships: [], truncated: false };
   const distance = new Map<string, number>([[id, 0]]);
-  const rels = new Map<string, RelationshipRecord>();
+  const rels = new Map<string, BareRel>();
   let truncated = false;
   let frontier = [id];
-  // Once the limit is reached no further hop can add a node, so the walk stops; the row cap keeps a hub node
-  // (a GP with 50k referrals) from loading every relationship it has.
+  const viaSql = via ? ' AND +r.type IN (SELECT value FROM json_each(?))' : '';
   for (let d = 1; d <= hops && frontier.length > 0 && !truncated; d++) {
     const next: string[] = [];
-    const found = edges(ctx, frontier, options.via, Math.max(1000, limit * 4));
-    if (found.capped) truncated = true;
-    for (const list of found.map.values()) {
-      for (const e of list) {
-        if (!distance.has(e.other)) {
-          if (distance.size >= limit) {
-            truncated = true;
-            continue;
+    const ids = JSON.stringify(frontier);
+    for (const dir of ['out', 'in'] as const) {
+      const [near, far] = dir === 'out' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
+      const where = `WHERE r.${near} IN (SELECT value FROM json_each(?))${viaSql}`;
+      const params = via ? [ids, JSON.stringify(via)] : [ids];
+      const stmt = ctx.stmt(`${BARE_REL_SELECT} ${where} LIMIT ? OFFSET ?`);
+      // Rows back to already-known nodes (a frontier node's parent, siblings) add no node, so a page is sized
+      // for the nodes still wanted plus one such row per frontier node; more pages only if those ran out.
+      const page = Math.max(64, limit - distance.size + frontier.length);
+      let checked = false;
+      for (let offset = 0; !truncated; offset += page) {
+        const rows = stmt.all(...params, page, offset) as BareRel[];
+        for (const r of rows) {
+          if (dir === 'in' && r.from_id === r.to_id) continue; // a self-loop was seen as outgoing
+          const other = dir === 'out' ? r.to_id : r.from_id;
+          if (!distance.has(other)) {
+            if (distance.size >= limit) {
+              truncated = true;
+              break;
+            }
+            distance.set(other, d);
+            next.push(other);
           }
-          distance.set(e.other, d);
-          next.push(e.other);
+          rels.set(`${r.type}\u0000${r.from_id}\u0000${r.to_id}`, r);
         }
-        rels.set(relKey(e.rel), e.rel);
+        if (rows.length < page) break;
+        if (distance.size >= limit && !checked) {
+          // The limit is full and rows remain: stop here if one leads to a new node (the hub case: one indexed
+          // probe); else the answer is complete and the rest are relationships between found nodes, still read.
+          const probe = ctx.stmt(`SELECT 1 FROM rels r ${where} AND r.${far} NOT IN (SELECT value FROM json_each(?)) LIMIT 1`);
+          truncated = probe.get(...params, JSON.stringify([...distance.keys()])) !== undefined;
+          checked = true;
+        }
       }
     }
     frontier = next;
@@ -71,7 +111,11 @@ export function neighbourhood(ctx: StoreContext, id: string, hops: number, optio
     const node = records.get(nid);
     if (node) nodes.push({ node, distance: dist });
   }
-  return { nodes, relationships: [...rels.values()], truncated };
+  const classOf = (nid: string): string => records.get(nid)?.class ?? 'Resource';
+  const relationships = [...rels.values()].map((r) =>
+    rowToRel({ ...r, fc: classOf(r.from_id), tc: classOf(r.to_id) }),
+  );
+  return { nodes, relationships, truncated };
 }
 
 /**
@@ -89,7 +133,7 @@ export function paths(ctx: StoreContext, from: string, to: string, maxHops: numb
   const adj = new Map<string, Edge[]>();
   const load = (ids: readonly string[]): void => {
     const missing = ids.filter((i) => !adj.has(i));
-    for (const [k, v] of edges(ctx, missing, options.via).map) adj.set(k, v);
+    for (const [k, v] of edges(ctx, missing, options.via)) adj.set(k, v);
   };
   // Distance to the target, up to `hops - 1` (the start needs at most `hops`).
   const toTarget = new Map<string, number>([[to, 0]]);
