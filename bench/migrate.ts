@@ -3,7 +3,7 @@
  * InsuranceVerification node + relationship) on a SQLite graph of N nodes, with `trailgraph migrate`'s code path
  * (runMigration + the SQLite migration target: batches, JS node rewrites, progress recorded per batch).
  * Compared, in the same run and on a copy of the same file, against hand-written SQL doing the same rewrite in
- * four set-based statements (one transaction, no batches, no progress, not resumable) — the floor for this change.
+ * five set-based statements (one transaction, no batches, no progress, not resumable) — the floor for this change.
  *
  *   node --import tsx bench/run.ts migrate --nodes 100000,1000000 [--batch 5000]
  *
@@ -56,7 +56,7 @@ export function seed(db: SqliteDatabase, n: number): { referrals: number; insure
   return { referrals, insured };
 }
 
-/** The same change as hand-written SQL: four set-based statements in one transaction. */
+/** The same change as hand-written SQL: five set-based statements in one transaction. */
 function rawSql(db: SqliteDatabase): void {
   db.transaction(() => {
     db.exec(`UPDATE nodes SET props = json_set(json_remove(props, '$.priority'), '$.triageLevel', json_extract(props, '$.priority'))
