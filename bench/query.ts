@@ -5,7 +5,7 @@
  * the baseline is their mean). Target: relationship throughput ≥ 0.6× trivial. The seeded store is cached under
  * bench/.data/ (see support/query-seed.ts); `--fresh` rebuilds it.
  *
- *   npm run bench -- query --nodes 100000,1000000 [--seconds 10] [--concurrency 32] [--fresh]
+ *   npm run bench -- query --nodes 100000,1000000 [--seconds 10] [--concurrency 32] [--rounds 3] [--fresh]
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -25,7 +25,8 @@ async function freePort(): Promise<number> {
 
 interface Result { name: string; rps: number; p50: number; p99: number; errors: number }
 
-async function load(url: string, name: string, body: () => string, seconds: number, concurrency: number): Promise<Result> {
+/** `concurrency` clients in a closed loop for `seconds`: every latency (ms), the elapsed time, failed answers. */
+async function load(url: string, name: string, body: () => string, seconds: number, concurrency: number): Promise<{ lat: number[]; seconds: number; errors: number }> {
   const lat: number[] = [];
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -40,10 +41,7 @@ async function load(url: string, name: string, body: () => string, seconds: numb
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? 0;
-  return { name, rps: lat.length / elapsed, p50: q(0.5), p99: q(0.99), errors };
+  return { lat, seconds: (performance.now() - started) / 1000, errors };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -53,17 +51,19 @@ export async function main(argv: string[]): Promise<void> {
       nodes: { type: 'string', default: '100000' },
       seconds: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '32' },
+      rounds: { type: 'string', default: '3' },
       fresh: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
     },
   });
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
+  const rounds = Number(values.rounds);
   for (const nodes of values.nodes.split(',').map(Number)) {
     const t0 = performance.now();
     const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
     console.log(seeded ? `seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${path}` : `using cached ${path}`);
-    await measure(path, nodes, shape, seconds, concurrency);
+    await measure(path, nodes, shape, { seconds, concurrency, rounds });
   }
 }
 
@@ -89,7 +89,7 @@ async function startServe(db: string): Promise<{ url: string; stop: () => Promis
 
 const NEIGHBOURS = '{ truncated nodes { distance node { id } } relationships { type fromId toId } }';
 
-async function measure(db: string, nodes: number, shape: { patients: number; referrals: number }, seconds: number, concurrency: number): Promise<void> {
+async function measure(db: string, nodes: number, shape: { patients: number; referrals: number }, { seconds, concurrency, rounds }: { seconds: number; concurrency: number; rounds: number }): Promise<void> {
   const server = await startServe(db);
   const pick = (n: number) => Math.floor(Math.random() * n);
   const gql = (query: string, variables?: Record<string, unknown>) => () => JSON.stringify({ query, variables });
@@ -102,24 +102,26 @@ async function measure(db: string, nodes: number, shape: { patients: number; ref
   const loads: number[] = [loadavg()[0] ?? 0];
   try {
     await load(server.url, 'warm-up', queries[0]![1], 2, concurrency);
-    // Trivial before and after: the machine is shared, so the baseline is the mean of both.
-    const first = await load(server.url, 'trivial { __typename } (before)', trivial, seconds, concurrency);
-    const results: Result[] = [first];
-    report(first);
-    for (const [name, body] of queries) {
-      const r = await load(server.url, name, body, seconds, concurrency);
-      results.push(r);
-      loads.push(loadavg()[0] ?? 0);
-      report(r);
+    // The machine is shared and its load drifts, so each round measures trivial and every query back to back and
+    // the figures are summed over the rounds: drift hits the baseline and the queries alike.
+    const all: [string, () => string][] = [['trivial { __typename }', trivial], ...queries];
+    const samples = all.map(() => ({ lat: [] as number[], seconds: 0, errors: 0 }));
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, [name, body]] of all.entries()) {
+        const r = await load(server.url, name, body, seconds, concurrency);
+        const s = samples[i]!;
+        s.lat.push(...r.lat);
+        s.seconds += r.seconds;
+        s.errors += r.errors;
+        loads.push(loadavg()[0] ?? 0);
+        report(`${name} (round ${round + 1})`, r.lat.length / r.seconds, r.lat, r.errors);
+      }
     }
-    const last = await load(server.url, 'trivial { __typename } (after)', trivial, seconds, concurrency);
-    results.push(last);
-    loads.push(loadavg()[0] ?? 0);
-    report(last);
-    const base = (first.rps + last.rps) / 2;
+    const results = all.map(([name], i) => summarise(name, samples[i]!));
+    const base = results[0]!.rps;
     const lines = [
       '',
-      `#### ${nodes.toLocaleString('en')} nodes (${new Date().toISOString().slice(0, 16)}Z, ${concurrency} concurrent clients, ${seconds} s per query, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
+      `#### ${nodes.toLocaleString('en')} nodes (${new Date().toISOString().slice(0, 16)}Z, ${concurrency} concurrent clients, ${rounds} rounds × ${seconds} s per query, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
       '',
       '| Query | req/s | × trivial | p50 ms | p99 ms | errors |',
       '|---|---:|---:|---:|---:|---:|',
@@ -132,6 +134,14 @@ async function measure(db: string, nodes: number, shape: { patients: number; ref
   }
 }
 
-function report(r: Result): void {
-  console.log(`${r.name.padEnd(60)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors}`);
+function report(name: string, rps: number, lat: readonly number[], errors: number): void {
+  const sorted = [...lat].sort((a, b) => a - b);
+  console.log(`${name.padEnd(60)} ${rps.toFixed(0).padStart(7)} req/s  p50 ${q(sorted, 0.5).toFixed(1)} ms  p99 ${q(sorted, 0.99).toFixed(1)} ms  errors ${errors}`);
+}
+
+const q = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+function summarise(name: string, s: { lat: number[]; seconds: number; errors: number }): Result {
+  const sorted = [...s.lat].sort((a, b) => a - b);
+  return { name, rps: sorted.length / s.seconds, p50: q(sorted, 0.5), p99: q(sorted, 0.99), errors: s.errors };
 }

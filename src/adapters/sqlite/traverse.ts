@@ -60,7 +60,7 @@ export function neighbourhood(ctx: StoreContext, id: string, hops: number, optio
 }
 
 function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: readonly string[] | undefined): Neighbourhood {
-  if (!getNodes(ctx, [id]).has(id)) return { nodes: [], relationships: [], truncated: false };
+  if (ctx.stmt('SELECT 1 FROM nodes WHERE id = ?').get(id) === undefined) return { nodes: [], relationships: [], truncated: false };
   const distance = new Map<string, number>([[id, 0]]);
   const rels = new Map<string, BareRel>();
   let truncated = false;
