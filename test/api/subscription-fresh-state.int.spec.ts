@@ -36,7 +36,8 @@ void it('relationship fields under ChangeMark.nodes are read fresh for every mar
   const counts: number[] = [];
   let next = await first;
   for (;;) {
-    const patient = next.value?.data?.marks.nodes.find((n) => n.id === 'p-fresh');
+    const delivered = next.value as Delivered | undefined;
+    const patient = delivered?.data?.marks.nodes.find((n) => n.id === 'p-fresh');
     assert.ok(patient, JSON.stringify(next.value));
     assert.equal(patient.referralsCount, patient.referrals?.totalCount);
     counts.push(patient.referralsCount ?? -1);
