@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
@@ -27,6 +28,7 @@ import { startNatsServer, type NatsServer } from '../test/support/nats-server.ts
 
 const ontology = clinicOntology();
 const PUBLISHER = join(import.meta.dirname, 'support', 'ingest-publisher.ts');
+const PREPARE_SETUP = pathToFileURL(join(import.meta.dirname, 'support', 'clinic-prepare-setup.ts')).href;
 
 /** Runs the publisher process; resolves with its start time (epoch ms) once it began, and `done` when it exits. */
 function spawnPublisher(url: string, mode: 'raw' | 'bus', stream: string, o: Options, round: number): { started: Promise<number>; done: Promise<void> } {
@@ -106,7 +108,7 @@ async function runIngest(server: NatsServer, round: number, o: Options, dir: str
   const stream = `TG_BENCH_${round}`;
   const bus = await createJetStreamBus({ url: server.url, stream, domain: 'clinic', name: 'bench-projector', maxAckPending: o.maxAckPending, lingerMs: o.linger });
   const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
-  const ingestor = createIngestor({ ontology, store, deadLetters });
+  const ingestor = createIngestor({ ontology, store, deadLetters, ...(o.worker && { prepareWorker: { module: PREPARE_SETUP } }) });
   const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: o.batch, idleWaitMs: 50, log: () => undefined });
   await projector.start();
   const delays: number[] = [];
@@ -130,6 +132,7 @@ async function runIngest(server: NatsServer, round: number, o: Options, dir: str
   const ledger = await store.headSeq();
   if (ledger !== o.events) throw new Error(`ingest round ${round}: ledger has ${ledger} events, expected ${o.events}`);
   await projector.stop();
+  await ingestor.close();
   await bus.jsm.streams.delete(stream);
   await bus.close();
   await store.close();
@@ -145,6 +148,8 @@ interface Options {
   readonly linger: number;
   /** Publish pace in events/s (0 = flat out). */
   readonly rate: number;
+  /** Validate + plan in the ingestor's worker thread, pipelined with the store. */
+  readonly worker: boolean;
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -158,14 +163,15 @@ export async function main(argv: string[]): Promise<void> {
     .option('--max-ack-pending <n>', 'consumer max_ack_pending (also the client buffer, capped at 1000)', '2000')
     .option('--linger <ms>', 'projector fetch waits up to this long for a batch to fill', '10')
     .option('--rate <n>', 'pace the publisher to this many events/s (0 = flat out: throughput; below capacity: delay)', '0')
+    .option('--no-worker', 'validate + plan on the projector thread (no prepare worker)')
     .option('--window <n>', 'publishes in flight (awaiting their JetStream ack)', '256')
     .parse(argv, { from: 'user' })
-    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'rate', string>>();
-  const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), rate: Number(raw.rate) };
+    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'rate', string> & { worker: boolean }>();
+  const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), rate: Number(raw.rate), worker: raw.worker };
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-ingest-'));
   const server = await startNatsServer({ jetstream: true });
   const version = (await import('node:child_process')).execFileSync((await import('../test/support/nats-server.ts')).natsServerBinary(), ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`${version}; ${fmt(o.events)} events per side per round; batch ${o.batch}, linger ${o.linger} ms, max_ack_pending ${o.maxAckPending}, ${o.window} publishes in flight${o.rate > 0 ? `, paced at ${fmt(o.rate)} events/s` : ''}`);
+  console.log(`${version}; ${fmt(o.events)} events per side per round; batch ${o.batch}, linger ${o.linger} ms, max_ack_pending ${o.maxAckPending}, ${o.window} publishes in flight, prepare worker ${o.worker ? 'on' : 'off'}${o.rate > 0 ? `, paced at ${fmt(o.rate)} events/s` : ''}`);
   const rows: string[] = [];
   const all = { raw: [] as RunResult[], ingest: [] as RunResult[] };
   try {

@@ -9,13 +9,13 @@
  */
 import { InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
 import type { CloudEvent } from '../core/events/cloud-event.ts';
-import { parseEnvelope, type EnvelopeLimits } from '../core/events/envelope.ts';
-import { validatePayload } from '../core/events/payload.ts';
+import type { EnvelopeLimits } from '../core/events/envelope.ts';
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { AppliedChange, ChangeSet } from '../core/projection/change-set.ts';
-import { planChangeSet } from '../core/projection/planner.ts';
 import type { DeadLetterStore, NewDeadLetter } from '../ports/dead-letters.ts';
 import type { AppliedEvent, ApplyOptions, GraphStore } from '../ports/graph-store.ts';
+import { prepareEvent } from './prepare.ts';
+import { createPreparePool, type PreparePool, type PrepareWorkerOptions } from './prepare-pool.ts';
 
 /** An event as it arrived: the payload exactly as received plus where it came from. */
 export interface RawEvent {
@@ -42,9 +42,28 @@ export interface Ingestor {
    * ProjectionConflictError, re-apply one by one so only the conflicting event is dead-lettered.
    * Retryable (StoreUnavailableError) errors propagate.
    */
-  ingest(raws: readonly RawEvent[], options?: ApplyOptions): Promise<IngestResult[]>;
+  ingest(raws: readonly RawEvent[], options?: IngestOptions): Promise<IngestResult[]>;
+  /**
+   * Starts validate → plan of a batch ahead of `ingest` (in the prepare worker when one is configured, so it
+   * overlaps the store work of the previous batch); pass the promise to `ingest` as `prepared`. Never rejects:
+   * if the worker fails, `ingest` prepares on this thread.
+   */
+  prepareBatch(raws: readonly RawEvent[]): Promise<PreparedBatch | undefined>;
+  /** Stops the prepare worker, if any. */
+  close(): Promise<void>;
   /** The ontology events are validated against now. */
   readonly ontology: CompiledOntology;
+}
+
+/** Store options plus, optionally, the result of an earlier `prepareBatch` of the same raws. */
+export interface IngestOptions extends ApplyOptions {
+  readonly prepared?: Promise<PreparedBatch | undefined>;
+}
+
+/** validate → plan results of a batch (opaque outside this module). */
+export interface PreparedBatch {
+  readonly raws: readonly RawEvent[];
+  readonly results: readonly Prepared[];
 }
 
 export interface IngestorOptions {
@@ -56,36 +75,27 @@ export interface IngestorOptions {
   readonly upcast?: (event: CloudEvent) => CloudEvent;
   readonly now?: () => Date;
   readonly limits?: Partial<EnvelopeLimits>;
+  /**
+   * Validate and plan in a worker thread (another core), set up by this module (see prepare-worker.ts). It must
+   * build the same ontology version as `ontology`; a batch prepared against another version is redone here.
+   */
+  readonly prepareWorker?: PrepareWorkerOptions;
 }
 
 type Prepared =
   | { readonly ok: true; readonly changeSet: ChangeSet }
   | { readonly ok: false; readonly error: InvalidEventError };
 
-export function createIngestor({ ontology, store, deadLetters, upcast, now = () => new Date(), limits }: IngestorOptions): Ingestor {
+export function createIngestor({ ontology, store, deadLetters, upcast, now = () => new Date(), limits, prepareWorker }: IngestorOptions): Ingestor {
   const current = typeof ontology === 'function' ? ontology : () => ontology;
+  const pool: PreparePool | undefined = prepareWorker && createPreparePool(prepareWorker);
 
-  const prepare = (raw: RawEvent): ChangeSet => {
-    const onto = current();
-    const received = parseEnvelope(raw.payload, limits);
-    let event = received;
-    if (upcast) {
-      try {
-        event = upcast(received);
-      } catch (err) {
-        if (err instanceof InvalidEventError) throw err;
-        // A broken migration must not block the stream: the event waits in dead letters for a replay.
-        const message = err instanceof Error ? err.message : String(err);
-        throw new InvalidEventError(received.id, [{ pointer: '', message: `upcasting failed: ${message}` }], { cause: err });
-      }
-    }
-    validatePayload(event, onto);
-    return planChangeSet(event, onto, { receivedAt: now().toISOString() });
-  };
+  const prepare = (raw: RawEvent, receivedAt = now().toISOString()): ChangeSet =>
+    prepareEvent(raw.payload, current(), { receivedAt, ...(upcast && { upcast }), ...(limits && { limits }) });
 
-  const tryPrepare = (raw: RawEvent): Prepared => {
+  const tryPrepare = (raw: RawEvent, receivedAt?: string): Prepared => {
     try {
-      return { ok: true, changeSet: prepare(raw) };
+      return { ok: true, changeSet: prepare(raw, receivedAt) };
     } catch (err) {
       if (err instanceof InvalidEventError) return { ok: false, error: err };
       if (err instanceof TrailgraphError) throw err;
@@ -110,9 +120,34 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
     return (await deadLetters.put(letter)).id;
   };
 
-  const ingest = async (raws: readonly RawEvent[], options?: ApplyOptions): Promise<IngestResult[]> => {
+  const prepareBatch = async (raws: readonly RawEvent[]): Promise<PreparedBatch | undefined> => {
+    if (!pool || raws.length === 0) return undefined;
+    const receivedAt = now().toISOString();
+    try {
+      const res = await pool.prepare(raws.map((r) => r.payload), receivedAt);
+      // Hot-swapped ontology since (or a worker on another version): redo it here.
+      if (res.version !== current().version || res.results?.length !== raws.length) return undefined;
+      const results = res.results.map((r, i): Prepared => {
+        if ('retry' in r) return tryPrepare(raws[i] as RawEvent, receivedAt);
+        return r.ok ? r : { ok: false, error: new InvalidEventError(r.eventId, r.issues) };
+      });
+      return { raws, results };
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** The prepared results of `raws`: from the worker when they match this very batch, else made here. */
+  const preparedFor = async (raws: readonly RawEvent[], ahead: Promise<PreparedBatch | undefined> | undefined): Promise<readonly Prepared[]> => {
+    const p = ahead && (await ahead);
+    if (p && p.raws.length === raws.length && p.raws.every((r, i) => r.payload === raws[i]?.payload)) return p.results;
+    const receivedAt = now().toISOString();
+    return raws.map((r) => tryPrepare(r, receivedAt));
+  };
+
+  const ingest = async (raws: readonly RawEvent[], options?: IngestOptions): Promise<IngestResult[]> => {
     const results: (IngestResult | undefined)[] = new Array<IngestResult | undefined>(raws.length);
-    const prepared = raws.map(tryPrepare);
+    const prepared = await preparedFor(raws, options?.prepared);
     // Same id twice in one batch: only the first goes to the store; the others mirror it as duplicates.
     const firstIndex = new Map<string, number>();
     const batch: { index: number; changeSet: ChangeSet }[] = [];
@@ -129,7 +164,8 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
       results[index] = { status: 'rejected', ...(p.error.eventId !== undefined && { eventId: p.error.eventId }), error: p.error, deadLetterId: await deadLetter(raw, p.error) };
     }
 
-    const applied = await applyIsolatingConflicts(batch.map((b) => b.changeSet), options);
+    const { prepared: _ahead, ...applyOptions } = options ?? {};
+    const applied = await applyIsolatingConflicts(batch.map((b) => b.changeSet), applyOptions);
     for (const [k, { index }] of batch.entries()) {
       const outcome = applied[k];
       const raw = raws[index] as RawEvent;
@@ -179,8 +215,12 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
   };
 
   return {
-    prepare,
+    prepare: (raw) => prepare(raw),
     ingest,
+    prepareBatch,
+    close: async () => {
+      await pool?.close();
+    },
     get ontology() {
       return current();
     },

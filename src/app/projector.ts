@@ -11,6 +11,9 @@
  * later event overtake an earlier one: a gap in stream positions makes the consumer restart at the gap, and a
  * retryable store failure holds the batch and retries it in-process (keeping its messages alive with `working()`)
  * rather than nak-ing, because a nak lets the following messages be applied first.
+ * Pipelining: while batch N is applied and committed on this thread, batch N+1 is already fetched and being
+ * validated and planned (in the ingestor's prepare worker, when it has one). Batch N+1 is applied only after N
+ * committed and was acked, so order, the checkpoint and ack-after-commit are exactly as without the pipeline.
  * Scaling out: partition the subjects by aggregate id (NATS subject mapping `partition(N, 5)` on the
  * aggregate token) and run one projector per partition, each with its own durable consumer and checkpoint name.
  */
@@ -20,11 +23,13 @@ import type { BusConsumer, BusMessage, EventBus } from '../ports/event-bus.ts';
 import type { GraphStore } from '../ports/graph-store.ts';
 
 /** The slice of the ingestor the projector uses. */
-export interface ProjectorIngestor {
+export interface ProjectorIngestor<P = unknown> {
   ingest(
     raws: readonly ProjectorRawEvent[],
-    options: { readonly checkpoint: { readonly name: string; readonly position: number } },
+    options: { readonly checkpoint: { readonly name: string; readonly position: number }; readonly prepared?: Promise<P> },
   ): Promise<readonly { readonly status: string; readonly eventId?: string; readonly error?: TrailgraphError }[]>;
+  /** Starts validate → plan of the next batch while the current one is applied (see Ingestor.prepareBatch). */
+  prepareBatch?(raws: readonly ProjectorRawEvent[]): Promise<P>;
 }
 
 /** A bus message as handed to the ingestor: the payload exactly as received plus where it came from. */
@@ -35,9 +40,9 @@ export interface ProjectorRawEvent {
   readonly deliveries: number;
 }
 
-export interface ProjectorOptions {
+export interface ProjectorOptions<P = unknown> {
   readonly bus: EventBus;
-  readonly ingestor: ProjectorIngestor;
+  readonly ingestor: ProjectorIngestor<P>;
   readonly store: Pick<GraphStore, 'getCheckpoint'>;
   /** Where poison messages go (deliveries exhausted on an unexpected error). */
   readonly deadLetters: DeadLetterStore;
@@ -61,7 +66,7 @@ export interface Projector {
   reached(streamSeq: number): Promise<void>;
 }
 
-export function createProjector(options: ProjectorOptions): Projector {
+export function createProjector<P>(options: ProjectorOptions<P>): Projector {
   const { bus, ingestor, store, deadLetters } = options;
   const batchSize = options.batchSize ?? 256;
   const checkpointName = options.checkpointName ?? 'nats:projector';
@@ -112,12 +117,13 @@ export function createProjector(options: ProjectorOptions): Projector {
   };
 
   /** Applies messages in one transaction; returns false when a retryable failure should be retried. */
-  const applyBatch = async (batch: readonly BusMessage[]): Promise<void> => {
+  const applyBatch = async (batch: readonly BusMessage[], prepared?: Promise<P>): Promise<void> => {
     const last = batch[batch.length - 1];
     if (!last) return;
+    const raws = batch.map(toRaw);
     for (let delay = retryDelayMs; ; delay = Math.min(delay * 2, 5000)) {
       try {
-        const results = await ingestor.ingest(batch.map(toRaw), { checkpoint: { name: checkpointName, position: last.streamSeq } });
+        const results = await ingestor.ingest(raws, { checkpoint: { name: checkpointName, position: last.streamSeq }, ...(prepared && { prepared }) });
         batch.forEach((m, i) => {
           // rejected = dead-lettered by the ingestor in the same pass: never redeliver
           if (results[i]?.status === 'rejected') m.term();
@@ -155,19 +161,33 @@ export function createProjector(options: ProjectorOptions): Projector {
     }
   };
 
+  /** The fetched batch whose preparation runs while the previous one is applied. */
+  let pending: { readonly msgs: readonly BusMessage[]; readonly prepared: Promise<P> | undefined } | undefined;
+  /** The last stream position taken into a batch (committed or pending). */
+  const horizon = (): number => pending?.msgs[pending.msgs.length - 1]?.streamSeq ?? position;
+  const commitPending = async (): Promise<void> => {
+    const p = pending;
+    pending = undefined;
+    if (p) await applyBatch(p.msgs, p.prepared);
+  };
+
   const runOnce = async (c: BusConsumer): Promise<void> => {
-    const msgs = await c.fetch(batchSize, idleWaitMs);
+    // With a batch pending, take only what is already buffered: the pending batch must not wait for traffic.
+    const msgs = await c.fetch(batchSize, pending ? 0 : idleWaitMs);
     const firstAfterReset = justReset && msgs.length > 0;
     if (msgs.length > 0) justReset = false;
     const fresh: BusMessage[] = [];
+    const base = horizon();
     for (const m of msgs) {
-      const expected = position + 1 + fresh.length;
-      if (m.streamSeq <= position || (fresh.length > 0 && m.streamSeq <= (fresh[fresh.length - 1]?.streamSeq ?? 0))) {
-        m.ack(); // already committed (a late redelivery)
+      const expected = base + 1 + fresh.length;
+      if (m.streamSeq <= base || (fresh.length > 0 && m.streamSeq <= (fresh[fresh.length - 1]?.streamSeq ?? 0))) {
+        // A late redelivery: ack it when committed; a copy of a pending message is acked with the original.
+        if (m.streamSeq <= position) m.ack();
         continue;
       }
       if (m.streamSeq > expected && !(firstAfterReset && m === msgs[0] && resetFor === expected)) {
         // A gap: earlier messages were delivered to a dead connection and would come back after newer ones.
+        await commitPending();
         await applyBatch(fresh);
         const from = position + 1;
         resetFor = from;
@@ -178,7 +198,13 @@ export function createProjector(options: ProjectorOptions): Projector {
       }
       fresh.push(m);
     }
-    await applyBatch(fresh);
+    if (fresh.length === 0) {
+      await commitPending();
+      return;
+    }
+    const prepared = ingestor.prepareBatch?.(fresh.map(toRaw));
+    await commitPending(); // batch N applies on this thread while N+1 is prepared on the worker's
+    pending = { msgs: fresh, prepared };
   };
 
   return {
@@ -206,6 +232,7 @@ export function createProjector(options: ProjectorOptions): Projector {
             await new Promise((r) => setTimeout(r, retryDelayMs));
           }
         }
+        await commitPending().catch((err: unknown) => log(`last batch failed: ${(err as Error).message}`));
       })();
     },
     async stop() {
