@@ -13,6 +13,7 @@ const program = new Command('trailgraph')
 const commands = [
   () => import('./commands/ontology.ts'),
   () => import('./commands/ontology-diff.ts'),
+  () => import('./commands/ontology-sdl.ts'),
   () => import('./commands/migrate.ts'),
   () => import('./commands/serve.ts'),
   () => import('./commands/publish.ts'),
