@@ -40,6 +40,12 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof TrailgraphError && EXPOSED_CODES.has(original.code)) {
     const g = error instanceof GraphQLError ? error : undefined;
+    if (g && original.code !== ErrorCode.StoreUnavailable && g.message === original.message) {
+      // Expected, typed errors: return the same object (with its extensions filled in) so yoga does not log them
+      // as failures — it logs whenever maskError returns a different error. Store outages still get logged.
+      Object.assign(g.extensions, errorDetails(original));
+      return g;
+    }
     return new GraphQLError(publicMessage(original), {
       ...(g?.nodes && { nodes: g.nodes }),
       ...(g?.path && { path: g.path }),
