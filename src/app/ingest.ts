@@ -57,7 +57,7 @@ export interface Ingestor {
 
 /** Store options plus, optionally, the result of an earlier `prepareBatch` of the same raws. */
 export interface IngestOptions extends ApplyOptions {
-  readonly prepared?: Promise<PreparedBatch | undefined>;
+  readonly prepared?: Promise<unknown>;
 }
 
 /** validate → plan results of a batch (opaque outside this module). */
@@ -138,9 +138,9 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
   };
 
   /** The prepared results of `raws`: from the worker when they match this very batch, else made here. */
-  const preparedFor = async (raws: readonly RawEvent[], ahead: Promise<PreparedBatch | undefined> | undefined): Promise<readonly Prepared[]> => {
+  const preparedFor = async (raws: readonly RawEvent[], ahead: Promise<unknown> | undefined): Promise<readonly Prepared[]> => {
     const p = ahead && (await ahead);
-    if (p && p.raws.length === raws.length && p.raws.every((r, i) => r.payload === raws[i]?.payload)) return p.results;
+    if (isPreparedBatch(p) && p.raws.length === raws.length && p.raws.every((r, i) => r.payload === raws[i]?.payload)) return p.results;
     const receivedAt = now().toISOString();
     return raws.map((r) => tryPrepare(r, receivedAt));
   };
@@ -225,6 +225,10 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
       return current();
     },
   };
+}
+
+function isPreparedBatch(p: unknown): p is PreparedBatch {
+  return typeof p === 'object' && p !== null && Array.isArray((p as PreparedBatch).raws) && Array.isArray((p as PreparedBatch).results);
 }
 
 /** The payload as UTF-8 text for the dead-letter store: as received, or serialized when it came parsed. */

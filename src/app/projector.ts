@@ -21,6 +21,7 @@ import { StoreUnavailableError, type TrailgraphError } from '../core/errors.ts';
 import type { DeadLetterStore } from '../ports/dead-letters.ts';
 import type { BusConsumer, BusMessage, EventBus } from '../ports/event-bus.ts';
 import type { GraphStore } from '../ports/graph-store.ts';
+import { createCrashGuard, type CrashGuard } from './crash-guard.ts';
 
 /** The slice of the ingestor the projector uses. */
 export interface ProjectorIngestor<P = unknown> {
@@ -43,7 +44,8 @@ export interface ProjectorRawEvent {
 export interface ProjectorOptions<P = unknown> {
   readonly bus: EventBus;
   readonly ingestor: ProjectorIngestor<P>;
-  readonly store: Pick<GraphStore, 'getCheckpoint'>;
+  /** With getMeta/setMeta, batches are marked in flight so a message that crashes the process is found (crash-guard.ts). */
+  readonly store: Pick<GraphStore, 'getCheckpoint'> & Partial<Pick<GraphStore, 'getMeta' | 'setMeta'>>;
   /** Where poison messages go (deliveries exhausted on an unexpected error). */
   readonly deadLetters: DeadLetterStore;
   readonly batchSize?: number;
@@ -83,6 +85,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
   let justReset = false;
   const waiters: { seq: number; resolve: () => void }[] = [];
   const attempts = new Map<number, number>();
+  let guard: CrashGuard | undefined;
 
   const advance = (seq: number): void => {
     position = Math.max(position, seq);
@@ -161,6 +164,36 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
     }
   };
 
+  /**
+   * applyBatch behind the crash guard: the range is marked in flight first; a range that crashed the process
+   * too often is applied one message at a time, and the message that crashed alone is dead-lettered unapplied.
+   */
+  const applyGuarded = async (batch: readonly BusMessage[], prepared?: Promise<P>): Promise<void> => {
+    const first = batch[0];
+    const last = batch[batch.length - 1];
+    if (!first || !last) return;
+    if (!guard) return applyBatch(batch, prepared);
+    if (!guard.isolating(first.streamSeq)) {
+      await guard.mark(first.streamSeq, last.streamSeq);
+      return applyBatch(batch, prepared);
+    }
+    for (const m of batch) {
+      if (guard.isPoison(m.streamSeq)) {
+        const crashes = guard.crashes(m.streamSeq);
+        log(`poison message at stream seq ${m.streamSeq}: it crashed the projector process (${crashes} crashes of its range, the last one applied alone)`);
+        await poison(m, new Error(`it crashed the projector process ${crashes} times (the last time applied alone)`));
+        m.term();
+        // Move the checkpoint past it, or the next start would deliver it again.
+        await ingestor.ingest([], { checkpoint: { name: checkpointName, position: m.streamSeq } });
+        guard.cleared(m.streamSeq);
+        advance(m.streamSeq);
+        continue;
+      }
+      await guard.markSingle(m.streamSeq);
+      await applyBatch([m]);
+    }
+  };
+
   /** The fetched batch whose preparation runs while the previous one is applied. */
   let pending: { readonly msgs: readonly BusMessage[]; readonly prepared: Promise<P> | undefined } | undefined;
   /** The last stream position taken into a batch (committed or pending). */
@@ -168,7 +201,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
   const commitPending = async (): Promise<void> => {
     const p = pending;
     pending = undefined;
-    if (p) await applyBatch(p.msgs, p.prepared);
+    if (p) await applyGuarded(p.msgs, p.prepared);
   };
 
   const runOnce = async (c: BusConsumer): Promise<void> => {
@@ -188,7 +221,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
       if (m.streamSeq > expected && !(firstAfterReset && m === msgs[0] && resetFor === expected)) {
         // A gap: earlier messages were delivered to a dead connection and would come back after newer ones.
         await commitPending();
-        await applyBatch(fresh);
+        await applyGuarded(fresh);
         const from = position + 1;
         resetFor = from;
         justReset = true;
@@ -215,6 +248,10 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
       position = await store.getCheckpoint(checkpointName);
       const c = await bus.consumer();
       consumer = c;
+      if (store.getMeta && store.setMeta) {
+        guard = createCrashGuard(store as Pick<GraphStore, 'getMeta' | 'setMeta'>, checkpointName, c.maxDeliver);
+        await guard.load(position);
+      }
       const state = await c.state();
       if (state.delivered !== position || state.ackFloor > position) {
         log(`resuming from the store's checkpoint ${position} (broker delivered ${state.delivered}, ack floor ${state.ackFloor})`);

@@ -2,6 +2,10 @@
  * A projector as its own process, for crash tests: `node --import tsx test/support/projector-process.ts
  * <natsUrl> <sqlitePath>`. Prints `position N` after each commit advance so the parent can follow it.
  * Uses the clinic fixture ontology.
+ *
+ * Test hooks (env): `TG_TEST_CRASH_ON=<event id>` makes the process exit abruptly (code 70, no cleanup) whenever
+ * a batch holding that event is about to be applied — a message that crashes the process, not a thrown error;
+ * `TG_TEST_MAX_DELIVER=<n>` sets the consumer's max_deliver.
  */
 import { createJetStreamBus } from '../../src/adapters/nats/jetstream-bus.ts';
 import { createNatsDeadLetters } from '../../src/adapters/nats/dead-letters.ts';
@@ -15,9 +19,23 @@ if (!natsUrl || !path) throw new Error('usage: projector-process.ts <natsUrl> <s
 const ontology = clinicOntology();
 const store = createSqliteStore({ path, ontology });
 await store.init(ontology);
-const bus = await createJetStreamBus({ url: natsUrl, domain: 'clinic', ackWaitMs: 2000 });
+const maxDeliver = process.env.TG_TEST_MAX_DELIVER ? Number(process.env.TG_TEST_MAX_DELIVER) : undefined;
+const bus = await createJetStreamBus({ url: natsUrl, domain: 'clinic', ackWaitMs: 2000, ...(maxDeliver !== undefined && { maxDeliver }) });
 const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
-const ingestor = createIngestor({ ontology, store, deadLetters });
+const real = createIngestor({ ontology, store, deadLetters });
+const crashOn = process.env.TG_TEST_CRASH_ON;
+const ingestor: typeof real = crashOn
+  ? {
+      ...real,
+      ingest(raws, options) {
+        if (raws.some((r) => typeof r.payload === 'string' && r.payload.includes(`"id":"${crashOn}"`))) {
+          process.stderr.write(`crashing on ${crashOn}\n`);
+          process.exit(70);
+        }
+        return real.ingest(raws, options);
+      },
+    }
+  : real;
 const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: 200, checkpointName: 'nats:projector', log: (l) => process.stderr.write(`${l}\n`) });
 await projector.start();
 let last = -1;
