@@ -8,7 +8,7 @@ import { marksOn } from './cypher/marks.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { CommitListener, GraphPath, GraphStore, LedgerEntry, NodeRecord, Page } from '../../ports/graph-store.ts';
 import { applyBatch } from './apply-batch.ts';
-import { encodeCursor } from './cypher/cursor.ts';
+import { encodeCursor } from '../../core/paging/cursor.ts';
 import { reservedNameClashes } from './cypher/names.ts';
 import * as r from './cypher/reads.ts';
 import { schemaStatements, showConstraints } from './cypher/schema.ts';

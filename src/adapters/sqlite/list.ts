@@ -2,7 +2,7 @@
 import type { Scalar } from '../../core/projection/change-set.ts';
 import type { NodeQuery, NodeRecord, Page, PropertyFilter, RelatedQuery } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
-import { encodeCursor } from './cursor.ts';
+import { encodeCursor } from '../../core/paging/cursor.ts';
 import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
 import { and, markFilter, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './sql-filters.ts';
 

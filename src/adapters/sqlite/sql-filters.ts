@@ -4,7 +4,7 @@
  */
 import type { MarkFilter, PropertyFilter, RelationshipFilter, SortSpec } from '../../ports/graph-store.ts';
 import { sqlValue, type StoreContext } from './context.ts';
-import { decodeCursor } from './cursor.ts';
+import { decodeCursor } from '../../core/paging/cursor.ts';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

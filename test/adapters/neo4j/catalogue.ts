@@ -8,7 +8,7 @@ import * as claims from '../../../src/adapters/neo4j/cypher/claims.ts';
 import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
 import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
 import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
-import { encodeCursor } from '../../../src/adapters/neo4j/cypher/cursor.ts';
+import { encodeCursor } from '../../../src/core/paging/cursor.ts';
 import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
 
 export const ontology = clinicOntology();

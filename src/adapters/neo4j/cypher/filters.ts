@@ -7,7 +7,7 @@
  */
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import type { FilterOp, MarkFilter, PropertyFilter, RelationshipFilter, SortSpec } from '../../../ports/graph-store.ts';
-import { decodeCursor } from './cursor.ts';
+import { decodeCursor } from '../../../core/paging/cursor.ts';
 import { propertyKey, relType } from './names.ts';
 
 /** A WHERE fragment and its parameters. */

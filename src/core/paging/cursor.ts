@@ -1,5 +1,5 @@
-/** Opaque keyset cursors: base64url of `[sortValue, id]` — the SQLite adapter's encoding, so cursors look alike. */
-import type { Scalar } from '../../../core/projection/change-set.ts';
+/** Opaque keyset cursors: base64url of `[sortValue, id]`. One encoding for every store, so cursors look alike. */
+import type { Scalar } from '../projection/change-set.ts';
 
 export type CursorKey = readonly [Scalar | null, string];
 
@@ -7,7 +7,7 @@ export function encodeCursor(value: Scalar | null, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-/** Decodes a cursor; a RangeError says what to do for one this store did not make. */
+/** Decodes a cursor; throws a RangeError that says what to do for one that was not made by this store. */
 export function decodeCursor(cursor: string): CursorKey {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
