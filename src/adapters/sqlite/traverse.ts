@@ -3,7 +3,7 @@
  * Both walk level by level with batched queries per level and direction, so a hop costs two queries (a
  * neighbourhood's: two pages) whatever the frontier's size.
  */
-import type { GraphPath, Neighbourhood, NodeRecord, RelationshipRecord } from '../../ports/graph-store.ts';
+import type { GraphPath, Neighbourhood, NodeRecord, RecordProvenance, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
 import { REL_SELECT, getNodes, rowToRel, type RelRow } from './rows.ts';
 
@@ -34,19 +34,34 @@ function edges(ctx: StoreContext, ids: readonly string[], via: readonly string[]
   return map;
 }
 
-/** A relationship row without its endpoint classes (filled in from the result's own nodes). */
+/** A relationship's key: all a walk reads, so the (from_id, type) / (to_id, type) indexes answer it alone. */
 interface BareRel {
   type: string;
   from_id: string;
   to_id: string;
-  event_id: string;
-  source: string;
-  time: string;
-  seq: number;
-  created_seq: number;
 }
 
-const BARE_REL_SELECT = 'SELECT r.type, r.from_id, r.to_id, r.event_id, r.source, r.time, r.seq, r.created_seq FROM rels r';
+/**
+ * A walked relationship with its provenance read on first access: most neighbourhood answers never show it, and
+ * reading it for every row cost one primary-key lookup per row (the walk's largest SQL cost on a hub). A
+ * relationship retracted between the walk and that read has no provenance left to show: that read fails.
+ */
+function walkedRel(ctx: StoreContext, r: BareRel, fromClass: string, toClass: string): RelationshipRecord {
+  let provenance: RecordProvenance | undefined;
+  return {
+    type: r.type,
+    from: { id: r.from_id, class: fromClass },
+    to: { id: r.to_id, class: toClass },
+    get provenance(): RecordProvenance {
+      if (provenance) return provenance;
+      const row = ctx.stmt('SELECT event_id, source, time, seq, created_seq FROM rels WHERE type = ? AND from_id = ? AND to_id = ?').get(r.type, r.from_id, r.to_id) as
+        | { event_id: string; source: string; time: string; seq: number; created_seq: number }
+        | undefined;
+      if (!row) throw new Error(`relationship ${r.type} ${r.from_id} → ${r.to_id} was retracted after it was read; query again`);
+      return (provenance = { eventId: row.event_id, source: row.source, time: row.time, seq: row.seq, createdSeq: row.created_seq });
+    },
+  };
+}
 
 /**
  * Nodes within `hops` of `id`, breadth first, at most `limit` of them, with the relationships between them that
@@ -66,41 +81,44 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
   let truncated = false;
   let frontier = [id];
   const viaSql = via ? ' AND +r.type IN (SELECT value FROM json_each(?))' : '';
+  // Both directions in one statement (a statement costs more than its few rows here): outgoing rows first
+  // (d = 0), then incoming (d = 1), in a stable order so pages can follow each other by OFFSET.
+  const side = (near: string): string => `r.${near} IN (SELECT value FROM json_each(?))${viaSql}`;
+  const hopSql = `SELECT 0 AS d, r.type, r.from_id, r.to_id FROM rels r WHERE ${side('from_id')}
+    UNION ALL SELECT 1 AS d, r.type, r.from_id, r.to_id FROM rels r WHERE ${side('to_id')} AND r.from_id <> r.to_id`;
+  // A self-loop was seen as outgoing, hence `from_id <> to_id` on the incoming side.
+  const probeSql = `SELECT 1 FROM rels r WHERE ${side('from_id')} AND r.to_id NOT IN (SELECT value FROM json_each(?))
+    UNION ALL SELECT 1 FROM rels r WHERE ${side('to_id')} AND r.from_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`;
   for (let d = 1; d <= hops && frontier.length > 0 && !truncated; d++) {
     const next: string[] = [];
     const ids = JSON.stringify(frontier);
-    for (const dir of ['out', 'in'] as const) {
-      const [near, far] = dir === 'out' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
-      const where = `WHERE r.${near} IN (SELECT value FROM json_each(?))${viaSql}`;
-      const params = via ? [ids, JSON.stringify(via)] : [ids];
-      const stmt = ctx.stmt(`${BARE_REL_SELECT} ${where} LIMIT ? OFFSET ?`);
-      // Rows back to already-known nodes (a frontier node's parent, siblings) add no node, so a page is sized
-      // for the nodes still wanted plus one such row per frontier node; more pages only if those ran out.
-      const page = Math.max(64, limit - distance.size + frontier.length);
-      let checked = false;
-      for (let offset = 0; !truncated; offset += page) {
-        const rows = stmt.all(...params, page, offset) as BareRel[];
-        for (const r of rows) {
-          if (dir === 'in' && r.from_id === r.to_id) continue; // a self-loop was seen as outgoing
-          const other = dir === 'out' ? r.to_id : r.from_id;
-          if (!distance.has(other)) {
-            if (distance.size >= limit) {
-              truncated = true;
-              break;
-            }
-            distance.set(other, d);
-            next.push(other);
+    const params = via ? [ids, JSON.stringify(via)] : [ids];
+    const stmt = ctx.stmt(`${hopSql} LIMIT ? OFFSET ?`);
+    // Rows back to already-known nodes (a frontier node's parent, siblings) add no node, so a page is sized
+    // for the nodes still wanted plus two such rows per frontier node; more pages only if those ran out.
+    const page = Math.max(64, limit - distance.size + 2 * frontier.length);
+    let checked = false;
+    for (let offset = 0; !truncated; offset += page) {
+      const rows = stmt.all(...params, ...params, page, offset) as (BareRel & { d: 0 | 1 })[];
+      for (const r of rows) {
+        const other = r.d === 0 ? r.to_id : r.from_id;
+        if (!distance.has(other)) {
+          if (distance.size >= limit) {
+            truncated = true;
+            break;
           }
-          rels.set(`${r.type}\u0000${r.from_id}\u0000${r.to_id}`, r);
+          distance.set(other, d);
+          next.push(other);
         }
-        if (rows.length < page) break;
-        if (distance.size >= limit && !checked) {
-          // The limit is full and rows remain: stop here if one leads to a new node (the hub case: one indexed
-          // probe); else the answer is complete and the rest are relationships between found nodes, still read.
-          const probe = ctx.stmt(`SELECT 1 FROM rels r ${where} AND r.${far} NOT IN (SELECT value FROM json_each(?)) LIMIT 1`);
-          truncated = probe.get(...params, JSON.stringify([...distance.keys()])) !== undefined;
-          checked = true;
-        }
+        rels.set(`${r.type}\u0000${r.from_id}\u0000${r.to_id}`, { type: r.type, from_id: r.from_id, to_id: r.to_id });
+      }
+      if (rows.length < page) break;
+      if (distance.size >= limit && !checked) {
+        // The limit is full and rows remain: stop here if one leads to a new node (the hub case: one indexed
+        // probe); else the answer is complete and the rest are relationships between found nodes, still read.
+        const known = JSON.stringify([...distance.keys()]);
+        truncated = ctx.stmt(probeSql).get(...params, known, ...params, known) !== undefined;
+        checked = true;
       }
     }
     frontier = next;
@@ -112,9 +130,7 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
     if (node) nodes.push({ node, distance: dist });
   }
   const classOf = (nid: string): string => records.get(nid)?.class ?? 'Resource';
-  const relationships = [...rels.values()].map((r) =>
-    rowToRel({ ...r, fc: classOf(r.from_id), tc: classOf(r.to_id) }),
-  );
+  const relationships = [...rels.values()].map((r) => walkedRel(ctx, r, classOf(r.from_id), classOf(r.to_id)));
   return { nodes, relationships, truncated };
 }
 
