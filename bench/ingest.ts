@@ -150,6 +150,8 @@ interface Options {
   readonly rate: number;
   /** Validate + plan in the ingestor's worker thread, pipelined with the store. */
   readonly worker: boolean;
+  /** Skip the raw side (profiling). */
+  readonly ingestOnly: boolean;
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -164,10 +166,11 @@ export async function main(argv: string[]): Promise<void> {
     .option('--linger <ms>', 'projector fetch waits up to this long for a batch to fill', '10')
     .option('--rate <n>', 'pace the publisher to this many events/s (0 = flat out: throughput; below capacity: delay)', '0')
     .option('--no-worker', 'validate + plan on the projector thread (no prepare worker)')
+    .option('--ingest-only', 'skip the raw side (for profiling the projector: node --cpu-prof --import tsx bench/run.ts ingest --ingest-only)')
     .option('--window <n>', 'publishes in flight (awaiting their JetStream ack)', '256')
     .parse(argv, { from: 'user' })
-    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'rate', string> & { worker: boolean }>();
-  const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), rate: Number(raw.rate), worker: raw.worker };
+    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'rate', string> & { worker: boolean; ingestOnly?: boolean }>();
+  const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), rate: Number(raw.rate), worker: raw.worker, ingestOnly: raw.ingestOnly === true };
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-ingest-'));
   const server = await startNatsServer({ jetstream: true });
   const version = (await import('node:child_process')).execFileSync((await import('../test/support/nats-server.ts')).natsServerBinary(), ['--version'], { encoding: 'utf8' }).trim();
@@ -178,7 +181,10 @@ export async function main(argv: string[]): Promise<void> {
     for (let round = 1; round <= o.rounds; round++) {
       let r: RunResult;
       let g: RunResult;
-      if (round % 2 === 1) {
+      if (o.ingestOnly) {
+        g = await runIngest(server, round, o, dir);
+        r = { seconds: NaN, delaysMs: [], note: '' };
+      } else if (round % 2 === 1) {
         r = await runRaw(server, round, o);
         g = await runIngest(server, round, o, dir);
       } else {

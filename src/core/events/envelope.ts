@@ -6,7 +6,7 @@
 import { InvalidEventError, type EventIssue } from '../errors.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { describeValue, escapePointerToken } from './json-pointer.ts';
-import { copyJsonTree, DEFAULT_ENVELOPE_LIMITS, parseJsonText, utf8Length, type EnvelopeLimits } from './safe-json.ts';
+import { copyJsonTree, DEFAULT_ENVELOPE_LIMITS, freezeParsedJson, parseJsonText, utf8Length, type EnvelopeLimits } from './safe-json.ts';
 import { isAbsoluteUri, isRfc3339, isTraceparent, isUriReference } from './uri.ts';
 
 export { DEFAULT_ENVELOPE_LIMITS, type EnvelopeLimits } from './safe-json.ts';
@@ -43,7 +43,7 @@ const REQUIRED = ['id', 'source', 'type'] as const;
  * Returns a frozen copy; throws InvalidEventError listing every problem with its JSON pointer.
  */
 export function parseEnvelope(input: string | unknown, limits?: Partial<EnvelopeLimits>): CloudEvent {
-  const lim: EnvelopeLimits = { ...DEFAULT_ENVELOPE_LIMITS, ...limits };
+  const lim: EnvelopeLimits = limits ? { ...DEFAULT_ENVELOPE_LIMITS, ...limits } : DEFAULT_ENVELOPE_LIMITS;
   const issues: EventIssue[] = [];
   const parsed = typeof input === 'string' ? parseJsonText(input, lim, issues) : input;
   if (issues.length > 0) throw new InvalidEventError(undefined, issues);
@@ -52,7 +52,8 @@ export function parseEnvelope(input: string | unknown, limits?: Partial<Envelope
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new InvalidEventError(undefined, [{ pointer: '', message: `expected a JSON object (a CloudEvent), got ${describeValue(parsed)}` }]);
   }
-  const event = copyJsonTree(parsed, lim, issues) as Record<string, unknown> | undefined;
+  // Text we parsed here is ours alone: check and freeze it in place; a caller's value is copied.
+  const event = (typeof input === 'string' ? freezeParsedJson(parsed, lim, issues) : copyJsonTree(parsed, lim, issues)) as Record<string, unknown> | undefined;
   if (!event) throw new InvalidEventError(id, issues);
   if (typeof input !== 'string') {
     const bytes = utf8Length(JSON.stringify(event));

@@ -1,26 +1,38 @@
 /**
  * Payload validation: the `data` of an event checked against the ontology for its event type (the payload
  * format in DESIGN.md "Projection"). Zod schemas are generated per event type on first use and cached per
- * ontology in a WeakMap, so a hot-reloaded ontology gets fresh validators and the old ones are collected.
+ * ontology in a WeakMap, so a hot-reloaded ontology gets fresh validators and the old ones are collected. They are
+ * the rules and the messages; a plain predicate mirroring them (payload-accepts.ts) lets a valid event skip zod.
  */
 import { z } from 'zod';
 import { InvalidEventError, type EventIssue } from '../errors.ts';
 import { constraintFor, isA, type CompiledOntology, type EventTypeDef, type ObjectPropertyDef } from '../ontology/model.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { describeValue, listOf, toPointer, type PathSegment } from './json-pointer.ts';
+import { buildDataAccepts, type Accepts } from './payload-accepts.ts';
 import { checkWith, forward, scalarSchema, valueSchema, type Check } from './payload-values.ts';
 import { aggregateCandidates, DELETE_KEY, GRAPH_KEY, isJsonObject, splitSubject, subjectOf, TYPE_KEY } from './resources.ts';
 
-const cache = new WeakMap<CompiledOntology, Map<string, Check>>();
+/** Per event type: the zod schema (the rules and messages) and its plain fast-path predicate (payload-accepts.ts). */
+interface Validator {
+  readonly schema: Check;
+  readonly accepts: Accepts;
+}
 
-/** The zod schema of `data` for an event type, or undefined when the ontology does not declare the type. */
-export function payloadSchema(ontology: CompiledOntology, eventType: string): Check | undefined {
+const cache = new WeakMap<CompiledOntology, Map<string, Validator>>();
+
+function validatorFor(ontology: CompiledOntology, eventType: string): Validator | undefined {
   let perType = cache.get(ontology);
   if (!perType) {
-    perType = new Map([...ontology.eventTypes.values()].map((et) => [et.name, buildDataSchema(ontology, et)]));
+    perType = new Map([...ontology.eventTypes.values()].map((et) => [et.name, { schema: buildDataSchema(ontology, et), accepts: buildDataAccepts(ontology, et) }]));
     cache.set(ontology, perType);
   }
   return perType.get(eventType);
+}
+
+/** The zod schema of `data` for an event type, or undefined when the ontology does not declare the type. */
+export function payloadSchema(ontology: CompiledOntology, eventType: string): Check | undefined {
+  return validatorFor(ontology, eventType)?.schema;
 }
 
 /**
@@ -30,12 +42,13 @@ export function payloadSchema(ontology: CompiledOntology, eventType: string): Ch
  */
 export function validatePayload(event: CloudEvent, ontology: CompiledOntology, options?: { maxIssues?: number }): CloudEvent {
   const et = ontology.eventTypes.get(event.type);
-  const schema = payloadSchema(ontology, event.type);
-  if (!et || !schema) {
+  const validator = validatorFor(ontology, event.type);
+  if (!et || !validator) {
     throw new InvalidEventError(event.id, [{ pointer: '/type', message: unknownTypeMessage(event.type, ontology) }]);
   }
-  const result = schema.safeParse(event.data);
-  const issues: EventIssue[] = result.success
+  // The plain predicate accepts the common valid event; anything else gets zod's full, located report.
+  const result = validator.accepts(event.data) ? undefined : validator.schema.safeParse(event.data);
+  const issues: EventIssue[] = result === undefined || result.success
     ? []
     : result.error.issues.map((i) => ({ pointer: toPointer(['data', ...(i.path as PathSegment[])]), message: i.message }));
   if (issues.length === 0) issues.push(...subjectIssues(event, ontology, et));

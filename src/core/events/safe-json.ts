@@ -2,8 +2,9 @@
  * Bounded, pollution-proof JSON intake. Every event passes through here before anything reads it:
  * sizes are bounded (so one hostile event cannot exhaust memory or CPU), and the keys `__proto__`,
  * `constructor` and `prototype` are rejected outright. `JSON.parse` itself never invokes the `__proto__`
- * setter (it defines an own property), so rejecting the key after parsing leaves nothing to pollute; the tree is
- * then copied into fresh plain objects and frozen, detached from whatever the caller still holds.
+ * setter (it defines an own property), so rejecting the key after parsing leaves nothing to pollute. A value
+ * handed in already parsed is copied into fresh plain objects and frozen, detached from whatever the caller still
+ * holds; a tree we parsed from text ourselves is checked and frozen in place in the same pass (nobody else holds it).
  */
 import type { EventIssue } from '../errors.ts';
 import { describeValue, toPointer, type PathSegment } from './json-pointer.ts';
@@ -48,11 +49,14 @@ export function utf8Length(text: string): number {
 
 /** Parses text as JSON, or reports where it is not JSON. */
 export function parseJsonText(text: string, limits: EnvelopeLimits, issues: EventIssue[]): unknown {
-  // UTF-16 length never exceeds the UTF-8 length, so the cheap test can reject early.
-  const bytes = text.length > limits.maxBytes ? text.length : utf8Length(text);
-  if (bytes > limits.maxBytes) {
-    issues.push({ pointer: '', message: `event too large: expected at most ${limits.maxBytes} bytes, got ${bytes}` });
-    return undefined;
+  // One UTF-16 unit is 1 to 3 UTF-8 bytes: only text that might be too large needs its exact byte count (the
+  // encode allocates a copy, which showed up in the ingest profile).
+  if (text.length * 3 > limits.maxBytes) {
+    const bytes = text.length > limits.maxBytes ? text.length : utf8Length(text);
+    if (bytes > limits.maxBytes) {
+      issues.push({ pointer: '', message: `event too large: expected at most ${limits.maxBytes} bytes, got ${bytes}` });
+      return undefined;
+    }
   }
   try {
     return JSON.parse(text) as unknown;
@@ -62,74 +66,95 @@ export function parseJsonText(text: string, limits: EnvelopeLimits, issues: Even
   }
 }
 
+/** The state of one walk (module-level functions, not per-call closures: this runs for every event). */
+interface Walk {
+  readonly limits: EnvelopeLimits;
+  readonly issues: EventIssue[];
+  readonly before: number;
+  readonly path: PathSegment[];
+  /** Copy into fresh objects (a caller's value) or freeze in place (a tree JSON.parse just made, held by no one else). */
+  readonly copy: boolean;
+}
+
+function addIssue(w: Walk, message: string): void {
+  if (w.issues.length < w.before + w.limits.maxIssues) w.issues.push({ pointer: toPointer(w.path), message });
+}
+
+function visit(w: Walk, v: unknown, depth: number): unknown {
+  if (v === null || typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    if (v.length > w.limits.maxStringLength) addIssue(w, `string too long: expected at most ${w.limits.maxStringLength} characters, got ${v.length}`);
+    return v;
+  }
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) addIssue(w, `expected a finite JSON number, got ${String(v)}`);
+    return v;
+  }
+  if (typeof v !== 'object') {
+    addIssue(w, `expected a JSON value, got ${describeValue(v)}`);
+    return undefined;
+  }
+  if (depth > w.limits.maxDepth) {
+    addIssue(w, `nested too deep: expected at most ${w.limits.maxDepth} levels of objects and arrays`);
+    return undefined;
+  }
+  if (Array.isArray(v)) {
+    if (v.length > w.limits.maxArrayLength) {
+      addIssue(w, `array too long: expected at most ${w.limits.maxArrayLength} items, got ${v.length}`);
+      return undefined;
+    }
+    const out: unknown[] = w.copy ? new Array<unknown>(v.length) : v;
+    for (let i = 0; i < v.length; i++) {
+      w.path.push(i);
+      const item = visit(w, v[i], depth + 1);
+      if (w.copy) out[i] = item;
+      w.path.pop();
+    }
+    return Object.freeze(out);
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    addIssue(w, `expected a plain JSON object, got ${(v as object).constructor?.name ?? 'an exotic object'}`);
+    return undefined;
+  }
+  const keys = Object.keys(v);
+  if (keys.length > w.limits.maxKeys) {
+    addIssue(w, `too many keys: expected at most ${w.limits.maxKeys}, got ${keys.length}`);
+    return undefined;
+  }
+  const out: Record<string, unknown> = w.copy ? {} : (v as Record<string, unknown>);
+  for (const key of keys) {
+    w.path.push(key);
+    if (FORBIDDEN_KEYS.has(key)) {
+      addIssue(w, `forbidden key "${key}": keys __proto__, constructor and prototype are never accepted`);
+    } else if (key.length > w.limits.maxStringLength) {
+      addIssue(w, `key too long: expected at most ${w.limits.maxStringLength} characters, got ${key.length}`);
+    } else {
+      const item = visit(w, (v as Record<string, unknown>)[key], depth + 1);
+      // Own data property, never the prototype setter (the key is not __proto__ here anyway).
+      if (w.copy) Object.defineProperty(out, key, { value: item, enumerable: true, writable: false, configurable: false });
+    }
+    w.path.pop();
+  }
+  return Object.freeze(out);
+}
+
 /**
  * Checks a parsed tree against the limits and the forbidden keys, and returns a frozen plain-JSON copy.
  * Issues are appended with pointers; the copy is undefined when any issue was found.
  */
 export function copyJsonTree(value: unknown, limits: EnvelopeLimits, issues: EventIssue[]): unknown {
   const before = issues.length;
-  const path: PathSegment[] = [];
-  const add = (message: string, at: PathSegment[] = path): void => {
-    if (issues.length < before + limits.maxIssues) issues.push({ pointer: toPointer(at), message });
-  };
-
-  const visit = (v: unknown, depth: number): unknown => {
-    if (v === null || typeof v === 'boolean') return v;
-    if (typeof v === 'string') {
-      if (v.length > limits.maxStringLength) add(`string too long: expected at most ${limits.maxStringLength} characters, got ${v.length}`);
-      return v;
-    }
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) add(`expected a finite JSON number, got ${String(v)}`);
-      return v;
-    }
-    if (typeof v !== 'object') {
-      add(`expected a JSON value, got ${describeValue(v)}`);
-      return undefined;
-    }
-    if (depth > limits.maxDepth) {
-      add(`nested too deep: expected at most ${limits.maxDepth} levels of objects and arrays`);
-      return undefined;
-    }
-    if (Array.isArray(v)) {
-      if (v.length > limits.maxArrayLength) {
-        add(`array too long: expected at most ${limits.maxArrayLength} items, got ${v.length}`);
-        return undefined;
-      }
-      return Object.freeze(v.map((item, i) => {
-        path.push(i);
-        const out = visit(item, depth + 1);
-        path.pop();
-        return out;
-      }));
-    }
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (proto !== Object.prototype && proto !== null) {
-      add(`expected a plain JSON object, got ${(v as object).constructor?.name ?? 'an exotic object'}`);
-      return undefined;
-    }
-    const keys = Object.keys(v);
-    if (keys.length > limits.maxKeys) {
-      add(`too many keys: expected at most ${limits.maxKeys}, got ${keys.length}`);
-      return undefined;
-    }
-    const out: Record<string, unknown> = {};
-    for (const key of keys) {
-      path.push(key);
-      if (FORBIDDEN_KEYS.has(key)) {
-        add(`forbidden key "${key}": keys __proto__, constructor and prototype are never accepted`);
-      } else if (key.length > limits.maxStringLength) {
-        add(`key too long: expected at most ${limits.maxStringLength} characters, got ${key.length}`);
-      } else {
-        const item = visit((v as Record<string, unknown>)[key], depth + 1);
-        // Own data property, never the prototype setter (the key is not __proto__ here anyway).
-        Object.defineProperty(out, key, { value: item, enumerable: true, writable: false, configurable: false });
-      }
-      path.pop();
-    }
-    return Object.freeze(out);
-  };
-
-  const copy = visit(value, 1);
+  const copy = visit({ limits, issues, before, path: [], copy: true }, value, 1);
   return issues.length > before ? undefined : copy;
+}
+
+/**
+ * The same checks as copyJsonTree, in one pass over a tree that `JSON.parse` has just made and nobody else holds:
+ * it is frozen in place instead of copied (same issues, same result). Never pass a caller's value here.
+ */
+export function freezeParsedJson(value: unknown, limits: EnvelopeLimits, issues: EventIssue[]): unknown {
+  const before = issues.length;
+  const out = visit({ limits, issues, before, path: [], copy: false }, value, 1);
+  return issues.length > before ? undefined : out;
 }
