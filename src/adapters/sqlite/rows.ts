@@ -17,22 +17,42 @@ export interface NodeRow {
 
 export const NODE_COLUMNS = 'n.id, n.class, n.labels, n.props, n.event_id, n.source, n.time, n.seq, n.created_seq';
 
-/**
- * A row as a NodeRecord. `labels` and `properties` are JSON in the row and are parsed on first read: most reads
- * of a node in a graph answer (a neighbourhood's ids, a relationship's endpoints) never look at them, and
- * parsing every node's properties was a measurable share of such requests.
- */
 export function rowToNode(r: NodeRow): NodeRecord {
+  return {
+    id: r.id,
+    class: r.class,
+    labels: JSON.parse(r.labels) as string[],
+    properties: JSON.parse(r.props) as Record<string, PropertyValue>,
+    provenance: { eventId: r.event_id, source: r.source, time: r.time, seq: r.seq, createdSeq: r.created_seq },
+  };
+}
+
+/**
+ * A row as a NodeRecord whose `labels` and `properties` are parsed on first read: for graph answers (a
+ * neighbourhood's nodes) that mostly show ids and classes, where parsing every node's properties was a
+ * measurable share of the request. Not for records that are kept (the JSON text is held until parsed).
+ */
+export function rowToLazyNode(r: NodeRow): NodeRecord {
+  let labelsJson: string | undefined = r.labels;
+  let propsJson: string | undefined = r.props;
   let labels: string[] | undefined;
   let properties: Record<string, PropertyValue> | undefined;
   return {
     id: r.id,
     class: r.class,
     get labels(): string[] {
-      return (labels ??= JSON.parse(r.labels) as string[]);
+      if (!labels) {
+        labels = JSON.parse(labelsJson ?? '[]') as string[];
+        labelsJson = undefined;
+      }
+      return labels;
     },
     get properties(): Record<string, PropertyValue> {
-      return (properties ??= JSON.parse(r.props) as Record<string, PropertyValue>);
+      if (!properties) {
+        properties = JSON.parse(propsJson ?? '{}') as Record<string, PropertyValue>;
+        propsJson = undefined;
+      }
+      return properties;
     },
     provenance: { eventId: r.event_id, source: r.source, time: r.time, seq: r.seq, createdSeq: r.created_seq },
   };
@@ -69,12 +89,12 @@ export function getNode(ctx: StoreContext, id: string): NodeRecord | undefined {
   return row && rowToNode(row);
 }
 
-export function getNodes(ctx: StoreContext, ids: readonly string[]): Map<string, NodeRecord> {
+export function getNodes(ctx: StoreContext, ids: readonly string[], toRecord: (r: NodeRow) => NodeRecord = rowToNode): Map<string, NodeRecord> {
   const out = new Map<string, NodeRecord>();
   if (ids.length === 0) return out;
   const rows = ctx
     .stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify([...new Set(ids)])) as NodeRow[];
-  for (const r of rows) out.set(r.id, rowToNode(r));
+  for (const r of rows) out.set(r.id, toRecord(r));
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { GraphPath, Neighbourhood, NodeRecord, RecordProvenance, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
-import { REL_SELECT, getNodes, rowToRel, type RelRow } from './rows.ts';
+import { REL_SELECT, getNodes, rowToLazyNode, rowToRel, type RelRow } from './rows.ts';
 
 export const MAX_PATH_HOPS = 6;
 
@@ -123,7 +123,7 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
     }
     frontier = next;
   }
-  const records = getNodes(ctx, [...distance.keys()]);
+  const records = getNodes(ctx, [...distance.keys()], rowToLazyNode);
   const nodes: { node: NodeRecord; distance: number }[] = [];
   for (const [nid, dist] of distance) {
     const node = records.get(nid);
