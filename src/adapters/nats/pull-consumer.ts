@@ -33,8 +33,10 @@ export interface ConsumerSettings {
   readonly maxAckPending: number;
   /**
    * Client side, not a server field: once a message is buffered, `fetch` waits up to this long for the batch to
-   * fill before returning. Without it a busy projector commits a transaction per handful of messages (measured:
-   * 3.4 events per batch under load), and per-commit cost dominates. 0 = return at once.
+   * fill before returning — but only when the previous fetch came back full (a backlog: keep batches big).
+   * Without it a busy projector commits a transaction per handful of messages (measured: 3.4 events per batch
+   * under load), and per-commit cost dominates; lingering at a low rate, though, only adds its delay to every
+   * event (measured: publish → commit p50 ~10 ms at 100 and 1,000 events/s). 0 = never linger.
    */
   readonly lingerMs?: number;
 }
@@ -103,21 +105,49 @@ export async function ensureConsumer(jsm: JetStreamManager, s: ConsumerSettings,
   return stored;
 }
 
-function toBusMessage(m: JsMsg): BusMessage {
-  const headers: Record<string, string> = {};
-  if (m.headers) for (const [k, v] of m.headers) headers[k] = v.join(',');
-  return {
-    subject: m.subject,
-    streamSeq: m.seq,
-    deliveryCount: m.info.deliveryCount,
-    headers,
-    data: m.string(),
-    ack: () => m.ack(),
-    nak: (delayMs?: number) => m.nak(delayMs),
-    term: (reason?: string) => m.term(reason),
-    working: () => m.working(),
-  };
+/**
+ * A JetStream message as a BusMessage. A class, not an object of closures: this runs once per message on the
+ * projector's hot path, and four fresh closures per message showed in its profile.
+ */
+class JsBusMessage implements BusMessage {
+  readonly subject: string;
+  readonly streamSeq: number;
+  readonly deliveryCount: number;
+  readonly data: string;
+  readonly #m: JsMsg;
+  #headers: Record<string, string> | undefined;
+  constructor(m: JsMsg) {
+    const info = m.info;
+    this.#m = m;
+    this.subject = m.subject;
+    this.streamSeq = info.streamSequence;
+    this.deliveryCount = info.deliveryCount;
+    this.data = m.string();
+  }
+  /** Decoded on first use: only a dead letter needs them. */
+  get headers(): Readonly<Record<string, string>> {
+    if (!this.#headers) {
+      const headers: Record<string, string> = {};
+      if (this.#m.headers) for (const [k, v] of this.#m.headers) headers[k] = v.join(',');
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+  ack(): void {
+    this.#m.ack();
+  }
+  nak(delayMs?: number): void {
+    this.#m.nak(delayMs);
+  }
+  term(reason?: string): void {
+    this.#m.term(reason);
+  }
+  working(): void {
+    this.#m.working();
+  }
 }
+
+const toBusMessage = (m: JsMsg): BusMessage => new JsBusMessage(m);
 
 /**
  * A BusConsumer over `consume()`: the client keeps pulls open and buffers up to `bufferSize` messages, and
@@ -133,6 +163,8 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
   let messages: ConsumerMessages | undefined;
   let closed = false;
   let generation = 0;
+  /** The previous fetch returned a full batch: messages are arriving faster than they are applied. */
+  let backlog = false;
 
   const start = async (): Promise<void> => {
     const mine = ++generation;
@@ -172,8 +204,10 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
         wake = undefined;
       };
       await waitFor(1, expiresMs);
-      if (queue.length > 0) await waitFor(max, lingerMs);
-      return queue.splice(0, max).map(toBusMessage);
+      if (queue.length > 0 && backlog) await waitFor(max, lingerMs);
+      const batch = queue.splice(0, max);
+      backlog = batch.length >= max;
+      return batch.map(toBusMessage);
     },
     async state() {
       const info = await jsm.consumers.info(s.stream, s.durable);
