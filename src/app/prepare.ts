@@ -32,6 +32,8 @@ export function prepareEvent(payload: unknown, ontology: CompiledOntology, { rec
       throw new InvalidEventError(received.id, [{ pointer: '', message: `upcasting failed: ${message}` }], { cause: err });
     }
   }
-  validatePayload(event, ontology);
-  return planChangeSet(event, ontology, { receivedAt });
+  const validated = validatePayload(event, ontology);
+  const changeSet = planChangeSet(event, ontology, { receivedAt });
+  // The text as received is the ledger's copy when it is still exactly the event (saves re-serializing it).
+  return typeof payload === 'string' && validated === received ? { ...changeSet, eventJson: payload } : changeSet;
 }

@@ -41,6 +41,26 @@ export interface ProjectorRawEvent {
   readonly deliveries: number;
 }
 
+/** A bus message as a raw event; headers are read (and decoded, by the adapter) only if a dead letter needs them. */
+class BusRawEvent implements ProjectorRawEvent {
+  readonly #m: BusMessage;
+  constructor(m: BusMessage) {
+    this.#m = m;
+  }
+  get payload(): string {
+    return this.#m.data;
+  }
+  get subject(): string {
+    return this.#m.subject;
+  }
+  get headers(): Readonly<Record<string, string>> {
+    return this.#m.headers;
+  }
+  get deliveries(): number {
+    return this.#m.deliveryCount;
+  }
+}
+
 export interface ProjectorOptions<P = unknown> {
   readonly bus: EventBus;
   readonly ingestor: ProjectorIngestor<P>;
@@ -98,7 +118,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
     }
   };
 
-  const toRaw = (m: BusMessage): ProjectorRawEvent => ({ payload: m.data, subject: m.subject, headers: m.headers, deliveries: m.deliveryCount });
+  const toRaw = (m: BusMessage): ProjectorRawEvent => new BusRawEvent(m);
 
   const poison = async (m: BusMessage, err: unknown): Promise<void> => {
     let eventId: string | undefined;

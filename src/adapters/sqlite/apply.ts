@@ -51,7 +51,7 @@ export function applyBatch(ctx: StoreContext, changeSets: readonly ChangeSet[], 
           ...(cs.causationid !== undefined && { causationid: cs.causationid }),
           changes,
           event: cs.event,
-        }),
+        }, cs.eventJson),
       );
       out.push({ eventId: cs.eventId, seq, duplicate: false, changes });
       seq++;
@@ -67,20 +67,28 @@ export function applyBatch(ctx: StoreContext, changeSets: readonly ChangeSet[], 
   return results;
 }
 
+/**
+ * Nodes this change set already wrote, by id: their class and labels as stored now. A relationship op's endpoints
+ * are almost always nodes upserted just before in the same change set (node ops come first): they need no read.
+ */
+type Written = Map<string, { readonly class: string; readonly labels: string | readonly string[] }>;
+
 function applyOps(ctx: StoreContext, cs: ChangeSet, prov: Prov): AppliedChange[] {
   const changes: AppliedChange[] = [];
+  const written: Written = new Map();
   for (const op of cs.ops) {
     switch (op.op) {
       case 'upsertNode':
-        upsertNode(ctx, op, prov, changes);
+        upsertNode(ctx, op, prov, changes, written);
         break;
       case 'addRelationship':
-        addRelationship(ctx, op, prov, changes);
+        addRelationship(ctx, op, prov, changes, written);
         break;
       case 'retractRelationship':
         retractRelationship(ctx, op, changes);
         break;
       case 'deleteNode':
+        written.delete(op.node.id);
         deleteNode(ctx, op, changes);
         break;
     }
@@ -104,20 +112,28 @@ function insertNode(ctx: StoreContext, ref: NodeRef, labels: readonly string[], 
  * The class rule: the more specific class wins; an unrelated class is a conflict.
  * Returns the labels to switch to, or undefined to keep the stored class.
  */
-function refine(cs: { eventId: string }, pointer: string, id: string, state: NodeState, wanted: string, wantedLabels: readonly string[]): readonly string[] | undefined {
+function refine(
+  cs: { eventId: string },
+  pointer: string,
+  id: string,
+  state: { readonly class: string; readonly labels: string | readonly string[] },
+  wanted: string,
+  wantedLabels: readonly string[],
+): readonly string[] | undefined {
   if (state.class === wanted) return undefined;
-  const stored = JSON.parse(state.labels) as string[];
+  const stored = typeof state.labels === 'string' ? (JSON.parse(state.labels) as string[]) : state.labels;
   if (stored.includes(wanted)) return undefined;
   if (wantedLabels.includes(state.class)) return wantedLabels;
   throw new ProjectionConflictError(cs.eventId, pointer, `node ${id} is a ${state.class}; a ${wanted} cannot have the same id (unrelated classes)`);
 }
 
-function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: AppliedChange[]): void {
+function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: AppliedChange[], written: Written): void {
   const state = readNode(ctx, op.node.id);
   if (!state) {
     const props: Record<string, unknown> = { ...op.set };
     for (const [k, vs] of Object.entries(op.add)) props[k] = dedupe([], vs);
     insertNode(ctx, op.node, op.labels, props, prov);
+    written.set(op.node.id, { class: op.node.class, labels: op.labels });
     changes.push({ kind: 'node', change: 'created', id: op.node.id, class: op.node.class, properties: Object.keys(props) });
     return;
   }
@@ -146,8 +162,9 @@ function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: Ap
       retracted.push(k);
     }
   }
-  if (!newLabels && changed.length === 0 && retracted.length === 0) return;
   const cls = newLabels ? op.node.class : state.class;
+  written.set(op.node.id, { class: cls, labels: newLabels ?? state.labels });
+  if (!newLabels && changed.length === 0 && retracted.length === 0) return;
   ctx
     .stmt('UPDATE nodes SET class = ?, labels = ?, props = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
     .run(cls, newLabels ? JSON.stringify(newLabels) : state.labels, JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, op.node.id);
@@ -172,16 +189,21 @@ function dedupe(list: readonly Scalar[], add: readonly Scalar[]): Scalar[] {
 }
 
 /** Makes sure a referenced node exists (bare, of the referenced class); returns it with its stored class. */
-function ensureNode(ctx: StoreContext, ref: NodeRef, pointer: string, prov: Prov, changes: AppliedChange[]): NodeRef {
-  const state = readNode(ctx, ref.id);
+function ensureNode(ctx: StoreContext, ref: NodeRef, pointer: string, prov: Prov, changes: AppliedChange[], written: Written): NodeRef {
+  const known = written.get(ref.id);
+  // Same class as just written: nothing to check or change (the common case: an endpoint upserted above).
+  if (known && known.class === ref.class) return { id: ref.id, class: known.class };
+  const state = known ?? readNode(ctx, ref.id);
   const labels = labelsFor(ctx, ref.class);
   if (!state) {
     insertNode(ctx, ref, labels, {}, prov);
+    written.set(ref.id, { class: ref.class, labels });
     changes.push({ kind: 'node', change: 'created', id: ref.id, class: ref.class });
     return ref;
   }
   const newLabels = refine(prov, pointer, ref.id, state, ref.class, labels);
   if (!newLabels) return { id: ref.id, class: state.class };
+  written.set(ref.id, { class: ref.class, labels: newLabels });
   ctx
     .stmt('UPDATE nodes SET class = ?, labels = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
     .run(ref.class, JSON.stringify(newLabels), prov.eventId, prov.source, prov.time, prov.seq, ref.id);
@@ -195,9 +217,9 @@ function classOf(ctx: StoreContext, id: string): string {
   return (ctx.stmt('SELECT class FROM nodes WHERE id = ?').pluck().get(id) as string | undefined) ?? 'Resource';
 }
 
-function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, changes: AppliedChange[]): void {
-  const from = ensureNode(ctx, op.from, op.pointer, prov, changes);
-  const to = ensureNode(ctx, op.to, op.pointer, prov, changes);
+function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, changes: AppliedChange[], written: Written): void {
+  const from = ensureNode(ctx, op.from, op.pointer, prov, changes, written);
+  const to = ensureNode(ctx, op.to, op.pointer, prov, changes, written);
   if (op.functional) {
     const targets = ctx.stmt('SELECT to_id FROM rels WHERE type = ? AND from_id = ?').pluck().all(op.type, from.id) as string[];
     let present = false;

@@ -8,7 +8,10 @@ export type PathSegment = string | number;
 
 /** Escapes one reference token: `~` → `~0`, `/` → `~1` (RFC 6901 §3; order matters). */
 export function escapePointerToken(token: PathSegment): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  const s = String(token);
+  // Most tokens need no escaping; skip the two regex passes for them (this runs for every op of every event).
+  if (!s.includes('~') && !s.includes('/')) return s;
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Builds a pointer from path segments; `[]` is the whole document (`''`). */

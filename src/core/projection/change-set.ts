@@ -88,6 +88,11 @@ export interface ChangeSet extends Provenance {
   readonly ops: readonly ChangeOp[];
   /** The event as received (after upcasting), kept in the ledger for replay and audit. */
   readonly event: Readonly<Record<string, unknown>>;
+  /**
+   * Optional: `event` as the JSON text it was received in, when that text parses to exactly `event` (no upcast, no
+   * derived subject). The ledger stores it instead of serializing `event` again.
+   */
+  readonly eventJson?: string;
 }
 
 /** What actually changed in the graph, as the store saw it. Relationship changes carry both endpoints. */

@@ -12,7 +12,7 @@
  */
 import { isA, labelsOf, type CompiledOntology } from '../ontology/model.ts';
 import type { CloudEvent } from '../events/cloud-event.ts';
-import { toPointer, type PathSegment } from '../events/json-pointer.ts';
+import { escapePointerToken, toPointer } from '../events/json-pointer.ts';
 import { DELETE_KEY, isJsonObject, splitSubject, subjectOf, topLevelResources, TYPE_KEY, type JsonObject } from '../events/resources.ts';
 import type { ChangeOp, ChangeSet, NodeRef, Scalar } from './change-set.ts';
 
@@ -31,9 +31,9 @@ export function planChangeSet(event: CloudEvent, ontology: CompiledOntology, opt
   const nodeOps: ChangeOp[] = [];
   const relGroups: ChangeOp[][] = [];
 
-  const visit = (resource: JsonObject, path: readonly PathSegment[], cls: string): NodeRef | undefined => {
+  // `pointer` is built as the walk descends (same strings as toPointer(path), without re-joining whole paths).
+  const visit = (resource: JsonObject, pointer: string, cls: string): NodeRef | undefined => {
     const node: NodeRef = { id: String(resource.id), class: cls };
-    const pointer = toPointer(path);
     if (resource[DELETE_KEY] === true) {
       nodeOps.push({ op: 'deleteNode', node, pointer });
       return undefined;
@@ -49,34 +49,36 @@ export function planChangeSet(event: CloudEvent, ontology: CompiledOntology, opt
       const prop = ontology.properties.get(key);
       if (!prop || key === 'id') continue; // keywords; anything unknown was rejected by validation
       const value = resource[key];
-      const keyPath = [...path, key];
       if (prop.kind === 'datatype') {
         if (value === null) unset.push(key);
         else if (prop.functional && !Array.isArray(value)) set[key] = value as Scalar;
         else add[key] = [...new Set(Array.isArray(value) ? (value as Scalar[]) : [value as Scalar])];
         continue;
       }
+      const keyPointer = `${pointer}/${escapePointerToken(key)}`;
       if (value === null) {
-        rels.push({ op: 'retractRelationship', type: key, from: node, pointer: toPointer(keyPath) });
+        rels.push({ op: 'retractRelationship', type: key, from: node, pointer: keyPointer });
         continue;
       }
       const range = prop.range ?? ANY_CLASS;
-      const targets: readonly unknown[] = Array.isArray(value) ? value : [value];
-      targets.forEach((target, i) => {
-        const at = Array.isArray(value) ? [...keyPath, i] : keyPath;
+      const many = Array.isArray(value);
+      const targets: readonly unknown[] = many ? value : [value];
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[i];
+        const at = many ? `${keyPointer}/${i}` : keyPointer;
         let to: NodeRef | undefined;
         if (isJsonObject(target)) {
           const type = target[TYPE_KEY];
           to = visit(target, at, typeof type === 'string' ? type : range);
         } else to = { id: String(target), class: range };
-        if (to) rels.push({ op: 'addRelationship', type: key, from: node, to, functional: prop.functional, pointer: toPointer(at) });
-      });
+        if (to) rels.push({ op: 'addRelationship', type: key, from: node, to, functional: prop.functional, pointer: at });
+      }
     }
     return node;
   };
 
   const resources = topLevelResources(event.data);
-  for (const { resource, path } of resources) visit(resource, path, String(resource[TYPE_KEY]));
+  for (const { resource, path } of resources) visit(resource, toPointer(path), String(resource[TYPE_KEY]));
 
   const subject = subjectOf(event, ontology);
   return {
