@@ -75,8 +75,14 @@ export function createEmbeddedPublisher({ ingestor, onClose }: EmbeddedPublisher
   let running: Promise<void> | undefined;
   let closed = false;
 
+  // Runs until the queue is empty; `running` is cleared in the same tick the queue is seen empty, so a publish
+  // arriving after that starts a new run and none is left waiting.
   const runGroups = async (): Promise<void> => {
-    while (queue.length > 0) {
+    for (;;) {
+      if (queue.length === 0) {
+        running = undefined;
+        return;
+      }
       const group: Waiting[] = [];
       let events = 0;
       while (queue.length > 0 && (group.length === 0 || events + (queue[0]?.raws.length ?? 0) <= MAX_GROUP_EVENTS)) {
@@ -103,9 +109,7 @@ export function createEmbeddedPublisher({ ingestor, onClose }: EmbeddedPublisher
       if (closed) return Promise.reject(new Error('publisher is closed'));
       return new Promise<PublishOutcome[]>((resolve, reject) => {
         queue.push({ raws, resolve, reject });
-        running ??= runGroups().finally(() => {
-          running = undefined;
-        });
+        running ??= runGroups();
       });
     },
     async close() {
