@@ -72,6 +72,12 @@ export interface ProjectorOptions<P = unknown> {
   readonly checkpointName?: string;
   /** How long a fetch waits for the first message. */
   readonly idleWaitMs?: number;
+  /**
+   * Under a backlog (the broker says more messages are waiting), keep fetching for up to this long to fill the
+   * batch before committing. Without it a busy projector commits whatever one socket read brought (measured: 7
+   * events per transaction and half the throughput). Never waits when nothing is pending: no delay at low rates.
+   */
+  readonly gatherMs?: number;
   /** First delay of the store-unavailable retry (doubles, capped at 5 s). */
   readonly retryDelayMs?: number;
   readonly log?: (line: string) => void;
@@ -93,6 +99,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
   const batchSize = options.batchSize ?? 256;
   const checkpointName = options.checkpointName ?? 'nats:projector';
   const idleWaitMs = options.idleWaitMs ?? 1000;
+  const gatherMs = options.gatherMs ?? 10;
   const retryDelayMs = options.retryDelayMs ?? 200;
   const log = options.log ?? ((line: string) => process.stderr.write(`projector: ${line}\n`));
   let consumer: BusConsumer | undefined;
@@ -226,7 +233,13 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
 
   const runOnce = async (c: BusConsumer): Promise<void> => {
     // With a batch pending, take only what is already buffered: the pending batch must not wait for traffic.
-    const msgs = await c.fetch(batchSize, pending ? 0 : idleWaitMs);
+    let msgs = await c.fetch(batchSize, pending ? 0 : idleWaitMs);
+    const deadline = Date.now() + gatherMs;
+    for (let left = gatherMs; msgs.length > 0 && msgs.length < batchSize && (msgs[msgs.length - 1]?.pending ?? 0) > 0 && left > 0; left = deadline - Date.now()) {
+      const more = await c.fetch(batchSize - msgs.length, left);
+      if (more.length === 0) break;
+      msgs = msgs.concat(more);
+    }
     const firstAfterReset = justReset && msgs.length > 0;
     if (msgs.length > 0) justReset = false;
     const fresh: BusMessage[] = [];

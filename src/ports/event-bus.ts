@@ -34,6 +34,11 @@ export interface BusMessage {
   readonly headers: Readonly<Record<string, string>>;
   /** The payload as UTF-8 text. */
   readonly data: string;
+  /**
+   * Optional: messages the broker still holds for this consumer after this one (not yet delivered), when the bus
+   * knows it. > 0 means a backlog: the projector then gathers a fuller batch before committing.
+   */
+  readonly pending?: number;
   ack(): void;
   /** Redeliver after `delayMs`. */
   nak(delayMs?: number): void;

@@ -114,6 +114,7 @@ class JsBusMessage implements BusMessage {
   readonly streamSeq: number;
   readonly deliveryCount: number;
   readonly data: string;
+  readonly pending: number;
   readonly #m: JsMsg;
   #headers: Record<string, string> | undefined;
   constructor(m: JsMsg) {
@@ -122,6 +123,7 @@ class JsBusMessage implements BusMessage {
     this.subject = m.subject;
     this.streamSeq = info.streamSequence;
     this.deliveryCount = info.deliveryCount;
+    this.pending = info.pending;
     this.data = m.string();
   }
   /** Decoded on first use: only a dead letter needs them. */
