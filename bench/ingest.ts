@@ -16,10 +16,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, nanos } from '@nats-io/transport-node';
 import { createNatsDeadLetters } from '../src/adapters/nats/dead-letters.ts';
-import { createJetStreamBus } from '../src/adapters/nats/jetstream-bus.ts';
+import { createJetStreamBus, projectorConsumerSettings } from '../src/adapters/nats/jetstream-bus.ts';
+import { consumerConfig } from '../src/adapters/nats/pull-consumer.ts';
 import { createSqliteStore } from '../src/adapters/sqlite/index.ts';
 import { createIngestor } from '../src/app/ingest.ts';
 import { createProjector } from '../src/app/projector.ts';
@@ -72,7 +73,12 @@ async function runRaw(server: NatsServer, round: number, o: Options): Promise<Ru
   const js = jetstream(nc);
   const stream = `RAW_${round}`;
   await jsm.streams.add({ name: stream, subjects: [`raw_${round}.>`], storage: StorageType.File, duplicate_window: nanos(120_000) });
-  await jsm.consumers.add(stream, { durable_name: 'raw', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: o.maxAckPending, ack_wait: nanos(30_000) });
+  // Exactly the projector's consumer configuration (ack policy all, ack_wait/backoff, max_deliver, max_ack_pending),
+  // and the same acking: with ack policy all, the last message of each batch-size run (and the very last) settles
+  // everything before it; with explicit acks, each message.
+  const config = consumerConfig({ ...projectorConsumerSettings({ maxAckPending: o.maxAckPending }), stream, durable: 'raw', filterSubject: `raw_${round}.>` });
+  await jsm.consumers.add(stream, config);
+  const ackAll = config.ack_policy === AckPolicy.All;
   const consumer = await js.consumers.get(stream, 'raw');
   const delays: number[] = [];
   const progress = bar(`raw    round ${round}`, o.events);
@@ -82,8 +88,9 @@ async function runRaw(server: NatsServer, round: number, o: Options): Promise<Ru
     let n = 0;
     for await (const m of iter) {
       delays.push(Date.now() - Number(m.headers?.get('Tg-Sent')));
-      m.ack();
-      if (++n % 500 === 0) progress.update(n);
+      ++n;
+      if (!ackAll || n % o.batch === 0 || n >= o.events) m.ack();
+      if (n % 500 === 0) progress.update(n);
       if (n >= o.events) break;
     }
     await nc.flush(); // the last acks reached the server

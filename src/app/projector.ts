@@ -154,10 +154,12 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
     for (let delay = retryDelayMs; ; delay = Math.min(delay * 2, 5000)) {
       try {
         const results = await ingestor.ingest(raws, { checkpoint: { name: checkpointName, position: last.streamSeq }, ...(prepared && { prepared }) });
+        const ackAll = consumer?.ackAll === true;
         batch.forEach((m, i) => {
           // rejected = dead-lettered by the ingestor in the same pass: never redeliver
           if (results[i]?.status === 'rejected') m.term();
-          else m.ack();
+          // Ack-all consumer: the last message's ack settles the whole committed batch (terms above went first).
+          else if (!ackAll || m === last) m.ack();
           attempts.delete(m.streamSeq);
         });
         advance(last.streamSeq);

@@ -53,6 +53,12 @@ export interface BusConsumer {
   readonly name: string;
   /** The deliveries after which a message is given up (poison). */
   readonly maxDeliver: number;
+  /**
+   * Optional: acknowledging (ack or term) a message also settles every earlier message of this consumer (JetStream
+   * AckPolicy All). Only for a reader that settles strictly in stream order, as the projector does: it then acks
+   * the last message of a committed batch once instead of each message.
+   */
+  readonly ackAll?: boolean;
   /** Up to `max` messages, waiting at most `expiresMs` for the first. Empty array on timeout. */
   fetch(max: number, expiresMs: number): Promise<BusMessage[]>;
   /** What the broker believes: everything ≤ `ackFloor` acked; delivered up to `delivered`. */

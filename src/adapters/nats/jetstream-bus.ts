@@ -64,6 +64,20 @@ export async function connectNats(url: string, name = 'trailgraph'): Promise<Nat
   }
 }
 
+/** The projector's consumer settings for these options, with the defaults (also what the ingest bench's raw side uses). */
+export function projectorConsumerSettings(options: Omit<JetStreamBusOptions, 'url'>): ConsumerSettings {
+  return {
+    stream: options.stream ?? 'TG_EVENTS',
+    durable: options.durable ?? 'trailgraph-projector',
+    filterSubject: `${EVENTS_PREFIX}.>`,
+    ackWaitMs: options.ackWaitMs ?? 30_000,
+    maxDeliver: options.maxDeliver ?? 5,
+    ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+    maxAckPending: options.maxAckPending ?? 1000,
+    lingerMs: options.lingerMs ?? 10,
+  };
+}
+
 export async function createJetStreamBus(options: JetStreamBusOptions): Promise<JetStreamBus> {
   const streamName = options.stream ?? 'TG_EVENTS';
   const domain = options.domain ?? 'default';
@@ -76,16 +90,7 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
     maxAgeMs: options.maxAgeMs ?? 0,
     duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
   });
-  const consumerSettings: ConsumerSettings = {
-    stream: streamName,
-    durable: options.durable ?? 'trailgraph-projector',
-    filterSubject: `${EVENTS_PREFIX}.>`,
-    ackWaitMs: options.ackWaitMs ?? 30_000,
-    maxDeliver: options.maxDeliver ?? 5,
-    ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
-    maxAckPending: options.maxAckPending ?? 1000,
-    lingerMs: options.lingerMs ?? 10,
-  };
+  const consumerSettings = projectorConsumerSettings(options);
   const publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
   const consumers: BusConsumer[] = [];
 

@@ -45,12 +45,18 @@ function defaultBackoff(s: ConsumerSettings): number[] {
   return Array.from({ length: Math.max(1, s.maxDeliver - 1) }, (_, i) => s.ackWaitMs * 2 ** i);
 }
 
-/** The config we ask the server for. */
+/**
+ * The config we ask the server for. Ack policy All: the projector settles messages strictly in stream order (a
+ * batch is acked after its commit, a dead-lettered message is terminated only after every earlier one is settled),
+ * so one ack of a batch's last message settles the batch — one ack message per batch instead of per event, on the
+ * client and on the server. A term of one message still stops its redelivery (it settles it and those before it,
+ * all already committed or dead-lettered); the projector never naks.
+ */
 export function consumerConfig(s: ConsumerSettings, startSeq?: number): Partial<ConsumerConfig> {
   const backoff = (s.backoffMs ?? defaultBackoff(s)).map((ms) => nanos(ms));
   return {
     durable_name: s.durable,
-    ack_policy: AckPolicy.Explicit,
+    ack_policy: AckPolicy.All,
     // The server sets ack_wait to backoff[0] when a backoff list is given; ask for that consistently.
     ack_wait: backoff[0] ?? nanos(s.ackWaitMs),
     max_deliver: s.maxDeliver,
@@ -62,6 +68,11 @@ export function consumerConfig(s: ConsumerSettings, startSeq?: number): Partial<
       ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
       : { deliver_policy: DeliverPolicy.All }),
   };
+}
+
+/** Whether consumers made from these settings settle with AckPolicy All. */
+function wantedAckAll(s: ConsumerSettings): boolean {
+  return consumerConfig(s).ack_policy === AckPolicy.All;
 }
 
 /** Throws ConfigError naming the first setting the server did not keep. */
@@ -89,7 +100,9 @@ export async function ensureConsumer(jsm: JetStreamManager, s: ConsumerSettings,
   } catch {
     info = undefined;
   }
-  if (info && startSeq !== undefined) {
+  // A new start position, or an ack policy the server cannot update in place (a consumer made by an older version
+  // with explicit acks): recreate it. The projector then resets it to its own checkpoint anyway.
+  if (info && (startSeq !== undefined || info.config.ack_policy !== wanted.ack_policy)) {
     await jsm.consumers.delete(s.stream, s.durable);
     info = undefined;
   }
@@ -191,6 +204,7 @@ export async function openPullConsumer(js: JetStreamClient, jsm: JetStreamManage
   return {
     name: s.durable,
     maxDeliver: s.maxDeliver,
+    ackAll: wantedAckAll(s),
     async fetch(max, expiresMs) {
       /** Waits until the queue holds `want` messages, at most `ms`. */
       const waitFor = async (want: number, ms: number): Promise<void> => {
