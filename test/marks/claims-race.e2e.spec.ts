@@ -90,16 +90,20 @@ void describe('claims race across processes', () => {
       workers.push(w);
       run(db.path, w);
     }
-    // Random kill -9s while the race is on; each killed worker is restarted for its remaining attempts.
+    // kill -9s at random points of progress (not of time: a fast machine would finish before a timer fires); each
+    // killed worker is restarted for its remaining attempts. Six victims, each at a random attempt in 50..450.
+    const plan = Array.from({ length: 6 }, (_, i) => ({ worker: workers[(i * 3) % WORKERS] as Worker, at: 50 + Math.floor(Math.random() * 400) }))
+      .sort((a, b) => a.at - b.at);
     let kills = 0;
-    while (kills < 6) {
-      await sleep(400 + Math.random() * 800);
-      const running = workers.filter((w) => w.done > 20 && w.done < ATTEMPTS - 20 && w.child?.exitCode === null);
-      if (running.length === 0) {
-        if (workers.every((w) => w.child?.exitCode !== null)) break;
+    while (plan.length > 0) {
+      await sleep(5);
+      const due = plan.findIndex((k) => k.worker.done >= k.at && k.worker.child?.exitCode === null && k.worker.done < ATTEMPTS);
+      if (due === -1) {
+        // A victim that already finished can no longer be killed mid-race: drop its kill.
+        for (let i = plan.length - 1; i >= 0; i--) if ((plan[i] as (typeof plan)[number]).worker.done >= ATTEMPTS) plan.splice(i, 1);
         continue;
       }
-      const victim = running[Math.floor(Math.random() * running.length)] as Worker;
+      const [{ worker: victim }] = plan.splice(due, 1) as [(typeof plan)[number]];
       victim.child?.kill('SIGKILL');
       await victim.exited;
       kills++;
