@@ -94,7 +94,9 @@ void describe('mark fan-out across two serve replicas over NATS', () => {
   void it('B → A delivery is pushed over NATS, not found by the 1 s store poll', { timeout: 60_000 }, async () => {
     const onA = createClient({ url: a.url, agent: 'agent://watcher' });
     const onB = createClient({ url: b.url, agent: 'agent://triage' });
-    const stream = onA.subscribe({ kinds: ['fast'] });
+    // Resume from the current head: a mark committed before the subscription is established is replayed, not
+    // missed (a missed mark would leave the loop below waiting for a tenth).
+    const stream = onA.subscribe({ kinds: ['fast'] }, { after: await onA.headSeq() });
     const it = stream[Symbol.asyncIterator]();
     await sleep(300);
     const latencies: number[] = [];
