@@ -84,6 +84,9 @@ void describe('trailgraph serve as a process', () => {
     const graphiql = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
     assert.match(await graphiql.text(), /graphiql/i);
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    const page = await fetch(`${base}/demo`);
+    assert.equal(page.status, 200, 'the referral page is served beside GraphiQL');
+    assert.match(await page.text(), /trailgraph/);
   });
 
   void test('SIGTERM stops it cleanly with exit code 0', async () => {

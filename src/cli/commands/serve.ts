@@ -8,6 +8,7 @@ import { createRuntime } from '../../app/runtime.ts';
 // marks layer (issue 5): feed + fan-out + sweeper, GraphQL extension, graphql-ws transport
 import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts';
 import { startMarks } from '../../app/marks-runtime.ts';
+import { useDemoPage } from '../../api/http/demo-page.ts';
 
 export function register(program: Command): void {
   program
@@ -29,7 +30,11 @@ export function register(program: Command): void {
       // marks layer (issue 5)
       const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, ...(config.natsUrl && { natsUrl: config.natsUrl }) });
       const persisted = { persistedOperations: loadPersistedOperations(config.queriesDir), persistedOnly: config.persistedOnly };
+      // The live referral page (issue 8) wherever the served ontology is the referral domain, e.g. behind the
+      // compose gateway while the demo agents run against the replicas.
+      const demoPage = runtime.ontology.classes.has('Referral') && runtime.ontology.classes.has('Specialist');
       const api = createApi({
+        plugins: demoPage ? [useDemoPage()] : [],
         extensions: [createMarksExtension({ feed: marks.feed }), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
         services: runtime,
         limits: config.limits,
@@ -45,6 +50,7 @@ export function register(program: Command): void {
           `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
           `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
           `  Health    ${running.url}/healthz  ${running.url}/readyz\n` +
+          (demoPage ? `  Page      ${running.url}/demo  (the live referral graph)\n` : '') +
           `Next: publish an event with \`trailgraph publish event.json\` or curl, then query it. Ctrl-C stops.\n`,
       );
       let stopping = false;
