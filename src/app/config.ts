@@ -33,7 +33,7 @@ export interface TrailgraphConfig {
 }
 
 /** Flag values as commander gives them (camelCase keys). */
-export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'nats' | 'natsUrl' | 'queries' | 'persistedOnly', string | number | boolean>>;
+export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'nats' | 'natsUrl' | 'queries' | 'persistedOnly' | 'projector', string | number | boolean>>;
 
 const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])]).transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -79,6 +79,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const natsUrl = read<string | undefined>({ flag: flags.nats !== undefined ? 'nats' : 'natsUrl', env: 'TRAILGRAPH_NATS_URL', schema: z.string().regex(/^(nats|tls|wss?):\/\//, 'expected nats://host:4222'), hint: 'use nats://host:4222 (comma-separate several servers)' }, flags, env, undefined);
   const queriesDir = read({ flag: 'queries', env: 'TRAILGRAPH_QUERIES', schema: z.string().min(1), hint: 'give the persisted-operations folder' }, flags, env, 'queries');
   const persistedOnly = read({ flag: 'persistedOnly', env: 'TRAILGRAPH_PERSISTED_ONLY', schema: bool, hint: 'use 1 or 0' }, flags, env, false);
+  // Bus mode: one projector per event partition. Replicas beyond the first serve (and publish) with it off; two
+  // projectors on one durable consumer would split its messages and lose per-aggregate order.
+  const projector = read({ flag: 'projector', env: 'TRAILGRAPH_PROJECTOR', schema: bool, hint: 'use 1 (this replica projects the stream) or 0 (it only serves)' }, flags, env, true);
   const limit = (key: keyof ApiLimits, envName: string, min: number, max: number): number =>
     read({ env: envName, schema: int(min, max), hint: `use an integer ${min}-${max}` }, flags, env, DEFAULT_API_LIMITS[key]);
   const limits: ApiLimits = {
@@ -99,6 +102,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ontologyDir,
     store: storeConfig(storeValue, env),
     ...(natsUrl !== undefined && { natsUrl }),
+    ...(!projector && { natsProject: false }),
     queriesDir,
     persistedOnly,
     limits,

@@ -26,3 +26,15 @@ void test('the stack has three NATS nodes, Neo4j, two replicas behind a gateway,
   const demo = /\n {2}demo-agents:\n((?: {4}.*\n)+)/.exec(rendered.stdout)?.[1] ?? '';
   assert.match(demo, /profiles:\n\s+- demo\n/, 'demo agents must start only with --profile demo');
 });
+
+void test('exactly one replica projects the event stream; the demo agents use a real demo flag', { skip }, () => {
+  const rendered = spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--profile', 'demo', 'config'], { encoding: 'utf8' }).stdout;
+  const block = (name: string): string => new RegExp(`\\n {2}${name}:\\n((?: {4}.*\\n)+)`).exec(rendered)?.[1] ?? '';
+  const projecting = ['trailgraph-1', 'trailgraph-2'].filter((s) => !/TRAILGRAPH_PROJECTOR: '?"?0/.test(block(s)));
+  assert.deepEqual(projecting, ['trailgraph-1'], 'two projectors on one durable consumer would split it and lose per-aggregate order');
+  const demo = block('demo-agents');
+  assert.match(demo, /- --url\n\s+- http:\/\/gateway:8080/);
+  // The flags it uses must exist: commander rejects unknown options.
+  const help = spawnSync(process.execPath, ['bin/trailgraph.js', 'demo', '--help'], { encoding: 'utf8' }).stdout;
+  assert.match(help, /--url <url>/);
+});

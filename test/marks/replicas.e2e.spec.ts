@@ -20,8 +20,8 @@ interface Replica {
   readonly output: () => string;
 }
 
-async function startReplica(store: string, natsUrl: string): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--store', store, '--nats-url', natsUrl], {
+async function startReplica(store: string, natsUrl: string, projector: boolean): Promise<Replica> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--store', store, '--nats-url', natsUrl, '--projector', projector ? '1' : '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TRAILGRAPH_MODE: 'production' },
@@ -52,8 +52,9 @@ void describe('mark fan-out across two serve replicas over NATS', () => {
   let b: Replica;
   before(async () => {
     nats = await startNatsServer({ jetstream: true });
-    a = await startReplica(db.path, nats.url);
-    b = await startReplica(db.path, nats.url);
+    // The production shape: one projector (B); A only serves, and sees B's commits through the NATS fan-out.
+    a = await startReplica(db.path, nats.url, false);
+    b = await startReplica(db.path, nats.url, true);
   });
   after(async () => {
     for (const r of [a, b]) {

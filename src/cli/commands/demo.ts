@@ -29,6 +29,7 @@ interface DemoFlags {
   json?: boolean;
   seed: number;
   timeout: number;
+  url?: string;
 }
 
 export function register(program: Command): void {
@@ -51,9 +52,23 @@ export function register(program: Command): void {
     .option('--json', 'print only the machine-readable summary (JSON) on stdout')
     .option('--seed <n>', 'seed of the synthetic patients', int('--seed', 0), 7)
     .option('--timeout <s>', 'give up after this many seconds', int('--timeout', 1), 300)
-    .addHelpText('after', '\nExamples:\n  npm run demo                                   # 200 referrals, page on http://127.0.0.1:4000/demo\n  trailgraph demo referral --count 50 --chaos --keep-open\n  trailgraph demo referral --nats nats://127.0.0.1:4222 --json\nExit code 0 only when every referral completed with 0 duplicates and no unexplained dead letter.')
+    .option('--url <url>', 'agents only: run them against a trailgraph service that already runs (e.g. the compose gateway), no service of its own')
+    .addHelpText('after', '\nExamples:\n  npm run demo                                   # 200 referrals, page on http://127.0.0.1:4000/demo\n  trailgraph demo referral --count 50 --chaos --keep-open\n  trailgraph demo referral --nats nats://127.0.0.1:4222 --json\n  trailgraph demo referral --url http://localhost:8080   # agents only, against a running service (compose)\nExit code 0 only when every referral completed with 0 duplicates and no unexplained dead letter.')
     .action(async (name: string, flags: DemoFlags) => {
       if (name !== 'referral') throw new InvalidArgumentError(`unknown demo "${name}"; the one demo is: referral`);
+      if (flags.url) {
+        // Agents only: the service (and its /demo page) is someone else's; count completions from the marks.
+        const { runAgentsOnly } = await import('../../demo/referral/agents-only.ts');
+        process.stderr.write(`trailgraph demo: agents against ${flags.url} — watch it at ${flags.url}/demo\n`);
+        const r = await runAgentsOnly({
+          url: flags.url, count: flags.count, rate: flags.rate, seed: flags.seed, timeoutMs: flags.timeout * 1000,
+          onProgress: (done, count) => {
+            if (!flags.json && (done % 10 === 0 || done === count)) process.stderr.write(`  ${done}/${count} referrals completed\n`);
+          },
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${r.completed}/${r.count} referrals completed in ${(r.elapsedMs / 1000).toFixed(1)} s (agents' log: ${r.logPath})\n`);
+        process.exit(r.completed >= r.count ? 0 : 1);
+      }
       const { runDemo } = await import('../../demo/referral/runner.ts');
       const chaos = chaosOf(flags.chaos);
       const bar = flags.json ? undefined : createStatusBar();

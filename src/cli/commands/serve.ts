@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .option('--store <path|url>', 'SQLite file or neo4j://host:7687 (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
     .option('--nats <url>', 'NATS JetStream server for bus mode: publish to the stream, project it here (env TRAILGRAPH_NATS_URL)')
     .option('--nats-url <url>', 'alias of --nats')
+    .option('--projector <on>', 'bus mode: 1 = this replica projects the stream into the store (default), 0 = it only serves; run exactly one projector per partition (env TRAILGRAPH_PROJECTOR)')
     .option('--mode <mode>', 'development | production (env TRAILGRAPH_MODE)')
     .option('--queries <dir>', 'persisted operations folder (env TRAILGRAPH_QUERIES, default queries)')
     .option('--persisted-only', 'only run the persisted operations from --queries (env TRAILGRAPH_PERSISTED_ONLY=1)')
@@ -45,7 +46,7 @@ export function register(program: Command): void {
       const ws = attachGraphqlWs(running.server, api, persisted); // marks layer (issue 5): graphql-ws on /graphql, same persisted rule
       const store = config.store.kind === 'sqlite' ? config.store.path : config.store.uri;
       process.stdout.write(
-        `trailgraph ${runtime.ontology.version} (${runtime.ontology.iri}) on ${store}, ${runtime.busMode} mode\n` +
+        `trailgraph ${runtime.ontology.version} (${runtime.ontology.iri}) on ${store}, ${runtime.busMode} mode${config.natsUrl ? (config.natsProject === false ? ', projector off (serving only)' : ', projecting the stream') : ''}\n` +
           `  GraphQL   ${running.url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
           `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
           `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
