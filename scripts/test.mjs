@@ -2,7 +2,8 @@
 // Runs node's test runner over the test tiers. Tier = the file-name suffix: .unit.spec.ts, .int.spec.ts, .e2e.spec.ts.
 // `node scripts/test.mjs [unit|int|e2e ...]` (no argument = every tier). Extra args after `--` go to node --test.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const argv = process.argv.slice(2);
@@ -25,8 +26,25 @@ if (files.length === 0) {
   console.error(`no test files for tiers: ${wanted.join(', ')}`);
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...extra, ...files], {
+// The spec reporter for people; a TAP copy in a temp file to print the plain closing count line CI reads.
+const tapDir = mkdtempSync(join(tmpdir(), 'trailgraph-test-'));
+const tapFile = join(tapDir, 'report.tap');
+const res = spawnSync(process.execPath, [
+  '--import', 'tsx', '--test', '--test-concurrency=1',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+  ...extra, ...files,
+], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
 });
+let tap = '';
+try {
+  tap = readFileSync(tapFile, 'utf8');
+} catch {
+  // no report: the runner itself failed to start; its exit code says so
+}
+rmSync(tapDir, { recursive: true, force: true });
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+if (tap) console.log(`\n${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
 process.exit(res.status ?? 1);
