@@ -75,55 +75,44 @@ export function neighbourhood(ctx: StoreContext, id: string, hops: number, optio
 }
 
 function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: readonly string[] | undefined): Neighbourhood {
-  if (ctx.stmt('SELECT 1 FROM nodes WHERE id = ?').get(id) === undefined) return { nodes: [], relationships: [], truncated: false };
   const distance = new Map<string, number>([[id, 0]]);
   const rels = new Map<string, BareRel>();
   let truncated = false;
   let frontier = [id];
   const viaSql = via ? ' AND +r.type IN (SELECT value FROM json_each(?))' : '';
   // Both directions in one statement (a statement costs more than its few rows here): outgoing rows first
-  // (d = 0), then incoming (d = 1), in a stable order so pages can follow each other by OFFSET.
+  // (d = 0), then incoming (d = 1). A self-loop was seen as outgoing, hence `from_id <> to_id` on the incoming side.
+  // No LIMIT: rows are pulled one at a time and the walk stops pulling once a row leads to a node past the limit
+  // (the hub case costs the rows up to that one, not the hub's degree). A `LIMIT ? OFFSET ?` page cost ~20 µs
+  // more per statement than the statement itself on a typical hop (measured: 9-11 µs without, 22-33 µs with).
   const side = (near: string): string => `r.${near} IN (SELECT value FROM json_each(?))${viaSql}`;
-  const hopSql = `SELECT 0 AS d, r.type, r.from_id, r.to_id FROM rels r WHERE ${side('from_id')}
-    UNION ALL SELECT 1 AS d, r.type, r.from_id, r.to_id FROM rels r WHERE ${side('to_id')} AND r.from_id <> r.to_id`;
-  // A self-loop was seen as outgoing, hence `from_id <> to_id` on the incoming side.
-  const probeSql = `SELECT 1 FROM rels r WHERE ${side('from_id')} AND r.to_id NOT IN (SELECT value FROM json_each(?))
-    UNION ALL SELECT 1 FROM rels r WHERE ${side('to_id')} AND r.from_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`;
+  const stmt = ctx.stmt(`SELECT 0 AS d, r.type, r.from_id, r.to_id FROM rels r WHERE ${side('from_id')}
+    UNION ALL SELECT 1 AS d, r.type, r.from_id, r.to_id FROM rels r WHERE ${side('to_id')} AND r.from_id <> r.to_id`);
   for (let d = 1; d <= hops && frontier.length > 0 && !truncated; d++) {
     const next: string[] = [];
     const ids = JSON.stringify(frontier);
     const params = via ? [ids, JSON.stringify(via)] : [ids];
-    const stmt = ctx.stmt(`${hopSql} LIMIT ? OFFSET ?`);
-    // Rows back to already-known nodes (a frontier node's parent, siblings) add no node, so a page is sized
-    // for the nodes still wanted plus two such rows per frontier node; more pages only if those ran out.
-    const page = Math.max(64, limit - distance.size + 2 * frontier.length);
-    let checked = false;
-    for (let offset = 0; !truncated; offset += page) {
-      const rows = stmt.all(...params, ...params, page, offset) as (BareRel & { d: 0 | 1 })[];
-      for (const r of rows) {
-        const other = r.d === 0 ? r.to_id : r.from_id;
-        if (!distance.has(other)) {
-          if (distance.size >= limit) {
-            truncated = true;
-            break;
-          }
-          distance.set(other, d);
-          next.push(other);
+    // Rows back to already-known nodes (a frontier node's parent, siblings) add no node but are kept: once the
+    // limit is full, reading goes on until a row leads to a new node (then the answer is truncated) or the
+    // rows run out (then it is complete, with every relationship between its nodes).
+    for (const r of stmt.iterate(...params, ...params) as IterableIterator<BareRel & { d: 0 | 1 }>) {
+      const other = r.d === 0 ? r.to_id : r.from_id;
+      if (!distance.has(other)) {
+        if (distance.size >= limit) {
+          truncated = true;
+          break; // ends the iterator (the statement is reset)
         }
-        rels.set(`${r.type}\u0000${r.from_id}\u0000${r.to_id}`, { type: r.type, from_id: r.from_id, to_id: r.to_id });
+        distance.set(other, d);
+        next.push(other);
       }
-      if (rows.length < page) break;
-      if (distance.size >= limit && !checked) {
-        // The limit is full and rows remain: stop here if one leads to a new node (the hub case: one indexed
-        // probe); else the answer is complete and the rest are relationships between found nodes, still read.
-        const known = JSON.stringify([...distance.keys()]);
-        truncated = ctx.stmt(probeSql).get(...params, known, ...params, known) !== undefined;
-        checked = true;
-      }
+      rels.set(`${r.type}\u0000${r.from_id}\u0000${r.to_id}`, { type: r.type, from_id: r.from_id, to_id: r.to_id });
     }
     frontier = next;
   }
   const records = getNodes(ctx, [...distance.keys()], rowToLazyNode);
+  // The start node's existence is checked here, not up front (one statement less): a missing node has no
+  // relationships (deleting a node removes them), so the walk above found nothing.
+  if (!records.has(id)) return { nodes: [], relationships: [], truncated: false };
   const nodes: { node: NodeRecord; distance: number }[] = [];
   for (const [nid, dist] of distance) {
     const node = records.get(nid);
