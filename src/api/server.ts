@@ -7,6 +7,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS } from './context.ts';
 import { maskError } from './errors.ts';
+import { useBodyLimit } from './http/body-limit.ts';
 import { handleEvents } from './http/events-endpoint.ts';
 import { createLoaders } from './loaders.ts';
 import { type PersistedOperation, indexPersistedOperations } from './persisted-operations.ts';
@@ -68,6 +69,8 @@ export function createApi(options: ApiOptions): Api {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // The body limit is useBodyLimit's (no stream per request); yoga's own would count every body again.
+    maxRequestBodySize: false,
     graphiql: dev ? { title: 'trailgraph', defaultQuery: '{ headSeq ontology { iri version } }' } : false,
     maskedErrors: { maskError, isDev: dev },
     context: () => ({ ...options.services, limits, loaders: createLoaders(options.services.store) }),
@@ -93,6 +96,8 @@ export function createApi(options: ApiOptions): Api {
           ]
         : []),
       ...(options.plugins ?? []),
+      // Last, so it wraps whichever request parser the plugins above chose.
+      useBodyLimit(limits.maxBodyBytes),
     ],
   });
 }
