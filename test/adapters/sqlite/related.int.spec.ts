@@ -32,7 +32,7 @@ after(async () => {
 });
 
 void describe('sqlite related() with hub parents', () => {
-  it('gives each parent its first page in id order, with hasNextPage and totals, whatever the other parents hold', async () => {
+  void it('gives each parent its first page in id order, with hasNextPage and totals, whatever the other parents hold', async () => {
     const ids = ['p-c', 'p-missing', 'p-a', 'p-d', 'p-b', 'p-a'];
     const pages = await store.related({ ids, type: 'forPatient', direction: 'in', first: 5, includeTotal: true });
     for (const p of ['p-a', 'p-b', 'p-c', 'p-d', 'p-missing']) {
@@ -45,7 +45,7 @@ void describe('sqlite related() with hub parents', () => {
     }
   });
 
-  it('pages through a hub with cursors: every referral once, in order', async () => {
+  void it('pages through a hub with cursors: every referral once, in order', async () => {
     const seen: string[] = [];
     let after: string | undefined;
     for (;;) {
@@ -57,7 +57,7 @@ void describe('sqlite related() with hub parents', () => {
     assert.deepEqual(seen, referralsOf('p-a'));
   });
 
-  it('descending pages still come newest id first (the window path)', async () => {
+  void it('descending pages still come newest id first (the window path)', async () => {
     const page = (await store.related({ ids: ['p-a', 'p-c'], type: 'forPatient', direction: 'in', first: 3, sort: { property: 'id', direction: 'desc' } })).get('p-c')!;
     assert.deepEqual(page.items.map((i) => i.node.id), referralsOf('p-c').slice(-3).reverse());
     assert.equal(page.hasNextPage, true);
