@@ -9,6 +9,7 @@
  *
  *   node --import tsx bench/run.ts ingest --events 20000 --rounds 2
  */
+import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,8 +132,13 @@ async function runIngest(server: NatsServer, round: number, o: Options, dir: str
   });
   const publisher = spawnPublisher(server.url, 'bus', stream, o, round);
   const t0 = await publisher.started;
+  // How busy the projector's thread was while it ingested: below ~100% it waited (for the network or the worker).
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
   await Promise.all([projector.reached(o.events), publisher.done]);
   const seconds = (Date.now() - t0) / 1000;
+  const busy = performance.eventLoopUtilization(elu0).utilization;
+  const cpu = process.cpuUsage(cpu0);
   progress.update(o.events);
   progress.stop();
   unsubscribe();
@@ -143,7 +149,7 @@ async function runIngest(server: NatsServer, round: number, o: Options, dir: str
   await bus.jsm.streams.delete(stream);
   await bus.close();
   await store.close();
-  return { seconds, delaysMs: delays, note: `${(committed / commits).toFixed(0)} events/commit` };
+  return { seconds, delaysMs: delays, note: `${(committed / commits).toFixed(0)} events/commit, projector thread ${(busy * 100).toFixed(0)}% busy, process CPU ${((cpu.user + cpu.system) / o.events).toFixed(0)} µs/event` };
 }
 
 interface Options {

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { PrepareRequest, PrepareResponse } from './prepare-worker.ts';
+import { decodePrepared } from './prepare-wire.ts';
 
 /** Where the worker gets its ontology: a module whose default export returns a PrepareSetup, and its argument. */
 export interface PrepareWorkerOptions {
@@ -42,6 +43,12 @@ export function createPreparePool({ module, args }: PrepareWorkerOptions): Prepa
     if (res.error !== undefined) {
       fail(new Error(res.error));
       p.reject(new Error(res.error));
+    } else if (res.json !== undefined) {
+      try {
+        p.resolve({ id: res.id, ...(res.version !== undefined && { version: res.version }), results: decodePrepared(res.json) });
+      } catch (err) {
+        p.reject(err as Error);
+      }
     } else p.resolve(res);
   });
   worker.on('error', (err) => fail(err));

@@ -5,7 +5,8 @@
  * and zod validators cannot cross threads): `workerData = { module, args }`, where `module` default-exports
  * `(args) => PrepareSetup | Promise<PrepareSetup>`.
  *
- * Protocol: `{ id, payloads, receivedAt }` in; `{ id, version, results }` out, one result per payload:
+ * Protocol: `{ id, payloads, receivedAt }` in; `{ id, version, json }` out (prepare-wire.ts: `results` as JSON text,
+ * cheaper for the main thread than a structured clone), one result per payload:
  * a change set, an invalid event (id + issues), or `retry` — any other failure, which the main thread redoes
  * itself so the error it throws is the real one.
  */
@@ -17,6 +18,7 @@ import type { EnvelopeLimits } from '../core/events/envelope.ts';
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { ChangeSet } from '../core/projection/change-set.ts';
 import { prepareEvent } from './prepare.ts';
+import { encodePrepared } from './prepare-wire.ts';
 
 /** What a setup module provides to the worker. */
 export interface PrepareSetup {
@@ -43,6 +45,8 @@ export interface PrepareResponse {
   readonly id: number;
   readonly version?: string;
   readonly results?: readonly WorkerPrepared[];
+  /** `results` encoded by prepare-wire.ts (what the worker sends; the pool decodes it into `results`). */
+  readonly json?: string;
   readonly error?: string;
 }
 
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
         return { retry: true };
       }
     });
-    port.postMessage({ id: req.id, version: s.ontology.version, results } satisfies PrepareResponse);
+    port.postMessage({ id: req.id, version: s.ontology.version, json: encodePrepared(results) } satisfies PrepareResponse);
   });
 }
 

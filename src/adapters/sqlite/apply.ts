@@ -7,7 +7,7 @@ import { ProjectionConflictError } from '../../core/errors.ts';
 import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef, RetractRelationshipOp, Scalar, UpsertNodeOp } from '../../core/projection/change-set.ts';
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
 import { labelsFor, writeTx, type StoreContext } from './context.ts';
-import { nextSeq, writeLedger } from './ledger.ts';
+import { LedgerWriter, nextSeq, type LedgerInput } from './ledger.ts';
 
 interface Prov {
   readonly eventId: string;
@@ -16,46 +16,30 @@ interface Prov {
   readonly seq: number;
 }
 
+/** A node as stored now: `labels` / `props` stay JSON text until something needs them parsed. */
 interface NodeState {
   class: string;
-  labels: string;
-  props: string;
+  labels: string | readonly string[];
+  props: string | Record<string, unknown>;
+}
+
+/**
+ * What one applyBatch knows without asking SQLite again: the state of every node it has read or written (null =
+ * known absent), the nodes it created (they had no relationships before this batch), and the relationship
+ * (type, from) pairs it added. (Reading all of a batch's nodes up front in one `json_each` statement was measured:
+ * no gain over the point reads it replaces, so nodes are read on first use.)
+ */
+interface BatchState {
+  readonly nodes: Map<string, NodeState | null>;
+  readonly created: Set<string>;
+  readonly relsFrom: Set<string>;
 }
 
 /** Applies a batch atomically; notifies commit listeners after the commit. */
 export function applyBatch(ctx: StoreContext, changeSets: readonly ChangeSet[], options?: ApplyOptions): AppliedEvent[] {
   const entries: LedgerEntry[] = [];
   const results = writeTx(ctx, () => {
-    const out: AppliedEvent[] = [];
-    let seq = nextSeq(ctx);
-    const dup = ctx.stmt('SELECT seq FROM ledger WHERE event_id = ?').pluck();
-    for (const cs of changeSets) {
-      const existing = dup.get(cs.eventId) as number | undefined;
-      if (existing !== undefined) {
-        out.push({ eventId: cs.eventId, seq: existing, duplicate: true, changes: [] });
-        continue;
-      }
-      const prov: Prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
-      const changes = applyOps(ctx, cs, prov);
-      entries.push(
-        writeLedger(ctx, {
-          seq,
-          kind: 'event',
-          eventId: cs.eventId,
-          type: cs.type,
-          source: cs.source,
-          time: cs.time,
-          ...(cs.subject !== undefined && { subject: cs.subject }),
-          ...(cs.traceparent !== undefined && { traceparent: cs.traceparent }),
-          ...(cs.correlationid !== undefined && { correlationid: cs.correlationid }),
-          ...(cs.causationid !== undefined && { causationid: cs.causationid }),
-          changes,
-          event: cs.event,
-        }, cs.eventJson),
-      );
-      out.push({ eventId: cs.eventId, seq, duplicate: false, changes });
-      seq++;
-    }
+    const out = changeSets.length > 0 ? applyAll(ctx, changeSets, entries) : [];
     if (options?.checkpoint) {
       ctx
         .stmt('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
@@ -67,40 +51,94 @@ export function applyBatch(ctx: StoreContext, changeSets: readonly ChangeSet[], 
   return results;
 }
 
-/**
- * Nodes this change set already wrote, by id: their class and labels as stored now. A relationship op's endpoints
- * are almost always nodes upserted just before in the same change set (node ops come first): they need no read.
- */
-type Written = Map<string, { readonly class: string; readonly labels: string | readonly string[] }>;
+function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: LedgerEntry[]): AppliedEvent[] {
+  const out: AppliedEvent[] = [];
+  let seq = nextSeq(ctx);
+  const seen = knownEvents(ctx, changeSets);
+  const batch: BatchState = { nodes: new Map(), created: new Set(), relsFrom: new Set() };
+  const ledger = new LedgerWriter(ctx);
+  for (const cs of changeSets) {
+    const existing = seen.get(cs.eventId);
+    if (existing !== undefined) {
+      out.push({ eventId: cs.eventId, seq: existing, duplicate: true, changes: [] });
+      continue;
+    }
+    const prov: Prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
+    const changes = applyOps(ctx, cs, prov, batch);
+    const input: LedgerInput = {
+      seq,
+      kind: 'event',
+      eventId: cs.eventId,
+      type: cs.type,
+      source: cs.source,
+      time: cs.time,
+      ...(cs.subject !== undefined && { subject: cs.subject }),
+      ...(cs.traceparent !== undefined && { traceparent: cs.traceparent }),
+      ...(cs.correlationid !== undefined && { correlationid: cs.correlationid }),
+      ...(cs.causationid !== undefined && { causationid: cs.causationid }),
+      changes,
+    };
+    ledger.add(input, cs.eventJson ?? JSON.stringify(cs.event));
+    // `event` reads through: a change set from the prepare worker parses its event only when asked (prepare-wire.ts).
+    entries.push({
+      ...input,
+      committedAt: ledger.committedAt,
+      get event() {
+        return cs.event;
+      },
+    });
+    seen.set(cs.eventId, seq);
+    out.push({ eventId: cs.eventId, seq, duplicate: false, changes });
+    seq++;
+  }
+  ledger.flush();
+  return out;
+}
 
-function applyOps(ctx: StoreContext, cs: ChangeSet, prov: Prov): AppliedChange[] {
+/** The seqs of the batch's event ids already in the ledger: one statement for the whole batch. */
+function knownEvents(ctx: StoreContext, changeSets: readonly ChangeSet[]): Map<string, number> {
+  const ids = JSON.stringify(changeSets.map((cs) => cs.eventId));
+  const rows = ctx.stmt('SELECT event_id, seq FROM ledger WHERE event_id IN (SELECT value FROM json_each(?))').raw().all(ids) as [string, number][];
+  return new Map(rows);
+}
+
+function applyOps(ctx: StoreContext, cs: ChangeSet, prov: Prov, batch: BatchState): AppliedChange[] {
   const changes: AppliedChange[] = [];
-  const written: Written = new Map();
   for (const op of cs.ops) {
     switch (op.op) {
       case 'upsertNode':
-        upsertNode(ctx, op, prov, changes, written);
+        upsertNode(ctx, op, prov, changes, batch);
         break;
       case 'addRelationship':
-        addRelationship(ctx, op, prov, changes, written);
+        addRelationship(ctx, op, prov, changes, batch);
         break;
       case 'retractRelationship':
-        retractRelationship(ctx, op, changes);
+        retractRelationship(ctx, op, changes, batch);
         break;
       case 'deleteNode':
-        written.delete(op.node.id);
-        deleteNode(ctx, op, changes);
+        deleteNode(ctx, op, changes, batch);
         break;
     }
   }
   return changes;
 }
 
-function readNode(ctx: StoreContext, id: string): NodeState | undefined {
-  return ctx.stmt('SELECT class, labels, props FROM nodes WHERE id = ?').get(id) as NodeState | undefined;
+/** The node's state: from the batch when it knows it, else read (and remembered). */
+function readNode(ctx: StoreContext, id: string, batch: BatchState): NodeState | undefined {
+  const known = batch.nodes.get(id);
+  if (known !== undefined) return known ?? undefined;
+  const row = ctx.stmt('SELECT class, labels, props FROM nodes WHERE id = ?').get(id) as NodeState | undefined;
+  batch.nodes.set(id, row ?? null);
+  return row;
 }
 
-function insertNode(ctx: StoreContext, ref: NodeRef, labels: readonly string[], props: Record<string, unknown>, prov: Prov): void {
+function labelList(labels: string | readonly string[]): readonly string[] {
+  return typeof labels === 'string' ? (JSON.parse(labels) as string[]) : labels;
+}
+
+function insertNode(ctx: StoreContext, ref: NodeRef, labels: readonly string[], props: Record<string, unknown>, prov: Prov, batch: BatchState): void {
+  batch.nodes.set(ref.id, { class: ref.class, labels, props });
+  batch.created.add(ref.id);
   ctx
     .stmt('INSERT INTO nodes (id, class, labels, props, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     .run(ref.id, ref.class, JSON.stringify(labels), JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, prov.seq);
@@ -121,24 +159,24 @@ function refine(
   wantedLabels: readonly string[],
 ): readonly string[] | undefined {
   if (state.class === wanted) return undefined;
-  const stored = typeof state.labels === 'string' ? (JSON.parse(state.labels) as string[]) : state.labels;
+  const stored = labelList(state.labels);
   if (stored.includes(wanted)) return undefined;
   if (wantedLabels.includes(state.class)) return wantedLabels;
   throw new ProjectionConflictError(cs.eventId, pointer, `node ${id} is a ${state.class}; a ${wanted} cannot have the same id (unrelated classes)`);
 }
 
-function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: AppliedChange[], written: Written): void {
-  const state = readNode(ctx, op.node.id);
+function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: AppliedChange[], batch: BatchState): void {
+  const state = readNode(ctx, op.node.id, batch);
   if (!state) {
     const props: Record<string, unknown> = { ...op.set };
     for (const [k, vs] of Object.entries(op.add)) props[k] = dedupe([], vs);
-    insertNode(ctx, op.node, op.labels, props, prov);
-    written.set(op.node.id, { class: op.node.class, labels: op.labels });
+    insertNode(ctx, op.node, op.labels, props, prov, batch);
     changes.push({ kind: 'node', change: 'created', id: op.node.id, class: op.node.class, properties: Object.keys(props) });
     return;
   }
   const newLabels = refine(prov, op.pointer, op.node.id, state, op.node.class, op.labels);
-  const props = JSON.parse(state.props) as Record<string, unknown>;
+  // A copy: the batch's state is replaced only once the UPDATE below has run.
+  const props = typeof state.props === 'string' ? (JSON.parse(state.props) as Record<string, unknown>) : { ...state.props };
   const changed: string[] = [];
   const retracted: string[] = [];
   for (const [k, v] of Object.entries(op.set)) {
@@ -163,11 +201,12 @@ function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: Ap
     }
   }
   const cls = newLabels ? op.node.class : state.class;
-  written.set(op.node.id, { class: cls, labels: newLabels ?? state.labels });
   if (!newLabels && changed.length === 0 && retracted.length === 0) return;
+  const labels = newLabels ?? state.labels;
   ctx
     .stmt('UPDATE nodes SET class = ?, labels = ?, props = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
-    .run(cls, newLabels ? JSON.stringify(newLabels) : state.labels, JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, op.node.id);
+    .run(cls, typeof labels === 'string' ? labels : JSON.stringify(labels), JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, op.node.id);
+  batch.nodes.set(op.node.id, { class: cls, labels, props });
   if (newLabels) {
     const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
     for (const l of newLabels) lab.run(l, op.node.id);
@@ -189,38 +228,40 @@ function dedupe(list: readonly Scalar[], add: readonly Scalar[]): Scalar[] {
 }
 
 /** Makes sure a referenced node exists (bare, of the referenced class); returns it with its stored class. */
-function ensureNode(ctx: StoreContext, ref: NodeRef, pointer: string, prov: Prov, changes: AppliedChange[], written: Written): NodeRef {
-  const known = written.get(ref.id);
-  // Same class as just written: nothing to check or change (the common case: an endpoint upserted above).
-  if (known && known.class === ref.class) return { id: ref.id, class: known.class };
-  const state = known ?? readNode(ctx, ref.id);
+function ensureNode(ctx: StoreContext, ref: NodeRef, pointer: string, prov: Prov, changes: AppliedChange[], batch: BatchState): NodeRef {
+  const state = readNode(ctx, ref.id, batch);
+  // Same class as stored: nothing to check or change (the common case: an endpoint upserted just before).
+  if (state && state.class === ref.class) return ref;
   const labels = labelsFor(ctx, ref.class);
   if (!state) {
-    insertNode(ctx, ref, labels, {}, prov);
-    written.set(ref.id, { class: ref.class, labels });
+    insertNode(ctx, ref, labels, {}, prov, batch);
     changes.push({ kind: 'node', change: 'created', id: ref.id, class: ref.class });
     return ref;
   }
   const newLabels = refine(prov, pointer, ref.id, state, ref.class, labels);
   if (!newLabels) return { id: ref.id, class: state.class };
-  written.set(ref.id, { class: ref.class, labels: newLabels });
   ctx
     .stmt('UPDATE nodes SET class = ?, labels = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
     .run(ref.class, JSON.stringify(newLabels), prov.eventId, prov.source, prov.time, prov.seq, ref.id);
+  batch.nodes.set(ref.id, { class: ref.class, labels: newLabels, props: state.props });
   const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
   for (const l of newLabels) lab.run(l, ref.id);
   changes.push({ kind: 'node', change: 'updated', id: ref.id, class: ref.class });
   return ref;
 }
 
-function classOf(ctx: StoreContext, id: string): string {
-  return (ctx.stmt('SELECT class FROM nodes WHERE id = ?').pluck().get(id) as string | undefined) ?? 'Resource';
+function classOf(ctx: StoreContext, id: string, batch: BatchState): string {
+  return readNode(ctx, id, batch)?.class ?? 'Resource';
 }
 
-function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, changes: AppliedChange[], written: Written): void {
-  const from = ensureNode(ctx, op.from, op.pointer, prov, changes, written);
-  const to = ensureNode(ctx, op.to, op.pointer, prov, changes, written);
-  if (op.functional) {
+function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, changes: AppliedChange[], batch: BatchState): void {
+  const from = ensureNode(ctx, op.from, op.pointer, prov, changes, batch);
+  const to = ensureNode(ctx, op.to, op.pointer, prov, changes, batch);
+  const key = `${op.type}\u0000${from.id}`;
+  // A node created in this batch has only the relationships this batch added: no probe needed without one.
+  const fresh = batch.created.has(from.id) && !batch.relsFrom.has(key);
+  batch.relsFrom.add(key);
+  if (op.functional && !fresh) {
     const targets = ctx.stmt('SELECT to_id FROM rels WHERE type = ? AND from_id = ?').pluck().all(op.type, from.id) as string[];
     let present = false;
     for (const t of targets) {
@@ -229,7 +270,7 @@ function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, c
         continue;
       }
       ctx.stmt('DELETE FROM rels WHERE type = ? AND from_id = ? AND to_id = ?').run(op.type, from.id, t);
-      changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from, to: { id: t, class: classOf(ctx, t) } });
+      changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from, to: { id: t, class: classOf(ctx, t, batch) } });
     }
     if (present) return;
   }
@@ -239,28 +280,28 @@ function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, c
   if (res.changes > 0) changes.push({ kind: 'relationship', change: 'created', type: op.type, from, to });
 }
 
-function retractRelationship(ctx: StoreContext, op: RetractRelationshipOp, changes: AppliedChange[]): void {
+function retractRelationship(ctx: StoreContext, op: RetractRelationshipOp, changes: AppliedChange[], batch: BatchState): void {
   const targets = op.to
     ? (ctx.stmt('SELECT to_id FROM rels WHERE type = ? AND from_id = ? AND to_id = ?').pluck().all(op.type, op.from.id, op.to.id) as string[])
     : (ctx.stmt('SELECT to_id FROM rels WHERE type = ? AND from_id = ?').pluck().all(op.type, op.from.id) as string[]);
   if (targets.length === 0) return;
-  const from = { id: op.from.id, class: classOf(ctx, op.from.id) };
+  const from = { id: op.from.id, class: classOf(ctx, op.from.id, batch) };
   for (const t of targets) {
     ctx.stmt('DELETE FROM rels WHERE type = ? AND from_id = ? AND to_id = ?').run(op.type, from.id, t);
-    changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from, to: { id: t, class: classOf(ctx, t) } });
+    changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from, to: { id: t, class: classOf(ctx, t, batch) } });
   }
 }
 
-function deleteNode(ctx: StoreContext, op: DeleteNodeOp, changes: AppliedChange[]): void {
-  const state = readNode(ctx, op.node.id);
+function deleteNode(ctx: StoreContext, op: DeleteNodeOp, changes: AppliedChange[], batch: BatchState): void {
+  const state = readNode(ctx, op.node.id, batch);
   if (!state) return;
   const self = { id: op.node.id, class: state.class };
   const out = ctx.stmt('SELECT type, to_id AS other FROM rels WHERE from_id = ?').all(self.id) as { type: string; other: string }[];
   const inc = ctx.stmt('SELECT type, from_id AS other FROM rels WHERE to_id = ?').all(self.id) as { type: string; other: string }[];
-  for (const r of out) changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: self, to: { id: r.other, class: classOf(ctx, r.other) } });
+  for (const r of out) changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: self, to: { id: r.other, class: classOf(ctx, r.other, batch) } });
   for (const r of inc) {
     if (r.other === self.id) continue;
-    changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: { id: r.other, class: classOf(ctx, r.other) }, to: self });
+    changes.push({ kind: 'relationship', change: 'retracted', type: r.type, from: { id: r.other, class: classOf(ctx, r.other, batch) }, to: self });
   }
   ctx.stmt('DELETE FROM rels WHERE from_id = ?').run(self.id);
   ctx.stmt('DELETE FROM rels WHERE to_id = ?').run(self.id);
@@ -268,7 +309,9 @@ function deleteNode(ctx: StoreContext, op: DeleteNodeOp, changes: AppliedChange[
   for (const m of marks) changes.push({ kind: 'mark', change: 'removed', markId: m.id, on: self, markKind: m.kind, strength: 0, agent: m.agent });
   ctx.stmt('DELETE FROM marks WHERE node_id = ?').run(self.id);
   const unlabel = ctx.stmt('DELETE FROM node_labels WHERE label = ? AND id = ?');
-  for (const l of JSON.parse(state.labels) as string[]) unlabel.run(l, self.id);
+  for (const l of labelList(state.labels)) unlabel.run(l, self.id);
   ctx.stmt('DELETE FROM nodes WHERE id = ?').run(self.id);
+  batch.nodes.set(self.id, null);
+  batch.created.delete(self.id);
   changes.push({ kind: 'node', change: 'deleted', id: self.id, class: state.class });
 }
