@@ -117,7 +117,7 @@ async function runIngest(server: NatsServer, round: number, o: Options, dir: str
   const bus = await createJetStreamBus({ url: server.url, stream, domain: 'clinic', name: 'bench-projector', maxAckPending: o.maxAckPending, lingerMs: o.linger });
   const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
   const ingestor = createIngestor({ ontology, store, deadLetters, ...(o.worker && { prepareWorker: { module: PREPARE_SETUP } }) });
-  const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: o.batch, idleWaitMs: 50, log: () => undefined });
+  const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: o.batch, idleWaitMs: 50, gatherMs: o.gather, log: () => undefined });
   await projector.start();
   const delays: number[] = [];
   const progress = bar(`ingest round ${round}`, o.events);
@@ -159,6 +159,8 @@ interface Options {
   readonly maxAckPending: number;
   readonly window: number;
   readonly linger: number;
+  /** Projector: under a backlog, keep fetching this long to fill a batch. */
+  readonly gather: number;
   /** Publish pace in events/s (0 = flat out). */
   readonly rate: number;
   /** Validate + plan in the ingestor's worker thread, pipelined with the store. */
@@ -177,13 +179,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--batch <n>', 'projector batch size (events per transaction)', '500')
     .option('--max-ack-pending <n>', 'consumer max_ack_pending (also the client buffer, capped at 1000)', '2000')
     .option('--linger <ms>', 'projector fetch waits up to this long for a batch to fill', '10')
+    .option('--gather <ms>', 'under a backlog, the projector keeps fetching this long to fill a batch (ProjectorOptions.gatherMs)', '10')
     .option('--rate <n>', 'pace the publisher to this many events/s (0 = flat out: throughput; below capacity: delay)', '0')
     .option('--no-worker', 'validate + plan on the projector thread (no prepare worker)')
     .option('--ingest-only', 'skip the raw side (for profiling the projector: node --cpu-prof --import tsx bench/run.ts ingest --ingest-only)')
     .option('--window <n>', 'publishes in flight (awaiting their JetStream ack)', '256')
     .parse(argv, { from: 'user' })
-    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'rate', string> & { worker: boolean; ingestOnly?: boolean }>();
-  const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), rate: Number(raw.rate), worker: raw.worker, ingestOnly: raw.ingestOnly === true };
+    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'gather' | 'rate', string> & { worker: boolean; ingestOnly?: boolean }>();
+  const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), gather: Number(raw.gather), rate: Number(raw.rate), worker: raw.worker, ingestOnly: raw.ingestOnly === true };
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-ingest-'));
   const server = await startNatsServer({ jetstream: true });
   const version = (await import('node:child_process')).execFileSync((await import('../test/support/nats-server.ts')).natsServerBinary(), ['--version'], { encoding: 'utf8' }).trim();

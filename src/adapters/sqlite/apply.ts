@@ -7,7 +7,9 @@ import { ProjectionConflictError } from '../../core/errors.ts';
 import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef, RetractRelationshipOp, Scalar, UpsertNodeOp } from '../../core/projection/change-set.ts';
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
 import { labelsFor, writeTx, type StoreContext } from './context.ts';
-import { LedgerWriter, nextSeq, type LedgerInput } from './ledger.ts';
+import { LedgerWriter, nextSeq } from './ledger.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface Prov {
   readonly eventId: string;
@@ -65,28 +67,27 @@ function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: 
     }
     const prov: Prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
     const changes = applyOps(ctx, cs, prov, batch);
-    const input: LedgerInput = {
+    // Built once, as the committed entry (no spreads: this runs for every event of the hot path). `event` reads
+    // through: a change set from the prepare worker parses its event only when asked (prepare-wire.ts).
+    const entry: Mutable<LedgerEntry> = {
       seq,
       kind: 'event',
       eventId: cs.eventId,
       type: cs.type,
       source: cs.source,
       time: cs.time,
-      ...(cs.subject !== undefined && { subject: cs.subject }),
-      ...(cs.traceparent !== undefined && { traceparent: cs.traceparent }),
-      ...(cs.correlationid !== undefined && { correlationid: cs.correlationid }),
-      ...(cs.causationid !== undefined && { causationid: cs.causationid }),
-      changes,
-    };
-    ledger.add(input, cs.eventJson ?? JSON.stringify(cs.event));
-    // `event` reads through: a change set from the prepare worker parses its event only when asked (prepare-wire.ts).
-    entries.push({
-      ...input,
       committedAt: ledger.committedAt,
+      changes,
       get event() {
         return cs.event;
       },
-    });
+    };
+    if (cs.subject !== undefined) entry.subject = cs.subject;
+    if (cs.traceparent !== undefined) entry.traceparent = cs.traceparent;
+    if (cs.correlationid !== undefined) entry.correlationid = cs.correlationid;
+    if (cs.causationid !== undefined) entry.causationid = cs.causationid;
+    ledger.add(entry, cs.eventJson ?? JSON.stringify(cs.event));
+    entries.push(entry);
     seen.set(cs.eventId, seq);
     out.push({ eventId: cs.eventId, seq, duplicate: false, changes });
     seq++;
