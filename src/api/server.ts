@@ -9,6 +9,7 @@ import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS }
 import { maskError } from './errors.ts';
 import { useBodyLimit } from './http/body-limit.ts';
 import { handleEvents } from './http/events-endpoint.ts';
+import { useJitExecution } from './jit.ts';
 import { createLoaders } from './loaders.ts';
 import { type PersistedOperation, indexPersistedOperations } from './persisted-operations.ts';
 import { type SchemaExtension, createSchema } from './schema/index.ts';
@@ -96,6 +97,7 @@ export function createApi(options: ApiOptions): Api {
           ]
         : []),
       ...(options.plugins ?? []),
+      useJitExecution(),
       // Last, so it wraps whichever request parser the plugins above chose.
       useBodyLimit(limits.maxBodyBytes),
     ],
