@@ -53,8 +53,10 @@ function verify(entries: readonly LedgerEntry[]): { grants: number; expiries: nu
           grants++;
           break;
         case 'renewed':
+          // The store lets a holder renew a lease that ran out while nobody took it over (documented in
+          // src/adapters/sqlite/claims.ts): no other token was issued in between, so fencing holds — which is
+          // what `cur` still being this holder's claim proves here.
           assert.ok(cur && cur.token === c.token && cur.agent === c.agent, `${where}: renewed a claim it does not hold`);
-          assert.ok(at < cur.expiresAt, `${where}: renewed after the lease ended`);
           held.set(key, { ...cur, expiresAt: Date.parse(c.expiresAt) });
           break;
         case 'released':
