@@ -41,7 +41,7 @@ export async function startNatsMode({ url, ontology, store, ontologyDir, project
       ? createProjector({ bus, ingestor, store, deadLetters, checkpointName: `nats:${bus.streamName}:${bus.consumerSettings.durable}` })
       : undefined;
     await projector?.start();
-    const publisher = createNatsPublisher({ bus, ingestor, store });
+    const publisher = createNatsPublisher({ bus, ingestor, store, deadLetters });
     return {
       publisher,
       deadLetters,

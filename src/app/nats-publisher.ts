@@ -1,9 +1,10 @@
 /**
- * NATS mode's publisher: validate first (an invalid event is rejected at once, 422 semantics, and never reaches
- * the bus), publish to JetStream with `Nats-Msg-Id` = event id, and when `waitMs` is set wait until the projector
+ * NATS mode's publisher: validate first (an invalid event is rejected at once, 422 semantics, never reaches the
+ * bus, and — like everywhere else — is kept in dead letters with the reason when a dead-letter store is given), publish to JetStream with `Nats-Msg-Id` = event id, and when `waitMs` is set wait until the projector
  * has committed it (read-your-writes) → `applied`/`duplicate` with its seq; otherwise `accepted`.
  */
 import { InvalidEventError, TrailgraphError } from '../core/errors.ts';
+import type { DeadLetterStore } from '../ports/dead-letters.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { GraphStore, LedgerEntry } from '../ports/graph-store.ts';
 import type { RawEvent } from './ingest.ts';
@@ -23,6 +24,8 @@ export interface NatsPublisherOptions {
   readonly store: Pick<GraphStore, 'findEvent' | 'onCommit'>;
   /** Poll interval for commits made by another process's projector. */
   readonly pollMs?: number;
+  /** Where rejected events are kept (nothing is lost: they can be inspected, fixed and replayed). */
+  readonly deadLetters?: DeadLetterStore;
 }
 
 interface Envelope {
@@ -74,7 +77,19 @@ async function waitForEvent(store: NatsPublisherOptions['store'], eventId: strin
   });
 }
 
-export function createNatsPublisher({ bus, ingestor, store, pollMs = 100 }: NatsPublisherOptions): Publisher {
+/** Keeps a rejected event as received, with its reason; returns the letter's id. */
+async function deadLetter(dlq: DeadLetterStore, raw: RawEvent, error: TrailgraphError, eventId: string | undefined): Promise<string> {
+  const payload = typeof raw.payload === 'string' ? raw.payload : JSON.stringify(raw.payload);
+  const issues = error instanceof InvalidEventError ? error.issues : [{ pointer: '', message: error.message }];
+  const letter = await dlq.put({
+    reason: 'invalid', message: error.message, issues, payload,
+    ...(eventId !== undefined && { eventId }),
+    ...(raw.headers && { headers: raw.headers }),
+  });
+  return letter.id;
+}
+
+export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLetters }: NatsPublisherOptions): Publisher {
   let closed = false;
   // Publishes go out one batch after another so publish order = stream order = apply order.
   let tail: Promise<unknown> = Promise.resolve();
@@ -88,7 +103,8 @@ export function createNatsPublisher({ bus, ingestor, store, pollMs = 100 }: Nats
           const error = await validate(ingestor, raw);
           if (error) {
             const eventId = error instanceof InvalidEventError ? error.eventId : undefined;
-            outcomes.push({ status: 'rejected', error, ...(eventId !== undefined && { eventId }) });
+            const deadLetterId = deadLetters ? await deadLetter(deadLetters, raw, error, eventId) : undefined;
+            outcomes.push({ status: 'rejected', error, ...(eventId !== undefined && { eventId }), ...(deadLetterId !== undefined && { deadLetterId }) });
             continue;
           }
           const { text, envelope } = parse(raw);

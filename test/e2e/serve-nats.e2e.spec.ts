@@ -138,7 +138,7 @@ void describe('trailgraph serve --nats as a process', () => {
     }
   });
 
-  void test('a poison event sent past validation is listed by trailgraph dlq list --nats', async () => {
+  void test('a poison event sent past validation, and the one publish rejected, are listed by trailgraph dlq list --nats', async () => {
     const poison = patient('n-poison', 'p-5', 'Ed Poe');
     (poison.data as Record<string, unknown>).birthDate = 'not a date';
     nc.publish('tg.events.referral.PatientRegistered.p-5', JSON.stringify(poison));
@@ -153,7 +153,9 @@ void describe('trailgraph serve --nats as a process', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     assert.match(listed, /\tinvalid\tn-poison\t\/data\/birthDate\t/);
-    assert.match(listed, /1 shown, 1 in total/);
+    // The event `publish --nats` rejected at the edge earlier is kept too: nothing is lost.
+    assert.match(listed, /\tinvalid\tn-bad\t\/data\/birthDate\t/);
+    assert.match(listed, /2 shown, 2 in total/);
   });
 
   void test('SIGTERM stops it cleanly with exit code 0', async () => {

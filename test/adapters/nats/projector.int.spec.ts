@@ -97,17 +97,22 @@ void describe('projector over JetStream (in-process)', () => {
     const letter = letters[0]!;
     const fixed = JSON.parse(letter.payload) as { data: { priority: string } };
     fixed.data.priority = 'urgent';
-    const publisher = createNatsPublisher({ bus, ingestor: createIngestor({ ontology, store, deadLetters: dlq }), store });
+    const publisher = createNatsPublisher({ bus, ingestor: createIngestor({ ontology, store, deadLetters: dlq }), store, deadLetters: dlq });
     const [outcome] = await publisher.publish([{ payload: JSON.stringify(fixed), headers: { [REPLAY_HEADER]: letter.id } }], { waitMs: 10_000 });
     assert.equal(outcome?.status, 'applied');
     assert.ok((outcome?.seq ?? 0) > 0);
     await dlq.remove(letter.id);
     assert.equal(await dlq.count(), poisonCount - 1);
-    // an invalid publish is rejected at once and never reaches the bus
+    // an invalid publish is rejected at once, never reaches the bus, and is kept in dead letters with its reason
     const before = await bus.lastSeq();
     const [bad] = await publisher.publish([{ payload: letter.payload.replace(letter.eventId ?? '', 'bad-again') }]);
     assert.equal(bad?.status, 'rejected');
     assert.equal(await bus.lastSeq(), before);
+    assert.ok(bad?.deadLetterId, 'rejected at the edge, still kept');
+    const kept = await dlq.get(bad.deadLetterId);
+    assert.equal(kept?.eventId, 'bad-again');
+    assert.equal(kept?.reason, 'invalid');
+    assert.match(kept?.issues[0]?.pointer ?? '', /^\/data\//);
     await publisher.close();
   });
 });
