@@ -10,9 +10,10 @@
  * unusual returns false and lets zod decide. test/core/events/payload-accepts.unit.spec.ts checks the implication on
  * valid events and on hundreds of mutations of them.
  */
-import { constraintFor, isA, type CompiledOntology, type EventTypeDef, type ObjectPropertyDef, type PropertyConstraint, type ValueType } from '../ontology/model.ts';
+import { isA, type CompiledOntology, type EventTypeDef, type ObjectPropertyDef, type PropertyConstraint, type ValueType } from '../ontology/model.ts';
 import { DELETE_KEY, GRAPH_KEY, isJsonObject, TYPE_KEY } from './resources.ts';
 import { isIsoDate, isRfc3339, isUriReference } from './uri.ts';
+import { classRules } from './class-rules.ts';
 import type { ValueRules } from './payload-values.ts';
 
 /** True only when the zod schema would accept the value. */
@@ -104,26 +105,11 @@ export function buildDataAccepts(ontology: CompiledOntology, et: EventTypeDef): 
   const classAccepts = (cls: string): Accepts => {
     let a = classes.get(cls);
     if (a) return a;
-    const def = ontology.classes.get(cls);
-    const names = def ? [...def.datatypeProperties, ...def.objectProperties] : [];
+    const { properties, required } = classRules(ontology, et, cls, creates(cls));
     const props = new Map<string, Accepts>();
-    const required: [string, number][] = [];
-    for (const name of names) {
-      const p = ontology.properties.get(name);
-      if (!p) continue;
-      const c = constraintFor(ontology, cls, name);
+    for (const { name, def: p, constraint: c, rules } of properties) {
       const item = p.kind === 'datatype' ? scalarAccepts(p.range, c) : objectItem(p);
-      props.set(name, valueAccepts({
-        property: name,
-        functional: p.functional,
-        maxCount: c.maxCount,
-        retractable: et.retracts.includes(name),
-        assertable: et.assertsProperties.length === 0 || et.assertsProperties.includes(name),
-        eventType: et.name,
-        retracts: et.retracts,
-        assertsProperties: et.assertsProperties,
-      }, item));
-      if (c.minCount !== undefined && c.minCount > 0 && creates(cls)) required.push([name, c.minCount]);
+      props.set(name, valueAccepts(rules, item));
     }
     const deletesCls = deletes(cls);
     a = (value) => {

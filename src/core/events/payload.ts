@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { InvalidEventError, type EventIssue } from '../errors.ts';
-import { constraintFor, isA, type CompiledOntology, type EventTypeDef, type ObjectPropertyDef } from '../ontology/model.ts';
+import { isA, type CompiledOntology, type EventTypeDef, type ObjectPropertyDef } from '../ontology/model.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { describeValue, listOf, toPointer, type PathSegment } from './json-pointer.ts';
+import { classRules } from './class-rules.ts';
 import { buildDataAccepts, type Accepts } from './payload-accepts.ts';
 import { checkWith, forward, scalarSchema, valueSchema, type Check } from './payload-values.ts';
 import { aggregateCandidates, DELETE_KEY, GRAPH_KEY, isJsonObject, splitSubject, subjectOf, TYPE_KEY } from './resources.ts';
@@ -157,26 +158,12 @@ function buildDataSchema(ontology: CompiledOntology, et: EventTypeDef): Check {
   const classSchema = (cls: string): Check => {
     let s = classes.get(cls);
     if (s) return s;
-    const def = ontology.classes.get(cls);
-    const names = def ? [...def.datatypeProperties, ...def.objectProperties] : [];
+    const { properties, required } = classRules(ontology, et, cls, creates(cls));
+    const names = properties.map((r) => r.name);
     const props = new Map<string, Check>();
-    const required: [string, number][] = [];
-    for (const name of names) {
-      const p = ontology.properties.get(name);
-      if (!p) continue;
-      const c = constraintFor(ontology, cls, name);
+    for (const { name, def: p, constraint: c, rules } of properties) {
       const item = p.kind === 'datatype' ? scalarSchema(p.range, c) : objectItem(p);
-      props.set(name, valueSchema({
-        property: name,
-        functional: p.functional,
-        maxCount: c.maxCount,
-        retractable: et.retracts.includes(name),
-        assertable: et.assertsProperties.length === 0 || et.assertsProperties.includes(name),
-        eventType: et.name,
-        retracts: et.retracts,
-        assertsProperties: et.assertsProperties,
-      }, item));
-      if (c.minCount !== undefined && c.minCount > 0 && creates(cls)) required.push([name, c.minCount]);
+      props.set(name, valueSchema(rules, item));
     }
     s = z.unknown().superRefine((value, ctx) => {
       const r = value as Readonly<Record<string, unknown>>;
