@@ -2,11 +2,12 @@
  * createNeo4jStore: the GraphStore port on Neo4j 5. A thin shell: Cypher comes from the pure builders in cypher/,
  * the driver lives in executor.ts, change detection in node-diff.ts.
  */
+import { createCommitListeners } from '../shared/commit-listeners.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { claimsOn } from './cypher/claims.ts';
 import { marksOn } from './cypher/marks.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import type { CommitListener, GraphPath, GraphStore, LedgerEntry, NodeRecord, Page } from '../../ports/graph-store.ts';
+import type { GraphPath, GraphStore, NodeRecord, Page } from '../../ports/graph-store.ts';
 import { applyBatch } from './apply-batch.ts';
 import { encodeCursor } from '../../core/paging/cursor.ts';
 import { reservedNameClashes } from './cypher/names.ts';
@@ -45,21 +46,8 @@ export interface Neo4jStoreOptions {
 export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
   const exec = createExecutor(options);
   let ontology = options.ontology;
-  const listeners = new Set<CommitListener>();
-  const notify = (entries: readonly LedgerEntry[]): void => {
-    if (entries.length === 0) return;
-    for (const l of listeners) {
-      try {
-        l(entries);
-      } catch (err) {
-        // The commit already happened: a failing listener must not turn it into a rejected call (the caller would
-        // retry a committed batch), nor stop the other listeners. Surface it as SQLite does.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
-  };
+  const listeners = createCommitListeners();
+  const notify = listeners.notify;
   const onto = (): CompiledOntology => {
     if (!ontology) throw new ConfigError('ontology', 'the Neo4j store has no ontology: call init(ontology) first');
     return ontology;
@@ -99,8 +87,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return row ? toLedgerEntry(row.l) : undefined;
     },
     onCommit(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.add(listener);
     },
     async getNode(id) {
       const [row] = await exec.read((tx) => tx.run(r.getNodes([id])));

@@ -14,18 +14,7 @@ import type { PropertyValue } from '../../core/projection/change-set.ts';
 import type { MigrationTarget, StepEstimate, StepProgress } from '../../ports/migration-target.ts';
 import { guard } from './context.ts';
 import type { SqliteDatabase } from './open.ts';
-
-interface NodeRow {
-  id: string;
-  class: string;
-  labels: string;
-  props: string;
-  event_id: string;
-  source: string;
-  time: string;
-  seq: number;
-  created_seq: number;
-}
+import { NODE_COLUMNS, type NodeRow } from './rows.ts';
 
 interface RelRow {
   from_id: string;
@@ -36,8 +25,6 @@ interface RelRow {
   seq: number;
   created_seq: number;
 }
-
-const NODE_COLS = 'n.id, n.class, n.labels, n.props, n.event_id, n.source, n.time, n.seq, n.created_seq';
 
 function image(row: NodeRow): NodeImage {
   return { id: row.id, class: row.class, labels: JSON.parse(row.labels) as string[], properties: JSON.parse(row.props) as Record<string, PropertyValue> };
@@ -65,8 +52,8 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
 
   const nodeBatch = (label: string | undefined, cursor: string, limit: number): NodeRow[] =>
     (label === undefined
-      ? stmt(`SELECT ${NODE_COLS} FROM nodes n WHERE n.id > ? ORDER BY n.id LIMIT ?`).all(cursor, limit)
-      : stmt(`SELECT ${NODE_COLS} FROM node_labels l JOIN nodes n ON n.id = l.id WHERE l.label = ? AND l.id > ? ORDER BY l.id LIMIT ?`).all(label, cursor, limit)) as NodeRow[];
+      ? stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id > ? ORDER BY n.id LIMIT ?`).all(cursor, limit)
+      : stmt(`SELECT ${NODE_COLUMNS} FROM node_labels l JOIN nodes n ON n.id = l.id WHERE l.label = ? AND l.id > ? ORDER BY l.id LIMIT ?`).all(label, cursor, limit)) as NodeRow[];
 
   // node_labels is keyed (label, id): delete by both, never by id alone (that would scan the table).
   const setLabels = (id: string, from: readonly string[], to: readonly string[]): void => {

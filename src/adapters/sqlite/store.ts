@@ -4,8 +4,9 @@
  * `BEGIN IMMEDIATE` transaction, and seqs / fencing tokens are computed inside it. Commit listeners hear about
  * this process's commits only.
  */
+import { createCommitListeners } from '../shared/commit-listeners.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import type { CommitListener, GraphStore, LedgerEntry } from '../../ports/graph-store.ts';
+import type { GraphStore } from '../../ports/graph-store.ts';
 import { applyBatch } from './apply.ts';
 import { claim, claimsOn, releaseClaim, renewClaim, sweepClaims } from './claims.ts';
 import { createContext, guard } from './context.ts';
@@ -32,20 +33,8 @@ export interface SqliteGraphStore extends GraphStore {
 
 export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, ...open }: SqliteStoreOptions = {}): SqliteGraphStore {
   const db = guard(() => openDatabase({ ...open, path }));
-  const listeners = new Set<CommitListener>();
-  const notify = (entries: readonly LedgerEntry[]): void => {
-    if (entries.length === 0) return;
-    for (const l of listeners) {
-      try {
-        l(entries);
-      } catch (err) {
-        // A failing listener must not break the writer or the other listeners.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
-  };
+  const listeners = createCommitListeners();
+  const notify = listeners.notify;
   const ctx = createContext(db, ontology, notify);
   const read = <T>(fn: () => T): Promise<T> => Promise.resolve().then(() => guard(fn));
 
@@ -63,8 +52,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     headSeq: () => read(() => headSeq(ctx)),
     findEvent: (eventId) => read(() => findEvent(ctx, eventId)),
     onCommit(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.add(listener);
     },
     getNode: (id) => read(() => getNode(ctx, id)),
     getNodes: (ids) => read(() => getNodes(ctx, ids)),
