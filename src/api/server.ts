@@ -10,6 +10,8 @@ import { maskError } from './errors.ts';
 import { useBodyLimit } from './http/body-limit.ts';
 import { handleEvents } from './http/events-endpoint.ts';
 import { useJitExecution } from './jit.ts';
+import { useMetrics } from './metrics.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { createLoaders } from './loaders.ts';
 import { type PersistedOperation, indexPersistedOperations } from './persisted-operations.ts';
 import { type SchemaExtension, createSchema } from './schema/index.ts';
@@ -29,6 +31,8 @@ export interface ApiOptions {
   readonly plugins?: readonly Plugin[];
   /** `/readyz` check: resolves when the store answers. Default: `store.headSeq()`. */
   readonly ready?: () => Promise<void>;
+  /** Serves `/metrics` and times GraphQL operations (the runtime's metrics). */
+  readonly metrics?: Metrics;
 }
 
 export type Api = YogaServerInstance<Record<string, unknown>, ApiContext>;
@@ -77,6 +81,7 @@ export function createApi(options: ApiOptions): Api {
     context: () => ({ ...options.services, limits, loaders: createLoaders(options.services.store) }),
     plugins: [
       useTrailgraphRoutes(options, limits),
+      ...(options.metrics ? [useMetrics(options.metrics)] : []),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
         maxAliases: { n: limits.maxAliases },

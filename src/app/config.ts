@@ -30,6 +30,8 @@ export interface TrailgraphConfig {
   /** Locked-down mode: only the operations in queriesDir run. */
   readonly persistedOnly: boolean;
   readonly limits: ApiLimits;
+  /** Prometheus metrics at `/metrics` (default on; `TRAILGRAPH_METRICS=0` turns them off). */
+  readonly metrics?: boolean;
 }
 
 /** Flag values as commander gives them (camelCase keys). */
@@ -82,6 +84,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   // Bus mode: one projector per event partition. Replicas beyond the first serve (and publish) with it off; two
   // projectors on one durable consumer would split its messages and lose per-aggregate order.
   const projector = read({ flag: 'projector', env: 'TRAILGRAPH_PROJECTOR', schema: bool, hint: 'use 1 (this replica projects the stream) or 0 (it only serves)' }, flags, env, true);
+  const metrics = read({ env: 'TRAILGRAPH_METRICS', schema: bool, hint: 'use 1 (serve /metrics, the default) or 0' }, flags, env, true);
   const limit = (key: keyof ApiLimits, envName: string, min: number, max: number): number =>
     read({ env: envName, schema: int(min, max), hint: `use an integer ${min}-${max}` }, flags, env, DEFAULT_API_LIMITS[key]);
   const limits: ApiLimits = {
@@ -106,5 +109,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     queriesDir,
     persistedOnly,
     limits,
+    ...(!metrics && { metrics: false }),
   };
 }

@@ -10,7 +10,7 @@ import type { PublishOutcome, Publisher } from './publisher.ts';
 export interface IngestPort {
   ingest(
     raws: readonly RawEvent[],
-    options?: { checkpoint?: { name: string; position: number } },
+    options?: { checkpoint?: { name: string; position: number }; receivedAtMs?: number },
   ): Promise<
     readonly {
       readonly status: 'applied' | 'duplicate' | 'rejected';
@@ -46,6 +46,8 @@ const MAX_GROUP_EVENTS = 1000;
 
 interface Waiting {
   readonly raws: readonly RawEvent[];
+  /** When publish was called (epoch ms): the start of time-to-consistency. */
+  readonly at: number;
   readonly resolve: (outcomes: PublishOutcome[]) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -92,7 +94,7 @@ export function createEmbeddedPublisher({ ingestor, onClose }: EmbeddedPublisher
       }
       const raws = group.length === 1 ? (group[0] as Waiting).raws : group.flatMap((w) => w.raws);
       try {
-        const results = await ingestor.ingest(raws);
+        const results = await ingestor.ingest(raws, { receivedAtMs: (group[0] as Waiting).at });
         let at = 0;
         for (const w of group) {
           w.resolve(w.raws.map((raw, i) => toOutcome(raw, results[at + i])));
@@ -108,7 +110,7 @@ export function createEmbeddedPublisher({ ingestor, onClose }: EmbeddedPublisher
     publish(raws) {
       if (closed) return Promise.reject(new Error('publisher is closed'));
       return new Promise<PublishOutcome[]>((resolve, reject) => {
-        queue.push({ raws, resolve, reject });
+        queue.push({ raws, at: Date.now(), resolve, reject });
         running ??= runGroups();
       });
     },

@@ -16,6 +16,7 @@ import type { DeadLetterStore, NewDeadLetter } from '../ports/dead-letters.ts';
 import type { AppliedEvent, ApplyOptions, GraphStore } from '../ports/graph-store.ts';
 import { prepareEvent } from './prepare.ts';
 import { createPreparePool, type PreparePool, type PrepareWorkerOptions } from './prepare-pool.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 /** An event as it arrived: the payload exactly as received plus where it came from. */
 export interface RawEvent {
@@ -26,6 +27,8 @@ export interface RawEvent {
   readonly headers?: Readonly<Record<string, string>>;
   /** Delivery count, when it came over a bus. */
   readonly deliveries?: number;
+  /** When the bus stored it (epoch ms), when it came over a bus: the start of its time to consistency. */
+  readonly publishedAtMs?: number;
 }
 
 /** The outcome of one raw event, in input order. */
@@ -58,6 +61,8 @@ export interface Ingestor {
 /** Store options plus, optionally, the result of an earlier `prepareBatch` of the same raws. */
 export interface IngestOptions extends ApplyOptions {
   readonly prepared?: Promise<unknown>;
+  /** When the service took these events (epoch ms), for raws without `publishedAtMs`. Default: now. */
+  readonly receivedAtMs?: number;
 }
 
 /** validate → plan results of a batch (opaque outside this module). */
@@ -80,18 +85,34 @@ export interface IngestorOptions {
    * build the same ontology version as `ontology`; a batch prepared against another version is redone here.
    */
   readonly prepareWorker?: PrepareWorkerOptions;
+  /** Counts received / applied / duplicate / rejected events and publish → commit time. */
+  readonly metrics?: Metrics;
 }
 
 type Prepared =
   | { readonly ok: true; readonly changeSet: ChangeSet }
   | { readonly ok: false; readonly error: InvalidEventError };
 
-export function createIngestor({ ontology, store, deadLetters, upcast, now = () => new Date(), limits, prepareWorker }: IngestorOptions): Ingestor {
+export function createIngestor({ ontology, store, deadLetters, upcast, now = () => new Date(), limits, prepareWorker, metrics }: IngestorOptions): Ingestor {
   const current = typeof ontology === 'function' ? ontology : () => ontology;
   const pool: PreparePool | undefined = prepareWorker && createPreparePool(prepareWorker);
 
   const prepare = (raw: RawEvent, receivedAt = now().toISOString()): ChangeSet =>
     prepareEvent(raw.payload, current(), { receivedAt, ...(upcast && { upcast }), ...(limits && { limits }) });
+
+  /** Validation at a publish edge (bus mode): a rejection there is the event's only passage through the pipeline. */
+  const prepareAtEdge = (raw: RawEvent): ChangeSet => {
+    try {
+      return prepare(raw);
+    } catch (err) {
+      if (metrics && err instanceof InvalidEventError) {
+        const type = typeOf(raw.payload);
+        metrics.eventReceived(type);
+        metrics.eventRejected(type, 'invalid');
+      }
+      throw err;
+    }
+  };
 
   const tryPrepare = (raw: RawEvent, receivedAt?: string): Prepared => {
     try {
@@ -146,6 +167,7 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
   };
 
   const ingest = async (raws: readonly RawEvent[], options?: IngestOptions): Promise<IngestResult[]> => {
+    const receivedAtMs = options?.receivedAtMs ?? Date.now();
     const results: (IngestResult | undefined)[] = new Array<IngestResult | undefined>(raws.length);
     const prepared = await preparedFor(raws, options?.prepared);
     // Same id twice in one batch: only the first goes to the store; the others mirror it as duplicates.
@@ -164,7 +186,7 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
       results[index] = { status: 'rejected', ...(p.error.eventId !== undefined && { eventId: p.error.eventId }), error: p.error, deadLetterId: await deadLetter(raw, p.error) };
     }
 
-    const { prepared: _ahead, ...applyOptions } = options ?? {};
+    const { prepared: _ahead, receivedAtMs: _received, ...applyOptions } = options ?? {};
     const applied = await applyIsolatingConflicts(batch.map((b) => b.changeSet), applyOptions);
     for (const [k, { index }] of batch.entries()) {
       const outcome = applied[k];
@@ -183,6 +205,7 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
       if (first?.status === 'rejected') results[index] = first;
       else if (first) results[index] = { status: 'duplicate', eventId: first.eventId, seq: first.seq, changes: [] };
     }
+    if (metrics) count(metrics, raws, prepared, results as IngestResult[], receivedAtMs);
     return results as IngestResult[];
   };
 
@@ -215,7 +238,7 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
   };
 
   return {
-    prepare: (raw) => prepare(raw),
+    prepare: metrics ? prepareAtEdge : (raw) => prepare(raw),
     ingest,
     prepareBatch,
     close: async () => {
@@ -225,6 +248,33 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
       return current();
     },
   };
+}
+
+/** Reports one ingested batch: every raw is received once, then applied, duplicate or rejected. */
+function count(metrics: Metrics, raws: readonly RawEvent[], prepared: readonly Prepared[], results: readonly IngestResult[], receivedAtMs: number): void {
+  const committedAt = Date.now();
+  for (const [i, r] of results.entries()) {
+    const p = prepared[i];
+    const type = p?.ok ? p.changeSet.type : typeOf(raws[i]?.payload);
+    metrics.eventReceived(type);
+    if (r.status === 'applied') metrics.eventApplied(type as string, (committedAt - (raws[i]?.publishedAtMs ?? receivedAtMs)) / 1000);
+    else if (r.status === 'duplicate') metrics.eventDuplicate(type as string);
+    else if (r.status === 'rejected') metrics.eventRejected(type, r.error instanceof InvalidEventError ? 'invalid' : 'conflict');
+  }
+}
+
+/** The `type` attribute of a payload that failed validation (label use only: bounded by the metrics). */
+function typeOf(payload: unknown): string | undefined {
+  let p = payload;
+  if (typeof p === 'string') {
+    try {
+      p = JSON.parse(p) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const type = p !== null && typeof p === 'object' ? (p as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : undefined;
 }
 
 function isPreparedBatch(p: unknown): p is PreparedBatch {

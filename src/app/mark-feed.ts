@@ -28,6 +28,8 @@ export interface MarkFeedOptions {
   readonly pollMs?: number;
   /** Errors of background gap fills (they are retried). */
   readonly onError?: (err: unknown) => void;
+  /** Called for every mark handed to a subscriber (once per subscriber). */
+  readonly onDelivered?: (mark: ChangeMark) => void;
 }
 
 /** Starts a feed at the store's current head. */
@@ -50,6 +52,7 @@ export async function createMarkFeed(options: MarkFeedOptions): Promise<MarkFeed
     attach: (s) => void subs.add(s),
     detach: (s) => void subs.delete(s),
     cut: () => void slowSubscribersCut++,
+    ...(options.onDelivered && { delivered: options.onDelivered }),
   };
 
   const dispatch = (mark: ChangeMark): void => {

@@ -18,6 +18,8 @@ export interface SubscriptionHub {
   detach(sub: Subscription): void;
   /** Reports a subscriber cut off for falling behind. */
   cut(): void;
+  /** Told of every mark handed to a subscriber (time-to-consistency metrics). */
+  readonly delivered?: (mark: ChangeMark) => void;
 }
 
 export interface SubscriptionOptions {
@@ -72,6 +74,7 @@ export class Subscription implements MarkSubscription {
       const resolve = this.#waiter;
       this.#waiter = undefined;
       this.#delivered = mark.seq;
+      this.hub.delivered?.(mark);
       resolve({ done: false, value: mark });
       return;
     }
@@ -137,6 +140,7 @@ export class Subscription implements MarkSubscription {
 
   #deliver(mark: ChangeMark): IteratorResult<ChangeMark> {
     this.#delivered = mark.seq;
+    this.hub.delivered?.(mark);
     return { done: false, value: mark };
   }
 

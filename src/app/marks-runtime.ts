@@ -7,6 +7,7 @@ import type { GraphStore } from '../ports/graph-store.ts';
 import type { LiveMarkSource, MarkFeed } from '../ports/mark-feed.ts';
 import { createMarkFeed } from './mark-feed.ts';
 import { startSweeper, type Sweeper } from './sweeper.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export interface MarksRuntimeOptions {
   readonly store: GraphStore;
@@ -16,6 +17,8 @@ export interface MarksRuntimeOptions {
   /** Sweep interval; 0 disables the sweeper. */
   readonly sweepMs?: number;
   readonly queueLimit?: number;
+  /** Reports subscribers, cut-offs and commit → delivery time. */
+  readonly metrics?: Metrics;
 }
 
 export interface MarksRuntime {
@@ -25,7 +28,7 @@ export interface MarksRuntime {
   close(): Promise<void>;
 }
 
-export async function startMarks({ store, ontology, natsUrl, sweepMs = 500, queueLimit = 1000 }: MarksRuntimeOptions): Promise<MarksRuntime> {
+export async function startMarks({ store, ontology, natsUrl, sweepMs = 500, queueLimit = 1000, metrics }: MarksRuntimeOptions): Promise<MarksRuntime> {
   let source: LiveMarkSource | undefined;
   if (natsUrl) {
     // Loaded only in NATS mode so embedded mode never loads the NATS client.
@@ -35,7 +38,11 @@ export async function startMarks({ store, ontology, natsUrl, sweepMs = 500, queu
   }
   // The head check finds commits no live source reported: another process on the same SQLite file without NATS
   // (250 ms), or a fan-out message core NATS dropped at the very end of a burst (1 s).
-  const feed = await createMarkFeed({ store, ontology, queueLimit, pollMs: source ? 1000 : 250, ...(source && { source }) });
+  const feed = await createMarkFeed({
+    store, ontology, queueLimit, pollMs: source ? 1000 : 250, ...(source && { source }),
+    ...(metrics && { onDelivered: (mark) => metrics.markDelivered((Date.now() - Date.parse(mark.committedAt)) / 1000) }),
+  });
+  metrics?.watch({ feed: () => feed.stats() });
   const sweeper = sweepMs > 0 ? startSweeper({ store, intervalMs: sweepMs }) : undefined;
   return {
     feed,

@@ -10,6 +10,8 @@ import { createIngestor, type IngestorOptions } from './ingest.ts';
 import { createNatsPublisher } from './nats-publisher.ts';
 import { createProjector, type Projector } from './projector.ts';
 import type { Publisher } from './publisher.ts';
+import { countDeadLetters } from '../observability/instrument.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export interface NatsModeOptions {
   readonly url: string;
@@ -21,6 +23,8 @@ export interface NatsModeOptions {
   readonly project?: boolean;
   /** Upgrades events written against older ontology versions (the same hook the embedded ingestor gets). */
   readonly upcast?: IngestorOptions['upcast'];
+  /** Counts the pipeline and reports the projector's lag (stream position − store checkpoint). */
+  readonly metrics?: Metrics;
 }
 
 export interface NatsMode {
@@ -30,16 +34,18 @@ export interface NatsMode {
   close(): Promise<void>;
 }
 
-export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast }: NatsModeOptions): Promise<NatsMode> {
+export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics }: NatsModeOptions): Promise<NatsMode> {
   const { createJetStreamBus } = await import('../adapters/nats/jetstream-bus.ts');
   const { createNatsDeadLetters } = await import('../adapters/nats/dead-letters.ts');
   const bus = await createJetStreamBus({ url, domain: ontologyDir ? basename(ontologyDir) : 'default' });
   try {
-    const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
-    const ingestor = createIngestor({ ontology, store, deadLetters, ...(upcast && { upcast }) });
-    const projector = project
-      ? createProjector({ bus, ingestor, store, deadLetters, checkpointName: `nats:${bus.streamName}:${bus.consumerSettings.durable}` })
-      : undefined;
+    const stream = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
+    const deadLetters = metrics ? countDeadLetters(stream, metrics) : stream;
+    const ingestor = createIngestor({ ontology, store, deadLetters, ...(upcast && { upcast }), ...(metrics && { metrics }) });
+    const checkpointName = `nats:${bus.streamName}:${bus.consumerSettings.durable}`;
+    const projector = project ? createProjector({ bus, ingestor, store, deadLetters, checkpointName }) : undefined;
+    // Read from the store, not the projector: a serving-only replica reports the lag of the projector it relies on.
+    metrics?.watch({ lag: async () => Math.max(0, (await bus.lastSeq()) - (await store.getCheckpoint(checkpointName))) });
     await projector?.start();
     const publisher = createNatsPublisher({ bus, ingestor, store, deadLetters });
     return {

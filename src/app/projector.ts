@@ -39,6 +39,8 @@ export interface ProjectorRawEvent {
   readonly subject: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly deliveries: number;
+  /** When the bus stored it (epoch ms), when the bus says. */
+  readonly publishedAtMs?: number;
 }
 
 /** A bus message as a raw event; headers are read (and decoded, by the adapter) only if a dead letter needs them. */
@@ -58,6 +60,9 @@ class BusRawEvent implements ProjectorRawEvent {
   }
   get deliveries(): number {
     return this.#m.deliveryCount;
+  }
+  get publishedAtMs(): number | undefined {
+    return this.#m.publishedAtMs;
   }
 }
 

@@ -12,6 +12,8 @@ import { loadOntology } from './ontology-loader.ts';
 import type { SchemaExtension } from '../api/schema/index.ts';
 import { checkStoredVersion, loadEvolution } from './evolution.ts'; // ontology evolution (issue 7)
 import type { Publisher } from './publisher.ts';
+import { countContendedClaims, countDeadLetters, countMarkAndClaimChanges } from '../observability/instrument.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
 
 export interface Runtime {
   readonly config: TrailgraphConfig;
@@ -23,6 +25,8 @@ export interface Runtime {
   readonly schemaExtensions: readonly SchemaExtension[];
   /** `embedded` (in-process, SQLite ledger) or `nats` (JetStream bus + projector). */
   readonly busMode: 'embedded' | 'nats';
+  /** Prometheus metrics of this instance (`/metrics`); absent when turned off (`TRAILGRAPH_METRICS=0`). */
+  readonly metrics?: Metrics;
   /** Stops publishing, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -57,7 +61,11 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   }
   // ontology evolution (issue 7): events written against older versions are upcast before validation.
   const evolution = await loadEvolution(config.ontologyDir, ontology);
-  const ingestor = createIngestor({ ontology, store, deadLetters, ...(evolution.upcast && { upcast: evolution.upcast }) });
+  const metrics = config.metrics === false ? undefined : createMetrics({ eventTypes: () => ontology.eventTypes });
+  const ingestor = createIngestor({
+    ontology, store, deadLetters: metrics ? countDeadLetters(deadLetters, metrics) : deadLetters,
+    ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }),
+  });
 
   // ── Publisher ────────────────────────────────────────────────────────────────────────────────────────────
   // Embedded mode applies synchronously. NATS mode (config.natsUrl) goes here: publish to JetStream, run the
@@ -65,23 +73,28 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   // ── NATS mode branch (owned by the NATS engineer; see src/app/nats-mode.ts) ──
   const nats = config.natsUrl
     ? await (await import('./nats-mode.ts')).startNatsMode({ url: config.natsUrl, ontology, store, ontologyDir: config.ontologyDir,
-      project: config.natsProject !== false, ...(evolution.upcast && { upcast: evolution.upcast }) })
+      project: config.natsProject !== false, ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }) })
     : undefined;
   const busMode: Runtime['busMode'] = nats ? 'nats' : 'embedded';
   const publisher: Publisher = nats ? nats.publisher : createEmbeddedPublisher({ ingestor });
   // ── end NATS mode branch ──
 
+  const kept = nats?.deadLetters ?? (metrics ? countDeadLetters(deadLetters, metrics) : deadLetters); // NATS mode: the dead-letter stream
+  metrics?.watch({ deadLetters: () => kept.count() });
+  const unlistenMetrics = metrics && countMarkAndClaimChanges(store, metrics);
   let closing: Promise<void> | undefined;
   return {
     config,
     ontology,
-    store,
-    deadLetters: nats?.deadLetters ?? deadLetters, // NATS mode: the dead-letter stream
+    store: metrics ? countContendedClaims(store, metrics) : store,
+    deadLetters: kept,
     publisher,
     schemaExtensions: evolution.extensions,
     busMode,
+    ...(metrics && { metrics }),
     close() {
       closing ??= (async () => {
+        unlistenMetrics?.();
         await publisher.close();
         await nats?.close(); // NATS mode branch: projector and connection
         await store.close();

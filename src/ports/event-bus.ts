@@ -39,6 +39,8 @@ export interface BusMessage {
    * knows it. > 0 means a backlog: the projector then gathers a fuller batch before committing.
    */
   readonly pending?: number;
+  /** Optional: when the broker stored the message (epoch ms): the publish moment, for time-to-consistency. */
+  readonly publishedAtMs?: number;
   ack(): void;
   /** Redeliver after `delayMs`. */
   nak(delayMs?: number): void;

@@ -139,6 +139,9 @@ class JsBusMessage implements BusMessage {
     this.pending = info.pending;
     this.data = m.string();
   }
+  get publishedAtMs(): number {
+    return this.#m.info.timestampNanos / 1e6;
+  }
   /** Decoded on first use: only a dead letter needs them. */
   get headers(): Readonly<Record<string, string>> {
     if (!this.#headers) {

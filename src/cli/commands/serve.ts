@@ -29,7 +29,7 @@ export function register(program: Command): void {
       const config = loadConfig(flags);
       const runtime = await createRuntime(config);
       // marks layer (issue 5)
-      const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, ...(config.natsUrl && { natsUrl: config.natsUrl }) });
+      const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, ...(config.natsUrl && { natsUrl: config.natsUrl }), ...(runtime.metrics && { metrics: runtime.metrics }) });
       const persisted = { persistedOperations: loadPersistedOperations(config.queriesDir), persistedOnly: config.persistedOnly };
       // The live referral page (issue 8) wherever the served ontology is the referral domain, e.g. behind the
       // compose gateway while the demo agents run against the replicas.
@@ -38,6 +38,7 @@ export function register(program: Command): void {
         plugins: demoPage ? [useDemoPage()] : [],
         extensions: [createMarksExtension({ feed: marks.feed }), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
         services: runtime,
+        ...(runtime.metrics && { metrics: runtime.metrics }),
         limits: config.limits,
         mode: config.mode,
         ...persisted,
@@ -50,7 +51,7 @@ export function register(program: Command): void {
           `  GraphQL   ${running.url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
           `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
           `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
-          `  Health    ${running.url}/healthz  ${running.url}/readyz\n` +
+          `  Health    ${running.url}/healthz  ${running.url}/readyz${runtime.metrics ? `  ${running.url}/metrics` : ''}\n` +
           (demoPage ? `  Page      ${running.url}/demo  (the live referral graph)\n` : '') +
           `Next: publish an event with \`trailgraph publish event.json\` or curl, then query it. Ctrl-C stops.\n`,
       );

@@ -40,9 +40,10 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     ...(options.natsUrl && { natsUrl: options.natsUrl }),
   });
   const runtime = await createRuntime(config);
-  const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, sweepMs: 200, queueLimit: 5000, ...(config.natsUrl && { natsUrl: config.natsUrl }) });
+  const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, sweepMs: 200, queueLimit: 5000, ...(config.natsUrl && { natsUrl: config.natsUrl }), ...(runtime.metrics && { metrics: runtime.metrics }) });
   const api = createApi({
     services: runtime,
+    ...(runtime.metrics && { metrics: runtime.metrics }),
     limits: config.limits,
     mode: config.mode,
     persistedOperations: loadPersistedOperations(config.queriesDir),

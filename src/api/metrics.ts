@@ -1,0 +1,42 @@
+/**
+ * The API side of the metrics: `GET /metrics` (Prometheus text format) and the duration of every GraphQL
+ * operation by name, type and outcome. Subscriptions count their set-up only (they then live for hours).
+ */
+import { getOperationAST, type DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Metrics } from '../observability/metrics.ts';
+
+function operationOf(document: DocumentNode, name: string | null | undefined): { name: string | undefined; type: string } {
+  const op = getOperationAST(document, name);
+  return { name: op?.name?.value ?? name ?? undefined, type: op?.operation ?? 'unknown' };
+}
+
+/** Serves `/metrics` and times GraphQL operations. */
+export function useMetrics(metrics: Metrics): Plugin {
+  return {
+    async onRequest({ url, endResponse }) {
+      if (url.pathname !== '/metrics') return;
+      endResponse(new Response(await metrics.render(), { status: 200, headers: { 'content-type': metrics.contentType } }));
+    },
+    onExecute({ args }) {
+      const start = performance.now();
+      return {
+        onExecuteDone({ result }) {
+          const { name, type } = operationOf(args.document, args.operationName);
+          const ok = !('errors' in result) || !result.errors?.length;
+          metrics.graphqlOperation(name, type, ok, (performance.now() - start) / 1000);
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      const start = performance.now();
+      return {
+        onSubscribeResult({ result }) {
+          const { name, type } = operationOf(args.document, args.operationName);
+          const ok = !('errors' in result) || !(result as { errors?: readonly unknown[] }).errors?.length;
+          metrics.graphqlOperation(name, type, ok, (performance.now() - start) / 1000);
+        },
+      };
+    },
+  };
+}
