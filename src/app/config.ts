@@ -25,6 +25,11 @@ export interface TrailgraphConfig {
    * `dlq`) set false so they never consume the stream into their own store.
    */
   readonly natsProject?: boolean;
+  /**
+   * Bus mode: copies of the event and dead-letter streams (1 on a single server, 3 on a 3-node cluster: an acked
+   * event then survives the loss of any one node). Env TRAILGRAPH_NATS_REPLICAS; unset: 1 for new streams, existing ones keep their count.
+   */
+  readonly natsReplicas?: number;
   /** Persisted operations folder. */
   readonly queriesDir: string;
   /** Locked-down mode: only the operations in queriesDir run. */
@@ -79,6 +84,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const storeValue = read({ flag: 'store', env: 'TRAILGRAPH_STORE', schema: z.string().min(1), hint: 'give a SQLite file path or neo4j://host:7687' }, flags, env, './.trailgraph/graph.db');
   // `--nats` is the documented flag; `--nats-url` stays as an alias.
   const natsUrl = read<string | undefined>({ flag: flags.nats !== undefined ? 'nats' : 'natsUrl', env: 'TRAILGRAPH_NATS_URL', schema: z.string().regex(/^(nats|tls|wss?):\/\//, 'expected nats://host:4222'), hint: 'use nats://host:4222 (comma-separate several servers)' }, flags, env, undefined);
+  const natsReplicas = read<number | undefined>({ env: 'TRAILGRAPH_NATS_REPLICAS', schema: int(1, 5), hint: 'use 1 (single server) or 3 (a 3-node cluster); at most 5' }, flags, env, undefined);
   const queriesDir = read({ flag: 'queries', env: 'TRAILGRAPH_QUERIES', schema: z.string().min(1), hint: 'give the persisted-operations folder' }, flags, env, 'queries');
   const persistedOnly = read({ flag: 'persistedOnly', env: 'TRAILGRAPH_PERSISTED_ONLY', schema: bool, hint: 'use 1 or 0' }, flags, env, false);
   // Bus mode: one projector per event partition. Replicas beyond the first serve (and publish) with it off; two
@@ -106,6 +112,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     store: storeConfig(storeValue, env),
     ...(natsUrl !== undefined && { natsUrl }),
     ...(!projector && { natsProject: false }),
+    ...(natsReplicas !== undefined && { natsReplicas }),
     queriesDir,
     persistedOnly,
     limits,

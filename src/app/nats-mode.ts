@@ -25,6 +25,8 @@ export interface NatsModeOptions {
   readonly upcast?: IngestorOptions['upcast'];
   /** Counts the pipeline and reports the projector's lag (stream position − store checkpoint). */
   readonly metrics?: Metrics;
+  /** Copies of the event and dead-letter streams (3 on a 3-node cluster). Default 1. */
+  readonly replicas?: number;
 }
 
 export interface NatsMode {
@@ -34,12 +36,12 @@ export interface NatsMode {
   close(): Promise<void>;
 }
 
-export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics }: NatsModeOptions): Promise<NatsMode> {
+export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics, replicas }: NatsModeOptions): Promise<NatsMode> {
   const { createJetStreamBus } = await import('../adapters/nats/jetstream-bus.ts');
   const { createNatsDeadLetters } = await import('../adapters/nats/dead-letters.ts');
-  const bus = await createJetStreamBus({ url, domain: ontologyDir ? basename(ontologyDir) : 'default' });
+  const bus = await createJetStreamBus({ url, domain: ontologyDir ? basename(ontologyDir) : 'default', ...(replicas && { replicas }) });
   try {
-    const stream = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
+    const stream = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm, ...(replicas && { replicas }) });
     const deadLetters = metrics ? countDeadLetters(stream, metrics) : stream;
     const ingestor = createIngestor({ ontology, store, deadLetters, ...(upcast && { upcast }), ...(metrics && { metrics }) });
     const checkpointName = `nats:${bus.streamName}:${bus.consumerSettings.durable}`;

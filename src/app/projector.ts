@@ -28,7 +28,7 @@ export interface ProjectorIngestor<P = unknown> {
   ingest(
     raws: readonly ProjectorRawEvent[],
     options: { readonly checkpoint: { readonly name: string; readonly position: number }; readonly prepared?: Promise<P> },
-  ): Promise<readonly { readonly status: string; readonly eventId?: string; readonly error?: TrailgraphError }[]>;
+  ): Promise<readonly { readonly status: string; readonly eventId?: string; readonly error?: TrailgraphError; readonly deadLetterId?: string }[]>;
   /** Starts validate → plan of the next batch while the current one is applied (see Ingestor.prepareBatch). */
   prepareBatch?(raws: readonly ProjectorRawEvent[]): Promise<P>;
 }
@@ -64,6 +64,16 @@ class BusRawEvent implements ProjectorRawEvent {
   get publishedAtMs(): number | undefined {
     return this.#m.publishedAtMs;
   }
+}
+
+/**
+ * The reason sent with a TERM (nats-server ≥ 2.11 puts it in the consumer's MSG_TERMINATED advisory): an operator
+ * watching advisories sees why a message was given up and where its dead letter is, without opening the store.
+ * One line, bounded: it travels in a protocol message.
+ */
+export function termReason(what: string, detail: string | undefined): string {
+  const line = (detail ?? '').split('\n', 1)[0] ?? '';
+  return `${what}${line ? `: ${line.length > 200 ? `${line.slice(0, 199)}…` : line}` : ''}`;
 }
 
 export interface ProjectorOptions<P = unknown> {
@@ -132,14 +142,15 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
 
   const toRaw = (m: BusMessage): ProjectorRawEvent => new BusRawEvent(m);
 
-  const poison = async (m: BusMessage, err: unknown): Promise<void> => {
+  /** Files the message as a poison dead letter; returns the letter's id. */
+  const poison = async (m: BusMessage, err: unknown): Promise<string> => {
     let eventId: string | undefined;
     try {
       eventId = (JSON.parse(m.data) as { id?: unknown }).id as string | undefined;
     } catch {
       eventId = m.headers['Nats-Msg-Id'];
     }
-    await deadLetters.put({
+    const letter = await deadLetters.put({
       reason: 'poison',
       message: `deliveries exhausted at stream seq ${m.streamSeq}: ${err instanceof Error ? err.message : String(err)}`,
       issues: [],
@@ -149,6 +160,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
       deliveries: m.deliveryCount + (attempts.get(m.streamSeq) ?? 0),
       ...(typeof eventId === 'string' ? { eventId } : {}),
     });
+    return letter.id;
   };
 
   /** Applies messages in one transaction; returns false when a retryable failure should be retried. */
@@ -162,7 +174,8 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
         const ackAll = consumer?.ackAll === true;
         batch.forEach((m, i) => {
           // rejected = dead-lettered by the ingestor in the same pass: never redeliver
-          if (results[i]?.status === 'rejected') m.term();
+          const r = results[i];
+          if (r?.status === 'rejected') m.term(termReason(`dead-lettered${r.deadLetterId ? ` as ${r.deadLetterId}` : ''}`, r.error?.message));
           // Ack-all consumer: the last message's ack settles the whole committed batch (terms above went first).
           else if (!ackAll || m === last) m.ack();
           attempts.delete(m.streamSeq);
@@ -186,8 +199,8 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
         attempts.set(last.streamSeq, n);
         if (last.deliveryCount + n - 1 >= (consumer?.maxDeliver ?? 5)) {
           log(`poison message at stream seq ${last.streamSeq}: ${(err as Error).message}`);
-          await poison(last, err);
-          last.term();
+          const letter = await poison(last, err);
+          last.term(termReason(`poison, dead-lettered as ${letter}`, (err as Error).message));
           attempts.delete(last.streamSeq);
           // The checkpoint does not move for a poison message; the next commit carries a higher position.
           advance(last.streamSeq);
@@ -215,8 +228,8 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
       if (guard.isPoison(m.streamSeq)) {
         const crashes = guard.crashes(m.streamSeq);
         log(`poison message at stream seq ${m.streamSeq}: it crashed the projector process (${crashes} crashes of its range, the last one applied alone)`);
-        await poison(m, new Error(`it crashed the projector process ${crashes} times (the last time applied alone)`));
-        m.term();
+        const letter = await poison(m, new Error(`it crashed the projector process ${crashes} times (the last time applied alone)`));
+        m.term(termReason(`poison, dead-lettered as ${letter}`, `crashed the projector process ${crashes} times`));
         // Move the checkpoint past it, or the next start would deliver it again.
         await ingestor.ingest([], { checkpoint: { name: checkpointName, position: m.streamSeq } });
         guard.cleared(m.streamSeq);

@@ -73,7 +73,8 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   // ── NATS mode branch (owned by the NATS engineer; see src/app/nats-mode.ts) ──
   const nats = config.natsUrl
     ? await (await import('./nats-mode.ts')).startNatsMode({ url: config.natsUrl, ontology, store, ontologyDir: config.ontologyDir,
-      project: config.natsProject !== false, ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }) })
+      project: config.natsProject !== false, ...(config.natsReplicas !== undefined && { replicas: config.natsReplicas }),
+      ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }) })
     : undefined;
   const busMode: Runtime['busMode'] = nats ? 'nats' : 'embedded';
   const publisher: Publisher = nats ? nats.publisher : createEmbeddedPublisher({ ingestor });

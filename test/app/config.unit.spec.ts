@@ -26,3 +26,12 @@ void test('a bad value names the flag, the variable and what to do', () => {
   assert.throws(() => loadConfig({}, { TRAILGRAPH_PORT: 'eighty' }), (e: unknown) => e instanceof ConfigError && /--port \/ TRAILGRAPH_PORT/.test(e.message) && /port number/.test(e.message));
   assert.throws(() => loadConfig({ mode: 'staging' }, {}), /development or production/);
 });
+
+void test('NATS: several servers comma-separated; stream replicas from TRAILGRAPH_NATS_REPLICAS, unset by default', async () => {
+  const c = loadConfig({}, { TRAILGRAPH_NATS_URL: 'nats://a:4222, nats://b:4222,nats://c:4222', TRAILGRAPH_NATS_REPLICAS: '3' });
+  assert.equal(c.natsReplicas, 3);
+  const { natsServers } = await import('../../src/adapters/nats/jetstream-bus.ts');
+  assert.deepEqual(natsServers(c.natsUrl ?? ''), ['nats://a:4222', 'nats://b:4222', 'nats://c:4222']);
+  assert.equal(loadConfig({}, {}).natsReplicas, undefined, 'unset: an existing stream keeps its replica count');
+  assert.throws(() => loadConfig({}, { TRAILGRAPH_NATS_REPLICAS: '7' }), (e: unknown) => e instanceof ConfigError && /TRAILGRAPH_NATS_REPLICAS/.test(e.message));
+});

@@ -20,6 +20,8 @@ export interface NatsDeadLettersOptions {
   readonly stream?: string;
   /** 0 = keep until replayed. */
   readonly maxAgeMs?: number;
+  /** Copies of the stream (as many as the event stream: a dead letter is an event too). Unset: 1 for a new stream, an existing one keeps its count. */
+  readonly replicas?: number;
 }
 
 const H = {
@@ -72,7 +74,7 @@ function toLetter(m: StoredMsg): DeadLetter {
 export async function createNatsDeadLetters(options: NatsDeadLettersOptions): Promise<DeadLetterStore> {
   const stream = options.stream ?? 'TG_DEADLETTERS';
   const { js, jsm } = options;
-  await ensureStream(jsm, { name: stream, subjects: [`${DLQ_PREFIX}.>`], maxAgeMs: options.maxAgeMs ?? 0, duplicateWindowMs: 120_000 });
+  await ensureStream(jsm, { name: stream, subjects: [`${DLQ_PREFIX}.>`], maxAgeMs: options.maxAgeMs ?? 0, duplicateWindowMs: 120_000, ...(options.replicas !== undefined && { replicas: options.replicas }) });
 
   const get = async (id: string): Promise<DeadLetter | undefined> => {
     const seq = Number(id);

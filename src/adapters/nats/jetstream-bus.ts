@@ -32,6 +32,8 @@ export interface JetStreamBusOptions {
   readonly publishTimeoutMs?: number;
   /** Connection name shown in the server's monitoring. */
   readonly name?: string;
+  /** Copies of the event stream: 1 on a single server, 3 on a 3-node cluster. Unset: 1 for a new stream, an existing one keeps its count. */
+  readonly replicas?: number;
 }
 
 /** A JetStream bus, plus the raw handles for the other NATS adapters (dead letters, replay). */
@@ -55,10 +57,18 @@ export interface StoredEvent {
   readonly time: string;
 }
 
-/** Connects with unlimited reconnects (a broker restart must not kill the service). */
+/** `nats://a:4222,nats://b:4222` → the servers to try (a cluster's URLs, comma-separated as TRAILGRAPH_NATS_URL takes them). */
+export function natsServers(url: string): string[] {
+  return url.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * Connects with unlimited reconnects (a broker restart must not kill the service). `url` may list several servers
+ * (comma-separated): the client connects to one and moves to another when it goes away.
+ */
 export async function connectNats(url: string, name = 'trailgraph'): Promise<NatsConnection> {
   try {
-    return await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000 });
+    return await connect({ servers: natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000 });
   } catch (err) {
     throw new StoreUnavailableError(`cannot connect to NATS at ${url}: ${(err as Error).message} — is nats-server running (with JetStream)?`, { cause: err });
   }
@@ -89,6 +99,7 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
     subjects: [`${EVENTS_PREFIX}.>`],
     maxAgeMs: options.maxAgeMs ?? 0,
     duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
+    ...(options.replicas !== undefined && { replicas: options.replicas }),
   });
   const consumerSettings = projectorConsumerSettings(options);
   const publishTimeoutMs = options.publishTimeoutMs ?? 30_000;

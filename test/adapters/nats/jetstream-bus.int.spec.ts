@@ -5,7 +5,8 @@ import { createNatsDeadLetters } from '../../../src/adapters/nats/dead-letters.t
 import { consumerConfig, verifyConsumerConfig } from '../../../src/adapters/nats/pull-consumer.ts';
 import { escapeToken, eventSubject, parseEventSubject } from '../../../src/adapters/nats/subjects.ts';
 import { ConfigError } from '../../../src/core/errors.ts';
-import { startNatsServer, type NatsServer } from '../../support/nats-server.ts';
+import { pinnedNatsServerPath } from '../../support/nats-binary.ts';
+import { natsServerBinary, PINNED_NATS_VERSION, startNatsServer, type NatsServer } from '../../support/nats-server.ts';
 
 void describe('JetStream event bus', () => {
   let server: NatsServer;
@@ -47,11 +48,31 @@ void describe('JetStream event bus', () => {
     m.ack();
   });
 
+  void it('runs on the pinned release with the deployed JetStream settings (fsync before ack, limits)', async () => {
+    // In CI always; elsewhere when the pinned build is the binary in use (a local PATH fallback says so at start).
+    if (process.env.CI === 'true' || natsServerBinary() === pinnedNatsServerPath()) assert.equal(bus.nc.info?.version, PINNED_NATS_VERSION);
+    const varz = (await (await fetch(`http://127.0.0.1:${server.monitorPort}/varz`)).json()) as {
+      jetstream?: { config?: { sync_always?: boolean; max_storage?: number }; limits?: { max_ack_pending?: number } };
+    };
+    assert.equal(varz.jetstream?.config?.sync_always, true, 'sync_interval: always from deploy/nats/jetstream.conf');
+    assert.equal(varz.jetstream?.config?.max_storage, 10 * 1024 ** 3);
+    assert.equal(varz.jetstream?.limits?.max_ack_pending, 10_000);
+  });
+
   void it('keeps every consumer setting it asked for (read back from the server)', async () => {
     const info = await bus.jsm.consumers.info(bus.streamName, bus.consumerSettings.durable);
+    const wanted = consumerConfig(bus.consumerSettings);
+    // bounded redelivery with a backoff schedule: ack_wait is its first step, one step per redelivery
     assert.equal(info.config.max_deliver, 3);
-    assert.equal(info.config.backoff?.length, 2);
+    assert.deepEqual(info.config.backoff, [1000, 2000].map((ms) => ms * 1e6));
+    assert.equal(info.config.ack_wait, 1000 * 1e6);
+    assert.equal(info.config.ack_policy, 'all');
+    assert.equal(info.config.max_ack_pending, wanted.max_ack_pending);
     assert.equal(info.config.filter_subject, 'tg.events.>');
+    // and the stream: file storage, limits retention, the dedupe window asked for
+    const stream = await bus.jsm.streams.info(bus.streamName);
+    assert.equal(stream.config.duplicate_window, 120_000 * 1e6);
+    assert.equal(stream.config.num_replicas, 1);
   });
 
   void it('refuses to run when the server dropped a setting, naming the field', () => {

@@ -45,6 +45,13 @@ void describe('projector over JetStream (in-process)', () => {
   void it('applies each event once despite duplicate publishes, dead-letters 1% poison exactly, keeps per-aggregate order', async () => {
     const waves = clinicWaves(3000, 'a');
     const all = waves.flat();
+    // Every TERM carries its reason into the consumer's MSG_TERMINATED advisory (nats-server ≥ 2.11).
+    const terminated: { stream_seq: number; reason?: string }[] = [];
+    const advisories = bus.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.${bus.streamName}.${bus.consumerSettings.durable}`, {
+      callback: (_err, msg) => {
+        terminated.push(msg.json());
+      },
+    });
     // 1% invalid: a priority outside sh:in, each with its own id
     const poisonEvery = 100;
     let poisonCount = 0;
@@ -67,7 +74,12 @@ void describe('projector over JetStream (in-process)', () => {
     // a plain NATS client publish without msg id of an already-applied event: the ledger dedupes it
     const first = all[0]!;
     bus.nc.publish(`tg.events.clinic.${first.type}.p-0`, first.payload);
-    const last = await bus.lastSeq();
+    // Fire-and-forget: the stream stores it after an fsync (sync_interval: always); wait for it, bounded.
+    let last = await bus.lastSeq();
+    for (let i = 0; i < 100 && last < all.length + poisonCount + 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      last = await bus.lastSeq();
+    }
     assert.equal(last, all.length + poisonCount + 1);
     await projector.reached(last);
 
@@ -80,6 +92,16 @@ void describe('projector over JetStream (in-process)', () => {
       assert.equal(l.reason, 'invalid');
       assert.equal(l.issues[0]?.pointer, '/data/priority');
       assert.match(l.subject ?? '', /^tg\.events\.clinic\.ReferralRequested\./u);
+    }
+    for (let i = 0; i < 200 && terminated.length < poisonCount; i++) await new Promise((r) => setTimeout(r, 50));
+    advisories.unsubscribe();
+    assert.equal(terminated.length, poisonCount, 'one TERM advisory per dead-lettered event');
+    const letterIds = new Set(letters.map((l) => l.id));
+    for (const t of terminated) {
+      const m = /^dead-lettered as (\d+): (.*)$/u.exec(t.reason ?? '');
+      assert.ok(m, `TERM of stream seq ${t.stream_seq} gives its reason: ${t.reason}`);
+      assert.ok(letterIds.has(m[1]!), `the reason names the dead letter (${m[1]})`);
+      assert.match(m[2]!, /\/data\/priority/u, 'and the located problem');
     }
     // per-aggregate order: the ledger order per referral equals publish order, and the last status wins
     const byAggregate = new Map<string, string[]>();
