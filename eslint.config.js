@@ -23,11 +23,11 @@ export default tseslint.config(
     },
   },
   {
-    // The pure core imports no I/O library (STYLE.md habit 1).
+    // The pure core imports no I/O library and no port: ports are built on core's records, never the other way (STYLE.md habit 1).
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: ['node:fs*', 'node:net', 'node:http*', 'node:child_process', 'better-sqlite3', 'neo4j-driver', '@nats-io/*', 'graphql-yoga', '**/adapters/**', '**/app/**', '**/api/**'],
+        patterns: ['node:fs*', 'node:net', 'node:http*', 'node:child_process', 'better-sqlite3', 'neo4j-driver', '@nats-io/*', 'graphql-yoga', '**/adapters/**', '**/app/**', '**/api/**', '**/ports/**'],
       }],
     },
   },

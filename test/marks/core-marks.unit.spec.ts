@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileMarkFilter, UnknownClassFilterError } from '../../src/core/marks/filter.ts';
 import { toChangeMark, touchedNodeIds, parseChangeMark } from '../../src/core/marks/change-mark.ts';
-import { decayedStrength, evaporatesAt } from '../../src/core/marks/decay.ts';
-import type { LedgerEntry } from '../../src/ports/graph-store.ts';
+import { markExpiry, strengthAt } from '../../src/core/marks/decay.ts';
+import type { LedgerEntry } from '../../src/core/store/records.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 
 const ontology = clinicOntology();
@@ -80,12 +80,12 @@ void describe('mark filters', () => {
 
 void describe('decay', () => {
   void it('halves every half-life and evaporates at the threshold or the TTL, whichever first', () => {
-    assert.equal(decayedStrength(0.8, 1000, 1000), 0.4);
-    assert.equal(decayedStrength(0.8, 1000), 0.8);
-    // 1 → 0.01 takes log2(100) ≈ 6.64 half-lives
-    assert.ok(Math.abs(evaporatesAt(1, 0, { halfLifeMs: 1000 }) - 6643.856) < 0.01);
-    assert.equal(evaporatesAt(1, 100, { halfLifeMs: 1000, ttlMs: 500 }), 600);
-    assert.equal(evaporatesAt(1, 0, {}), Infinity);
+    assert.equal(strengthAt({ strength: 0.8, halfLifeMs: 1000, reinforcedAt: 0, expiresAt: 1e9 }, 1000), 0.4);
+    assert.equal(strengthAt({ strength: 0.8, halfLifeMs: undefined, reinforcedAt: 0, expiresAt: 1e9 }, 1000), 0.8);
+    // 1 → 0.01 takes log2(100) ≈ 6.64 half-lives, rounded up to a whole millisecond
+    assert.equal(markExpiry(1, 1000, undefined, 0), 6644);
+    assert.equal(markExpiry(1, 1000, 500, 100), 600);
+    assert.throws(() => markExpiry(1, undefined, undefined, 0), /never evaporate/);
   });
 });
 

@@ -10,20 +10,8 @@ import type { AppliedChange, ChangeOp, ChangeSet, NodeRef } from '../../core/pro
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
 import * as c from './cypher/apply.ts';
 import type { Executor, Tx } from './executor.ts';
-import { createdProps, diffUpsert, refine, type StoredNode } from './node-diff.ts';
-
-/** The node ids a change touches (for history), as in the SQLite ledger. */
-export function touchedIds(changes: readonly AppliedChange[]): string[] {
-  const ids = new Set<string>();
-  for (const ch of changes) {
-    if (ch.kind === 'node') ids.add(ch.id);
-    else if (ch.kind === 'relationship') {
-      ids.add(ch.from.id);
-      ids.add(ch.to.id);
-    } else ids.add(ch.on.id);
-  }
-  return [...ids];
-}
+import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
+import { touchedIds } from '../../core/store/ledger.ts';
 
 /** A ledger entry → the stored row (nulls dropped: Neo4j stores no null properties). */
 export function ledgerRow(entry: LedgerEntry): c.LedgerRowParams {

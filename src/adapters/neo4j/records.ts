@@ -1,7 +1,8 @@
 /** Driver rows → port records. Bookkeeping keys start with `_` and never reach callers. */
 import { labelsOf, type CompiledOntology } from '../../core/ontology/model.ts';
 import type { AppliedChange, NodeRef, PropertyValue } from '../../core/projection/change-set.ts';
-import type { Claim, LedgerEntry, NodeRecord, RelationshipRecord, SignalMark } from '../../ports/graph-store.ts';
+import { strengthAt } from '../../core/marks/decay.ts';
+import type { Claim, LedgerEntry, NodeRecord, RelationshipRecord, SignalMark } from '../../core/store/records.ts';
 
 type Props = Record<string, unknown>;
 const propsOf = (n: unknown): Props => ((n as { properties?: Props }).properties ?? (n as Props));
@@ -51,14 +52,19 @@ export function toLedgerEntry(l: unknown): LedgerEntry {
 
 const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
 
-export function toSignalMark(m: Props): SignalMark {
+const optNumber = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+
+/** A stored mark as a SignalMark, its strength decayed to `now` by core's formula. */
+export function toSignalMark(m: Props, now: number): SignalMark {
+  const halfLifeMs = optNumber(m.halfLifeMs);
+  const initialStrength = Number(m.strength);
   return {
     id: String(m.id),
     on: { id: String(m.on), class: String(m.onClass ?? 'Resource') },
     kind: String(m.kind),
-    strength: Number(m.strength),
-    initialStrength: Number(m.initialStrength),
-    ...(m.halfLifeMs !== null && m.halfLifeMs !== undefined && { halfLifeMs: Number(m.halfLifeMs) }),
+    strength: strengthAt({ strength: initialStrength, halfLifeMs, reinforcedAt: Number(m.reinforcedAt), expiresAt: Number(m.expiresAt) }, now),
+    initialStrength,
+    ...(halfLifeMs !== undefined && { halfLifeMs }),
     expiresAt: iso(m.expiresAt),
     agent: String(m.agent),
     ...(typeof m.note === 'string' && { note: m.note }),
@@ -67,7 +73,7 @@ export function toSignalMark(m: Props): SignalMark {
   };
 }
 
-export function toClaim(on: string, onClass: unknown, purpose: string, r: Props): Claim {
+export function toClaim(on: string, onClass: unknown, purpose: string, r: Props | { readonly agent: string; readonly token: number; readonly expiresAt: number; readonly grantedAt: number }): Claim {
   return {
     on: { id: on, class: String(onClass ?? 'Resource') },
     purpose,

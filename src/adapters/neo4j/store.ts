@@ -7,7 +7,9 @@ import { ConfigError } from '../../core/errors.ts';
 import { claimsOn } from './cypher/claims.ts';
 import { marksOn } from './cypher/marks.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import type { GraphPath, GraphStore, NodeRecord, Page } from '../../ports/graph-store.ts';
+import type { GraphStore } from '../../ports/graph-store.ts';
+import type { Claim, GraphPath, NodeRecord, Page, SignalMark } from '../../core/store/records.ts';
+import { DEFAULT_NEIGHBOURHOOD_LIMIT, DEFAULT_PATH_LIMIT, historyPageSize, hopsWithin, pageSize, resultLimit } from '../../core/store/limits.ts';
 import { applyBatch } from './apply-batch.ts';
 import { encodeCursor } from '../../core/paging/cursor.ts';
 import { reservedNameClashes } from './cypher/names.ts';
@@ -17,18 +19,7 @@ import { createExecutor, type Row } from './executor.ts';
 import * as mc from './marks-claims.ts';
 import { toClaim, toLedgerEntry, toNodeRecord, toRelationshipRecord, toSignalMark } from './records.ts';
 import { checkConstraints, isSchemaForbidden } from './startup.ts';
-import type { Claim, SignalMark } from '../../ports/graph-store.ts';
 
-/** Largest page a list may ask for (as in SQLite). */
-const MAX_PAGE = 1000;
-/** Default / largest neighbourhood size and path count, as in SQLite. */
-const DEFAULT_NEIGHBOURHOOD_LIMIT = 500;
-const DEFAULT_PATH_LIMIT = 10;
-
-function pageSize(first: number): number {
-  if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
-  return Math.min(first, MAX_PAGE);
-}
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
@@ -74,7 +65,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       checkConstraints((rows[0]?.names as string[] | undefined) ?? []);
     },
     async applyBatch(changeSets, opts) {
-      // A batch of only duplicates or none at all (a checkpoint alone) needs no ontology, as in SQLite.
+      // A batch of only duplicates or none at all (a checkpoint alone) needs no ontology.
       const needsOntology = changeSets.some((cs) => cs.ops.length > 0);
       const { results, entries } = await applyBatch(needsOntology ? onto() : ontology, exec, changeSets, opts);
       notify(entries);
@@ -124,9 +115,9 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     },
     async neighbourhood(id, hops, opts) {
       const o = onto();
-      // SQLite's semantics: `limit` counts the start too; 0 hops is the start alone; walks are capped at MAX_HOPS.
-      const limit = Math.max(1, opts?.limit ?? DEFAULT_NEIGHBOURHOOD_LIMIT);
-      const n = Math.min(Math.max(0, Math.floor(hops)), r.MAX_HOPS);
+      // `limit` counts the start too; 0 hops is the start alone.
+      const limit = resultLimit(opts?.limit, DEFAULT_NEIGHBOURHOOD_LIMIT);
+      const n = hopsWithin(hops);
       return exec.read(async (tx) => {
         if (n === 0) {
           const [row] = await tx.run(r.getNodes([id]));
@@ -143,8 +134,8 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     },
     async paths(from, to, maxHops, opts) {
       const o = onto();
-      const n = Math.min(Math.max(0, Math.floor(maxHops)), r.MAX_HOPS);
-      const limit = Math.max(1, opts?.limit ?? DEFAULT_PATH_LIMIT);
+      const n = hopsWithin(maxHops);
+      const limit = resultLimit(opts?.limit, DEFAULT_PATH_LIMIT);
       return exec.read(async (tx) => {
         if (from === to) {
           const [row] = await tx.run(r.getNodes([from]));
@@ -158,7 +149,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       });
     },
     async history(id, p) {
-      const rows = await exec.read((tx) => tx.run(r.history(id, p?.afterSeq ?? 0, Math.min(p?.first ?? 100, MAX_PAGE))));
+      const rows = await exec.read((tx) => tx.run(r.history(id, p?.afterSeq ?? 0, historyPageSize(p?.first))));
       return rows.map((row) => toLedgerEntry(row.l));
     },
     async ledger(afterSeq, limit) {
@@ -189,12 +180,14 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return entry?.seq;
     },
     async marksOn(ids, opts) {
-      const rows = await exec.read((tx) => tx.run(marksOn(unique(ids), opts?.kind ?? null, opts?.minStrength ?? 0, opts?.now ?? Date.now())));
-      // Every asked id has an entry (empty when unmarked), in the order asked, as in SQLite.
+      const now = opts?.now ?? Date.now();
+      const min = opts?.minStrength ?? 0;
+      const rows = await exec.read((tx) => tx.run(marksOn(unique(ids), opts?.kind ?? null, now)));
+      // Every asked id has an entry (empty when unmarked), in the order asked.
       const out = new Map<string, SignalMark[]>(ids.map((id) => [id, []]));
       for (const row of rows) {
-        const m = toSignalMark(row.mark as Row);
-        out.get(m.on.id)?.push(m);
+        const m = toSignalMark(row.mark as Row, now);
+        if (m.strength > min) out.get(m.on.id)?.push(m);
       }
       return out;
     },

@@ -3,8 +3,8 @@
  * Every statement is prepared once per store (StoreContext.stmt). The AppliedChanges record what really changed:
  * an upsert that changes nothing is not reported and leaves the node's provenance alone.
  */
-import { ProjectionConflictError } from '../../core/errors.ts';
-import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef, RetractRelationshipOp, Scalar, UpsertNodeOp } from '../../core/projection/change-set.ts';
+import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef, RetractRelationshipOp, UpsertNodeOp } from '../../core/projection/change-set.ts';
+import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
 import { labelsFor, writeTx, type StoreContext } from './context.ts';
 import { LedgerWriter, nextSeq } from './ledger.ts';
@@ -147,85 +147,44 @@ function insertNode(ctx: StoreContext, ref: NodeRef, labels: readonly string[], 
   for (const l of labels) lab.run(l, ref.id);
 }
 
-/**
- * The class rule: the more specific class wins; an unrelated class is a conflict.
- * Returns the labels to switch to, or undefined to keep the stored class.
- */
-function refine(
-  cs: { eventId: string },
-  pointer: string,
-  id: string,
-  state: { readonly class: string; readonly labels: string | readonly string[] },
-  wanted: string,
-  wantedLabels: readonly string[],
-): readonly string[] | undefined {
-  if (state.class === wanted) return undefined;
-  const stored = labelList(state.labels);
-  if (stored.includes(wanted)) return undefined;
-  if (wantedLabels.includes(state.class)) return wantedLabels;
-  throw new ProjectionConflictError(cs.eventId, pointer, `node ${id} is a ${state.class}; a ${wanted} cannot have the same id (unrelated classes)`);
-}
-
 function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: AppliedChange[], batch: BatchState): void {
   const state = readNode(ctx, op.node.id, batch);
   if (!state) {
-    const props: Record<string, unknown> = { ...op.set };
-    for (const [k, vs] of Object.entries(op.add)) props[k] = dedupe([], vs);
+    const props = createdProps(op);
     insertNode(ctx, op.node, op.labels, props, prov, batch);
     changes.push({ kind: 'node', change: 'created', id: op.node.id, class: op.node.class, properties: Object.keys(props) });
     return;
   }
-  const newLabels = refine(prov, op.pointer, op.node.id, state, op.node.class, op.labels);
-  // A copy: the batch's state is replaced only once the UPDATE below has run.
-  const props = typeof state.props === 'string' ? (JSON.parse(state.props) as Record<string, unknown>) : { ...state.props };
-  const changed: string[] = [];
-  const retracted: string[] = [];
-  for (const [k, v] of Object.entries(op.set)) {
-    if (props[k] !== v) {
-      props[k] = v;
-      changed.push(k);
-    }
-  }
-  for (const [k, vs] of Object.entries(op.add)) {
-    const cur = props[k];
-    const list = Array.isArray(cur) ? (cur as Scalar[]) : cur === undefined ? [] : [cur as Scalar];
-    const next = dedupe(list, vs);
-    if (next.length !== list.length || !Array.isArray(cur)) {
-      props[k] = next;
-      if (next.length !== list.length) changed.push(k);
-    }
-  }
-  for (const k of op.unset) {
-    if (k in props) {
-      delete props[k];
-      retracted.push(k);
-    }
-  }
-  const cls = newLabels ? op.node.class : state.class;
-  if (!newLabels && changed.length === 0 && retracted.length === 0) return;
-  const labels = newLabels ?? state.labels;
+  const stored = storedNode(state);
+  const u = diffUpsert(prov.eventId, op, stored);
+  if (!u) return;
+  const cls = u.labels ? op.node.class : state.class;
+  const labels = u.labels ?? state.labels;
   ctx
     .stmt('UPDATE nodes SET class = ?, labels = ?, props = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
-    .run(cls, typeof labels === 'string' ? labels : JSON.stringify(labels), JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, op.node.id);
-  batch.nodes.set(op.node.id, { class: cls, labels, props });
-  if (newLabels) {
+    .run(cls, typeof labels === 'string' ? labels : JSON.stringify(labels), JSON.stringify(u.props), prov.eventId, prov.source, prov.time, prov.seq, op.node.id);
+  batch.nodes.set(op.node.id, { class: cls, labels, props: u.props });
+  if (u.labels) {
     const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
-    for (const l of newLabels) lab.run(l, op.node.id);
+    for (const l of u.labels) lab.run(l, op.node.id);
   }
   changes.push({
     kind: 'node',
     change: 'updated',
     id: op.node.id,
     class: cls,
-    ...(changed.length > 0 && { properties: changed }),
-    ...(retracted.length > 0 && { retracted }),
+    ...(u.changed.length > 0 && { properties: u.changed }),
+    ...(u.retracted.length > 0 && { retracted: u.retracted }),
   });
 }
 
-function dedupe(list: readonly Scalar[], add: readonly Scalar[]): Scalar[] {
-  const out = [...list];
-  for (const v of add) if (!out.includes(v)) out.push(v);
-  return out;
+/** The node in the shape core's rules read (props parsed; the batch's copy is never mutated: diffUpsert copies). */
+function storedNode(state: NodeState): StoredNode {
+  return {
+    class: state.class,
+    labels: labelList(state.labels),
+    props: typeof state.props === 'string' ? (JSON.parse(state.props) as Record<string, unknown>) : state.props,
+  };
 }
 
 /** Makes sure a referenced node exists (bare, of the referenced class); returns it with its stored class. */
@@ -239,7 +198,7 @@ function ensureNode(ctx: StoreContext, ref: NodeRef, pointer: string, prov: Prov
     changes.push({ kind: 'node', change: 'created', id: ref.id, class: ref.class });
     return ref;
   }
-  const newLabels = refine(prov, pointer, ref.id, state, ref.class, labels);
+  const newLabels = refine(prov.eventId, pointer, ref.id, { class: state.class, labels: labelList(state.labels), props: {} }, ref.class, labels);
   if (!newLabels) return { id: ref.id, class: state.class };
   ctx
     .stmt('UPDATE nodes SET class = ?, labels = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')

@@ -1,14 +1,14 @@
 /**
- * Claims: compare-and-set leases inside `BEGIN IMMEDIATE` transactions, so processes sharing the file are
- * serialised by SQLite's write lock — there can never be two holders. Fencing tokens come from `claim_tokens`,
- * which outlives releases and expiries, so a token is strictly larger than every token issued before it for the
- * same (node, purpose). Each grant / renewal / release / expiry writes a ledger row (kind `claim`).
- * A claim by an agent that already holds it is refused like any other (the holder in the answer is itself):
- * use renewClaim to extend.
+ * Claims on SQLite: the rules (who gets it, tokens, renew / release, sweep order) are core's
+ * (core/claims/rules.ts); this file reads the claim inside a `BEGIN IMMEDIATE` transaction — processes sharing the
+ * file are serialised by SQLite's write lock, so there can never be two holders — and writes what the rules
+ * decide. The last token per (node, purpose) lives in `claim_tokens`, which outlives releases and expiries.
+ * Each grant / renewal / release / expiry writes a ledger row (kind `claim`).
  */
 import { NotFoundError } from '../../core/errors.ts';
-import type { AppliedChange } from '../../core/projection/change-set.ts';
-import type { Claim, ClaimInput, ClaimResult, LedgerEntry } from '../../ports/graph-store.ts';
+import { decideClaim, isHolder, renewed, type HeldClaim } from '../../core/claims/rules.ts';
+import { CLAIM_TYPES, claimChange, claimIdPart } from '../../core/store/ledger.ts';
+import type { Claim, ClaimInput, ClaimResult, LedgerEntry } from '../../core/store/records.ts';
 import { writeTx, type StoreContext } from './context.ts';
 import { writeSystemRow } from './ledger.ts';
 
@@ -23,7 +23,7 @@ interface ClaimRow {
 }
 
 const CLAIM_SELECT = 'SELECT c.*, n.class FROM claims c LEFT JOIN nodes n ON n.id = c.node_id';
-const TYPES = { granted: 'tg:ClaimGranted', renewed: 'tg:ClaimRenewed', released: 'tg:ClaimReleased', expired: 'tg:ClaimExpired' } as const;
+const held = (r: ClaimRow): HeldClaim => ({ agent: r.agent, token: r.token, grantedAt: r.granted_at, expiresAt: r.expires_at });
 
 function toClaim(r: ClaimRow): Claim {
   return {
@@ -36,12 +36,9 @@ function toClaim(r: ClaimRow): Claim {
   };
 }
 
-function record(ctx: StoreContext, change: keyof typeof TYPES, r: ClaimRow, agent: string, now: number): LedgerEntry {
-  const c: AppliedChange = {
-    kind: 'claim', change, on: { id: r.node_id, class: r.class ?? 'Resource' }, purpose: r.purpose, agent: r.agent, token: r.token,
-    expiresAt: new Date(r.expires_at).toISOString(),
-  };
-  return writeSystemRow(ctx, 'claim', TYPES[change], agent, now, c, `${r.node_id}:${r.purpose}`);
+function record(ctx: StoreContext, change: keyof typeof CLAIM_TYPES, r: ClaimRow, agent: string, now: number): LedgerEntry {
+  const c = claimChange(change, { id: r.node_id, class: r.class ?? 'Resource' }, r.purpose, { agent: r.agent, token: r.token, expiresAt: r.expires_at });
+  return writeSystemRow(ctx, 'claim', CLAIM_TYPES[change], agent, now, c, claimIdPart(r.node_id, r.purpose));
 }
 
 function current(ctx: StoreContext, on: string, purpose: string): ClaimRow | undefined {
@@ -66,18 +63,18 @@ export function claim(ctx: StoreContext, input: ClaimInput): ClaimResult {
   return tx(ctx, (entries) => {
     const cls = ctx.stmt('SELECT class FROM nodes WHERE id = ?').pluck().get(input.on) as string | undefined;
     if (cls === undefined) throw new NotFoundError(`node ${input.on} does not exist; only existing nodes can be claimed`);
-    const held = current(ctx, input.on, input.purpose);
-    if (held && held.expires_at > now) return { granted: false, holder: toClaim(held) };
-    if (held) {
-      ctx.stmt('DELETE FROM claims WHERE node_id = ? AND purpose = ?').run(held.node_id, held.purpose);
-      entries.push(record(ctx, 'expired', held, held.agent, now));
+    const cur = current(ctx, input.on, input.purpose);
+    const last = (ctx.stmt('SELECT last_token FROM claim_tokens WHERE node_id = ? AND purpose = ?').pluck().get(input.on, input.purpose) as number | undefined) ?? 0;
+    const d = decideClaim(cur && held(cur), last, input.agent, input.ttlMs, now);
+    if (!d.granted) return { granted: false, holder: toClaim(cur!) };
+    if (cur) {
+      ctx.stmt('DELETE FROM claims WHERE node_id = ? AND purpose = ?').run(cur.node_id, cur.purpose);
+      entries.push(record(ctx, 'expired', cur, cur.agent, now));
     }
-    const token = ctx
-      .stmt(`INSERT INTO claim_tokens (node_id, purpose, last_token) VALUES (?, ?, 1)
-             ON CONFLICT(node_id, purpose) DO UPDATE SET last_token = last_token + 1 RETURNING last_token`)
-      .pluck()
-      .get(input.on, input.purpose) as number;
-    const row: ClaimRow = { node_id: input.on, class: cls, purpose: input.purpose, agent: input.agent, token, granted_at: now, expires_at: now + input.ttlMs };
+    ctx
+      .stmt('INSERT INTO claim_tokens (node_id, purpose, last_token) VALUES (?, ?, ?) ON CONFLICT(node_id, purpose) DO UPDATE SET last_token = excluded.last_token')
+      .run(input.on, input.purpose, d.claim.token);
+    const row: ClaimRow = { node_id: input.on, class: cls, purpose: input.purpose, agent: d.claim.agent, token: d.claim.token, granted_at: d.claim.grantedAt, expires_at: d.claim.expiresAt };
     ctx
       .stmt('INSERT INTO claims (node_id, purpose, agent, token, granted_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(row.node_id, row.purpose, row.agent, row.token, row.granted_at, row.expires_at);
@@ -87,18 +84,15 @@ export function claim(ctx: StoreContext, input: ClaimInput): ClaimResult {
   });
 }
 
-/**
- * Extends the lease of the holder of `token`. A lease that ran out but was not taken over (nor swept) may still
- * be renewed: nobody else got a token in between, so fencing stays sound.
- */
+/** Extends the lease of the holder of `token` (core's renew rule). */
 export function renewClaim(ctx: StoreContext, input: ClaimInput & { readonly token: number }): ClaimResult {
   checkTtl(input.ttlMs);
   const now = input.now ?? Date.now();
   return tx(ctx, (entries) => {
-    const held = current(ctx, input.on, input.purpose);
-    if (!held) throw new NotFoundError(`no claim on ${input.on} for "${input.purpose}" (released or expired); claim it again`);
-    if (held.token !== input.token || held.agent !== input.agent) return { granted: false, holder: toClaim(held) };
-    const row = { ...held, expires_at: now + input.ttlMs };
+    const cur = current(ctx, input.on, input.purpose);
+    if (!cur) throw new NotFoundError(`no claim on ${input.on} for "${input.purpose}" (released or expired); claim it again`);
+    if (!isHolder(held(cur), input.agent, input.token)) return { granted: false, holder: toClaim(cur) };
+    const row = { ...cur, expires_at: renewed(held(cur), input.ttlMs, now).expiresAt };
     ctx.stmt('UPDATE claims SET expires_at = ? WHERE node_id = ? AND purpose = ?').run(row.expires_at, row.node_id, row.purpose);
     const entry = record(ctx, 'renewed', row, input.agent, now);
     entries.push(entry);
@@ -109,10 +103,10 @@ export function renewClaim(ctx: StoreContext, input: ClaimInput & { readonly tok
 export function releaseClaim(ctx: StoreContext, input: { on: string; purpose: string; agent: string; token: number; now?: number }): boolean {
   const now = input.now ?? Date.now();
   return tx(ctx, (entries) => {
-    const held = current(ctx, input.on, input.purpose);
-    if (!held || held.token !== input.token || held.agent !== input.agent) return false;
-    ctx.stmt('DELETE FROM claims WHERE node_id = ? AND purpose = ?').run(held.node_id, held.purpose);
-    entries.push(record(ctx, 'released', held, input.agent, now));
+    const cur = current(ctx, input.on, input.purpose);
+    if (!cur || !isHolder(held(cur), input.agent, input.token)) return false;
+    ctx.stmt('DELETE FROM claims WHERE node_id = ? AND purpose = ?').run(cur.node_id, cur.purpose);
+    entries.push(record(ctx, 'released', cur, input.agent, now));
     return true;
   });
 }
@@ -128,7 +122,7 @@ export function claimsOn(ctx: StoreContext, ids: readonly string[], now = Date.n
 
 export function sweepClaims(ctx: StoreContext, now = Date.now()): number {
   return tx(ctx, (entries) => {
-    const rows = ctx.stmt(`${CLAIM_SELECT} WHERE c.expires_at <= ? ORDER BY c.expires_at`).all(now) as ClaimRow[];
+    const rows = ctx.stmt(`${CLAIM_SELECT} WHERE c.expires_at <= ? ORDER BY c.expires_at, c.node_id, c.purpose`).all(now) as ClaimRow[];
     for (const r of rows) {
       ctx.stmt('DELETE FROM claims WHERE node_id = ? AND purpose = ?').run(r.node_id, r.purpose);
       entries.push(record(ctx, 'expired', r, r.agent, now));

@@ -4,7 +4,8 @@
  * the same number and a rolled-back transaction leaves no hole.
  */
 import type { AppliedChange } from '../../core/projection/change-set.ts';
-import type { LedgerEntry } from '../../ports/graph-store.ts';
+import type { LedgerEntry } from '../../core/store/records.ts';
+import { systemEventId, touchedIds } from '../../core/store/ledger.ts';
 import type { StoreContext } from './context.ts';
 
 /** A ledger row as selected. */
@@ -53,19 +54,6 @@ export function nextSeq(ctx: StoreContext): number {
 
 /** Everything a ledger row needs except what the store derives. */
 export type LedgerInput = Omit<LedgerEntry, 'committedAt'>;
-
-/** The node ids a change touches (for history): nodes, both relationship endpoints, marked / claimed nodes. */
-export function touchedIds(changes: readonly AppliedChange[]): Set<string> {
-  const ids = new Set<string>();
-  for (const c of changes) {
-    if (c.kind === 'node') ids.add(c.id);
-    else if (c.kind === 'relationship') {
-      ids.add(c.from.id);
-      ids.add(c.to.id);
-    } else ids.add(c.on.id);
-  }
-  return ids;
-}
 
 /** Inserts a ledger row and its history index. Returns the entry as committed. */
 export function writeLedger(ctx: StoreContext, input: LedgerInput, eventJson?: string): LedgerEntry {
@@ -149,7 +137,7 @@ export function writeSystemRow(
   return writeLedger(ctx, {
     seq,
     kind,
-    eventId: `${kind}:${idPart}:${seq}`,
+    eventId: systemEventId(kind, idPart, seq),
     type,
     source: agent,
     time: new Date(nowMs).toISOString(),

@@ -3,15 +3,10 @@ import type { Scalar } from '../../core/projection/change-set.ts';
 import type { NodeQuery, NodeRecord, Page, PropertyFilter, RelatedQuery } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from '../../core/paging/cursor.ts';
+import { pageSize } from '../../core/store/limits.ts';
 import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
 import { and, markFilter, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './sql-filters.ts';
 
-const MAX_PAGE = 1000;
-
-function pageSize(first: number): number {
-  if (!Number.isInteger(first) || first < 0) throw new RangeError(`first must be a non-negative integer, got ${first}`);
-  return Math.min(first, MAX_PAGE);
-}
 
 type SortedRow = NodeRow & { sv: Scalar | null };
 

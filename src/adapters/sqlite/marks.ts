@@ -1,15 +1,14 @@
 /**
- * Signal marks. Strength decays exponentially: `s(t) = s0 · 0.5^((t − reinforcedAt) / halfLife)`; a mark
- * evaporates when it falls below EVAPORATION_THRESHOLD or its hard TTL (counted from the last reinforcement)
- * runs out, whichever comes first. Reinforcing adds to the decayed strength (default: back to the strength the
- * mark was first left with) and restarts both clocks. The strength never exceeds max(1, first strength): marks
- * are concentrations, and reinforcement saturates instead of growing without bound.
+ * Signal marks on SQLite: rows in `marks`, times in epoch ms. The rules — decay, expiry, reinforcement, what each
+ * change records — are core's (core/marks/decay.ts, core/store/ledger.ts); this file reads and writes rows.
  * Every leave / reinforce / evaporate / remove writes a ledger row (kind `mark`).
  */
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../../core/errors.ts';
 import type { AppliedChange, NodeRef } from '../../core/projection/change-set.ts';
-import { EVAPORATION_THRESHOLD, type LeaveMarkInput, type LedgerEntry, type ReinforceMarkInput, type SignalMark } from '../../ports/graph-store.ts';
+import { markExpiry, reinforcedStrength, strengthAt as decayed, type MarkClock } from '../../core/marks/decay.ts';
+import { MARK_TYPES, markChange as change } from '../../core/store/ledger.ts';
+import type { LeaveMarkInput, LedgerEntry, ReinforceMarkInput, SignalMark } from '../../core/store/records.ts';
 import { writeTx, type StoreContext } from './context.ts';
 import { writeSystemRow } from './ledger.ts';
 
@@ -31,20 +30,15 @@ interface MarkRow {
 
 const MARK_SELECT = 'SELECT m.*, n.class FROM marks m LEFT JOIN nodes n ON n.id = m.node_id';
 
+const clock = (m: Pick<MarkRow, 'strength' | 'half_life_ms' | 'reinforced_at' | 'expires_at'>): MarkClock => ({
+  strength: m.strength, halfLifeMs: m.half_life_ms ?? undefined, reinforcedAt: m.reinforced_at, expiresAt: m.expires_at,
+});
+
 /** Decayed strength at `now` (0 once expired). */
-export function strengthAt(m: Pick<MarkRow, 'strength' | 'half_life_ms' | 'reinforced_at' | 'expires_at'>, now: number): number {
-  if (now >= m.expires_at) return 0;
-  if (m.half_life_ms === null) return m.strength;
-  return m.strength * 0.5 ** (Math.max(0, now - m.reinforced_at) / m.half_life_ms);
-}
+const strengthAt = (m: Pick<MarkRow, 'strength' | 'half_life_ms' | 'reinforced_at' | 'expires_at'>, now: number): number => decayed(clock(m), now);
 
 /** When a mark of `strength` reinforced at `at` evaporates. */
-export function expiryOf(strength: number, halfLifeMs: number | null, ttlMs: number | null, at: number): number {
-  let t = Number.POSITIVE_INFINITY;
-  if (halfLifeMs !== null) t = strength <= EVAPORATION_THRESHOLD ? at : at + Math.ceil(halfLifeMs * Math.log2(strength / EVAPORATION_THRESHOLD));
-  if (ttlMs !== null) t = Math.min(t, at + ttlMs);
-  return t;
-}
+const expiryOf = (strength: number, halfLifeMs: number | null, ttlMs: number | null, at: number): number => markExpiry(strength, halfLifeMs ?? undefined, ttlMs ?? undefined, at);
 
 function toMark(r: MarkRow, now: number): SignalMark {
   return {
@@ -62,11 +56,11 @@ function toMark(r: MarkRow, now: number): SignalMark {
   };
 }
 
-function markChange(change: 'left' | 'reinforced' | 'evaporated' | 'removed', r: MarkRow, on: NodeRef, strength: number, agent: string): AppliedChange {
-  return { kind: 'mark', change, markId: r.id, on, markKind: r.kind, strength, agent };
+function markChange(kind: keyof typeof MARK_TYPES, r: MarkRow, on: NodeRef, strength: number, agent: string): AppliedChange {
+  return change(kind, { id: r.id, on, kind: r.kind }, strength, agent);
 }
 
-const TYPES = { left: 'tg:MarkLeft', reinforced: 'tg:MarkReinforced', evaporated: 'tg:MarkEvaporated', removed: 'tg:MarkRemoved' } as const;
+const TYPES = MARK_TYPES;
 
 export function leaveMark(ctx: StoreContext, input: LeaveMarkInput): { mark: SignalMark; seq: number } {
   const now = input.now ?? Date.now();
@@ -109,8 +103,7 @@ export function reinforceMark(ctx: StoreContext, input: ReinforceMarkInput): { m
   const result = writeTx(ctx, () => {
     const r = ctx.stmt(`${MARK_SELECT} WHERE m.id = ?`).get(input.markId) as MarkRow | undefined;
     if (!r || now >= r.expires_at) throw new NotFoundError(`mark ${input.markId} does not exist or has evaporated; leave a new mark`);
-    const cap = Math.max(1, r.first_strength);
-    const strength = Math.min(cap, input.by === undefined ? Math.max(r.first_strength, strengthAt(r, now)) : strengthAt(r, now) + input.by);
+    const strength = reinforcedStrength(strengthAt(r, now), r.first_strength, input.by);
     const next: MarkRow = { ...r, strength, reinforced_at: now, expires_at: expiryOf(strength, r.half_life_ms, r.ttl_ms, now) };
     ctx.stmt('UPDATE marks SET strength = ?, reinforced_at = ?, expires_at = ? WHERE id = ?').run(strength, now, next.expires_at, r.id);
     const on = { id: r.node_id, class: r.class ?? 'Resource' };

@@ -74,7 +74,7 @@ export function propertyFilter(ctx: StoreContext, f: PropertyFilter, alias = 'n'
   return { sql: `EXISTS (SELECT 1 FROM json_each(${alias}.props, ${path}) j WHERE ${scalarOp(f.op, 'j.value', f.value, params)})`, params };
 }
 
-/** Current strength of mark `m` at `?` (now): exponential decay since the last reinforcement. */
+/** Current strength of mark `m` at `?` (now): core's decay formula (core/marks/decay.ts strengthAt) in SQL, for filters. */
 export const STRENGTH_SQL = 'CASE WHEN m.half_life_ms IS NULL THEN m.strength ELSE m.strength * pow(0.5, (? - m.reinforced_at) / m.half_life_ms) END';
 
 export function markFilter(f: MarkFilter, now: number, alias = 'n'): Fragment {

@@ -17,6 +17,7 @@ import { leaveMark, marksOn, reinforceMark, removeMark, sweepMarks } from './mar
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.ts';
 import { getNode, getNodes } from './rows.ts';
 import { neighbourhood, paths } from './traverse.ts';
+import { historyPageSize } from '../../core/store/limits.ts';
 
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
   /** Default `./.trailgraph/graph.db`. */
@@ -61,7 +62,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     countRelated: (ids, type, direction) => read(() => countRelated(ctx, ids, type, direction)),
     neighbourhood: (id, hops, options) => read(() => neighbourhood(ctx, id, hops, options)),
     paths: (from, to, maxHops, options) => read(() => paths(ctx, from, to, maxHops, options)),
-    history: (id, page = {}) => read(() => readHistory(ctx, id, page.afterSeq ?? 0, Math.min(page.first ?? 100, 1000))),
+    history: (id, page = {}) => read(() => readHistory(ctx, id, page.afterSeq ?? 0, historyPageSize(page.first))),
     ledger: (afterSeq, limit) => read(() => readLedger(ctx, afterSeq, limit)),
     setMeta: (key, value) =>
       read(() => {

@@ -6,8 +6,7 @@
 import type { GraphPath, Neighbourhood, NodeRecord, RecordProvenance, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
 import { REL_SELECT, getNodes, rowToLazyNode, rowToRel, type RelRow } from './rows.ts';
-
-export const MAX_PATH_HOPS = 6;
+import { DEFAULT_NEIGHBOURHOOD_LIMIT, DEFAULT_PATH_LIMIT, hopsWithin, resultLimit } from '../../core/store/limits.ts';
 
 interface Edge {
   readonly rel: RelationshipRecord;
@@ -71,7 +70,7 @@ function walkedRel(ctx: StoreContext, r: BareRel, fromClass: string, toClass: st
  * come from the node records (no join per row). One read transaction, so the walk sees one snapshot.
  */
 export function neighbourhood(ctx: StoreContext, id: string, hops: number, options: { via?: readonly string[]; limit?: number } = {}): Neighbourhood {
-  return ctx.db.transaction(() => walk(ctx, id, hops, Math.max(1, options.limit ?? 500), options.via)).deferred();
+  return ctx.db.transaction(() => walk(ctx, id, hopsWithin(hops), resultLimit(options.limit, DEFAULT_NEIGHBOURHOOD_LIMIT), options.via)).deferred();
 }
 
 function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: readonly string[] | undefined): Neighbourhood {
@@ -128,8 +127,8 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
  * target, so the path search only extends a path towards nodes that can still reach `to` within the hop budget.
  */
 export function paths(ctx: StoreContext, from: string, to: string, maxHops: number, options: { via?: readonly string[]; limit?: number } = {}): GraphPath[] {
-  const hops = Math.min(Math.max(0, Math.floor(maxHops)), MAX_PATH_HOPS);
-  const limit = Math.max(1, options.limit ?? 10);
+  const hops = hopsWithin(maxHops);
+  const limit = resultLimit(options.limit, DEFAULT_PATH_LIMIT);
   const found = getNodes(ctx, [from, to]);
   const fromNode = found.get(from);
   const toNode = found.get(to);

@@ -2,7 +2,8 @@
  * Change marks: one per committed ledger entry (DESIGN.md "Marks"). What subscribers receive, what replicas fan
  * out to each other, and what a client resumes from (`seq`). Pure: no I/O.
  */
-import type { LedgerEntry } from '../../ports/graph-store.ts';
+import type { LedgerEntry } from '../store/records.ts';
+import { touchedIds } from '../store/ledger.ts';
 import type { AppliedChange } from '../projection/change-set.ts';
 
 /** One committed change to the shared environment: an applied event, a signal-mark change or a claim change. */
@@ -50,15 +51,7 @@ export function toChangeMark(entry: LedgerEntry): ChangeMark {
 
 /** Ids of every node a mark touched (both endpoints of relationships), in first-seen order, without repeats. */
 export function touchedNodeIds(mark: ChangeMark): string[] {
-  const ids = new Set<string>();
-  for (const c of mark.changes) {
-    if (c.kind === 'node') ids.add(c.id);
-    else if (c.kind === 'relationship') {
-      ids.add(c.from.id);
-      ids.add(c.to.id);
-    } else ids.add(c.on.id);
-  }
-  return [...ids];
+  return touchedIds(mark.changes);
 }
 
 /** Parses a change mark received from another replica; undefined when it is not one (never trust the wire). */

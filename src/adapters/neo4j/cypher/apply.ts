@@ -1,8 +1,8 @@
 /**
  * Cypher for applying change sets. The write transaction first locks the singleton head node (lock-first, then
  * read: Neo4j's documented cure for lost updates), so every apply, mark and claim transaction is serialised on it;
- * inside that lock a node can be read and then written without a race. The executor decides what changed (the
- * same rules as the SQLite adapter) from what these statements return.
+ * inside that lock a node can be read and then written without a race. What to write is decided by core's rules
+ * (core/projection/node-diff.ts) from what these statements return.
  */
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import type { Scalar } from '../../../core/projection/change-set.ts';

@@ -1,65 +1,53 @@
 /**
  * Claims: one (:TrailgraphClaim {on, purpose}) per (node, purpose), unique by constraint, kept across releases so
- * the fencing `token` only grows. Every change is a compare-and-set in ONE statement that locks the claim node
- * first (SET c._lock) and only then reads holder and expiry — never read-then-write across statements.
+ * the last fencing `token` outlives every lease. Writes run after the head lock; each locks the claim node
+ * (SET c._lock) before reading it, and the adapter decides with core's claim rules between that read and the write.
  */
 import type { Statement } from './statement.ts';
 
 const CLAIM_FIELDS = 'c.agent AS agent, c.token AS token, c.expiresAt AS expiresAt, c.grantedAt AS grantedAt';
 
-/** Grants the claim when it is free or expired; otherwise leaves it and returns the holder. */
-export function claim(on: string, purpose: string, agent: string, now: number, expiresAt: number): Statement {
+/** Locks and reads the claim on an existing node, creating its token keeper (token 0) on first use; no row when the node does not exist. */
+export function lockClaim(on: string, purpose: string): Statement {
   return {
     cypher:
-      'MATCH (n:Resource {id: $on}) ' +
-      'MERGE (c:TrailgraphClaim {on: $on, purpose: $purpose}) ON CREATE SET c.token = 0 ' +
-      'SET c._lock = true ' +
-      'WITH n, c, c.agent AS prevAgent, c.token AS prevToken, c.expiresAt AS prevExpiresAt, c.grantedAt AS prevGrantedAt ' +
-      'WITH n, c, prevAgent, prevToken, prevExpiresAt, prevGrantedAt, (prevAgent IS NULL OR prevExpiresAt <= $now) AS granted ' +
-      'SET c.agent = CASE WHEN granted THEN $agent ELSE prevAgent END, ' +
-      'c.token = CASE WHEN granted THEN prevToken + 1 ELSE prevToken END, ' +
-      'c.expiresAt = CASE WHEN granted THEN $expiresAt ELSE prevExpiresAt END, ' +
-      'c.grantedAt = CASE WHEN granted THEN $now ELSE prevGrantedAt END ' +
-      `RETURN granted, n._class AS onClass, ${CLAIM_FIELDS}, prevAgent, prevToken, prevExpiresAt`,
-    params: { on, purpose, agent, now, expiresAt },
+      'MATCH (n:Resource {id: $on}) MERGE (c:TrailgraphClaim {on: $on, purpose: $purpose}) ON CREATE SET c.token = 0 ' +
+      `SET c._lock = true RETURN n._class AS onClass, ${CLAIM_FIELDS}`,
+    params: { on, purpose },
   };
 }
 
-/**
- * Extends the claim when `agent` holds it with `token`. As in the SQLite adapter, a lease that ran out but was
- * neither taken over nor swept may still be renewed: nobody else got a token in between, so fencing stays sound.
- */
-export function renewClaim(on: string, purpose: string, agent: string, token: number, expiresAt: number): Statement {
+/** Locks and reads a claim that was made before (renew / release); no row when there never was one. */
+export function lockExistingClaim(on: string, purpose: string): Statement {
   return {
     cypher:
       'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) SET c._lock = true ' +
-      'WITH c, coalesce(c.agent = $agent AND c.token = $token, false) AS held ' +
-      'SET c.expiresAt = CASE WHEN held THEN $expiresAt ELSE c.expiresAt END ' +
-      `WITH c, held OPTIONAL MATCH (n:Resource {id: c.on}) RETURN held, n._class AS onClass, ${CLAIM_FIELDS}`,
-    params: { on, purpose, agent, token, expiresAt },
+      `WITH c OPTIONAL MATCH (n:Resource {id: c.on}) RETURN n._class AS onClass, ${CLAIM_FIELDS}`,
+    params: { on, purpose },
   };
 }
 
-/** Frees the claim when `agent` holds it with `token` (expired but not yet swept included, as in SQLite). The token stays on the node. */
-export function releaseClaim(on: string, purpose: string, agent: string, token: number): Statement {
+/** Writes a lease on a locked claim (a grant: new holder, token and times; a renewal: a new expiry). */
+export function writeClaim(on: string, purpose: string, lease: { agent: string; token: number; grantedAt: number; expiresAt: number }): Statement {
   return {
-    cypher:
-      'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) SET c._lock = true ' +
-      'WITH c, c.expiresAt AS expiresAt, coalesce(c.agent = $agent AND c.token = $token, false) AS held ' +
-      'FOREACH (_ IN CASE WHEN held THEN [1] ELSE [] END | REMOVE c.agent, c.expiresAt, c.grantedAt) ' +
-      'WITH c, held, expiresAt OPTIONAL MATCH (n:Resource {id: c.on}) RETURN held, n._class AS onClass, expiresAt',
-    params: { on, purpose, agent, token },
+    cypher: 'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) SET c.agent = $agent, c.token = $token, c.grantedAt = $grantedAt, c.expiresAt = $expiresAt',
+    params: { on, purpose, ...lease },
   };
 }
 
-/** Locks and frees every claim expired by `now`, returning each as it was. */
+/** Frees a locked claim; the token stays on the node. */
+export function freeClaim(on: string, purpose: string): Statement {
+  return { cypher: 'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) REMOVE c.agent, c.expiresAt, c.grantedAt', params: { on, purpose } };
+}
+
+/** Locks and frees every claim whose lease ran out by `now`, returning each as it was. */
 export function sweepClaims(now: number): Statement {
   return {
     cypher:
       'MATCH (c:TrailgraphClaim) WHERE c.expiresAt <= $now SET c._lock = true ' +
-      'WITH c, c.on AS on, c.purpose AS purpose, c.agent AS agent, c.token AS token, c.expiresAt AS expiresAt ORDER BY expiresAt, on, purpose ' +
+      'WITH c, c.on AS on, c.purpose AS purpose, c.agent AS agent, c.token AS token, c.expiresAt AS expiresAt, c.grantedAt AS grantedAt ' +
       'REMOVE c.agent, c.expiresAt, c.grantedAt ' +
-      'WITH on, purpose, agent, token, expiresAt OPTIONAL MATCH (n:Resource {id: on}) RETURN on, n._class AS onClass, purpose, agent, token, expiresAt',
+      'WITH on, purpose, agent, token, expiresAt, grantedAt OPTIONAL MATCH (n:Resource {id: on}) RETURN on, n._class AS onClass, purpose, agent, token, expiresAt, grantedAt',
     params: { now },
   };
 }

@@ -1,12 +1,12 @@
 /**
  * WHERE fragments for list queries: property filters from a whitelist of operators, mark and relationship filters,
  * the sort order and the keyset condition. Names are ontology names (quoted); every value is a parameter.
- * Semantics follow the SQLite adapter: `ne` also matches nodes without the property; on a multi-valued property a
- * node matches when one of its values does (`ne`: when none equals); `contains` ignores case; NULLs sort first
- * ascending and last descending; ties are broken by id in the same direction.
+ * The semantics are core's (FilterOp and SortSpec in core/store/records.ts): `ne` also matches nodes without the
+ * property; on a multi-valued property a node matches when one of its values does (`ne`: when none equals);
+ * `contains` ignores case; NULLs sort first ascending and last descending; ties are broken by id in the same direction.
  */
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
-import type { FilterOp, MarkFilter, PropertyFilter, RelationshipFilter, SortSpec } from '../../../ports/graph-store.ts';
+import type { FilterOp, MarkFilter, PropertyFilter, RelationshipFilter, SortSpec } from '../../../core/store/records.ts';
 import { decodeCursor } from '../../../core/paging/cursor.ts';
 import { propertyKey, relType } from './names.ts';
 
@@ -52,7 +52,7 @@ function scalarOp(op: FilterOp, e: string, p: string, value: unknown): string {
     case 'prefix':
       return `${e} STARTS WITH $${p}`;
     case 'contains':
-      // toString: like SQLite's lower(), a number or boolean value is matched on its text instead of failing.
+      // toString: a number or boolean value is matched on its text instead of failing (core's `contains` rule).
       return `toLower(toString(${e})) CONTAINS toLower($${p})`;
     case 'exists':
       return value ? `${e} IS NOT NULL` : `${e} IS NULL`;
@@ -72,7 +72,7 @@ export function propertyFilter(ontology: CompiledOntology, f: PropertyFilter, na
   return { cypher: `any(v IN coalesce(${expr}, []) WHERE ${scalarOp(f.op, 'v', p, f.value)})`, params };
 }
 
-/** Current strength of mark `m` at `$now`: exponential decay since the last reinforcement (float division). */
+/** Current strength of mark `m` at `$now`: core's decay formula (core/marks/decay.ts strengthAt) in Cypher, for filters (float division). */
 export const STRENGTH_EXPR = 'CASE WHEN m.halfLifeMs IS NULL THEN m.strength ELSE m.strength * 0.5 ^ (toFloat($now - m.reinforcedAt) / m.halfLifeMs) END';
 
 /** Needs `$now` in the statement's params. */
@@ -99,7 +99,7 @@ export function sortFragments(ontology: CompiledOntology, sort: SortSpec | undef
   const desc = sort?.direction === 'desc';
   const { expr } = propertyExpr(ontology, property, alias);
   const dir = desc ? 'DESC' : 'ASC';
-  // `IS NOT NULL` first: false sorts before true, so NULLs come first ascending and last descending, as in SQLite.
+  // `IS NOT NULL` first: false sorts before true, so NULLs come first ascending and last descending (core's SortSpec rule).
   const orderBy = property === 'id' ? `${alias}.id ${dir}` : `${expr} IS NOT NULL ${dir}, ${expr} ${dir}, ${alias}.id ${dir}`;
   if (after === undefined) return { property, orderBy, after: undefined };
   const [v, id] = decodeCursor(after);

@@ -2,12 +2,12 @@
  * Signal marks: (:TrailgraphMark {id, on, kind, strength, firstStrength, halfLifeMs, ttlMs, agent, note, createdAt,
  * reinforcedAt, expiresAt}) with times in epoch ms, joined to nodes by id. Writes run after the head lock, and lock
  * the mark itself before reading it (SET m._lock first), so reinforce/remove/sweep never act on a stale read.
+ * Marks are read as stored; the decayed strength is computed by core's formula (core/marks/decay.ts).
  */
-import { STRENGTH_EXPR } from './filters.ts';
 import { FloatParam, type Statement } from './statement.ts';
 
-/** The map a SignalMark is read from (`onClass` from the marked node). */
-const MARK_MAP = `{id: m.id, on: m.on, onClass: n._class, kind: m.kind, strength: ${STRENGTH_EXPR}, initialStrength: m.strength, halfLifeMs: m.halfLifeMs, expiresAt: m.expiresAt, agent: m.agent, note: m.note, createdAt: m.createdAt, reinforcedAt: m.reinforcedAt, firstStrength: m.firstStrength, ttlMs: m.ttlMs}`;
+/** The map a SignalMark is read from (`onClass` from the marked node); `strength` as of the last reinforcement. */
+const MARK_MAP = '{id: m.id, on: m.on, onClass: n._class, kind: m.kind, strength: m.strength, halfLifeMs: m.halfLifeMs, expiresAt: m.expiresAt, agent: m.agent, note: m.note, createdAt: m.createdAt, reinforcedAt: m.reinforcedAt, firstStrength: m.firstStrength, ttlMs: m.ttlMs}';
 
 export interface MarkProps {
   readonly id: string;
@@ -25,19 +25,19 @@ export interface MarkProps {
 }
 
 /** Creates a mark on an existing node; no row when the node does not exist. */
-export function createMark(props: MarkProps, now: number): Statement {
+export function createMark(props: MarkProps): Statement {
   return {
     cypher: `MATCH (n:Resource {id: $props.on}) CREATE (m:TrailgraphMark) SET m = $props RETURN ${MARK_MAP} AS mark`,
     // Strengths are FLOAT even when integral (1), so the decay arithmetic and reads see one type.
-    params: { props: { ...props, strength: new FloatParam(props.strength), firstStrength: new FloatParam(props.firstStrength) }, now },
+    params: { props: { ...props, strength: new FloatParam(props.strength), firstStrength: new FloatParam(props.firstStrength) } },
   };
 }
 
 /** Locks and reads a live mark. */
-export function lockMark(markId: string, now: number): Statement {
+export function lockMark(markId: string): Statement {
   return {
     cypher: `MATCH (m:TrailgraphMark {id: $markId}) SET m._lock = true WITH m OPTIONAL MATCH (n:Resource {id: m.on}) RETURN ${MARK_MAP} AS mark`,
-    params: { markId, now },
+    params: { markId },
   };
 }
 
@@ -63,13 +63,13 @@ export function sweepMarks(now: number): Statement {
   };
 }
 
-/** Live marks on nodes, optionally of one kind and above a strength. */
-export function marksOn(ids: readonly string[], kind: string | null, minStrength: number, now: number): Statement {
+/** Live (unexpired) marks on nodes, optionally of one kind; the caller applies the strength threshold. */
+export function marksOn(ids: readonly string[], kind: string | null, now: number): Statement {
   return {
     cypher:
       'UNWIND $ids AS nodeId MATCH (m:TrailgraphMark {on: nodeId}) ' +
-      `WHERE m.expiresAt > $now AND ($kind IS NULL OR m.kind = $kind) AND ${STRENGTH_EXPR} > $minStrength ` +
+      'WHERE m.expiresAt > $now AND ($kind IS NULL OR m.kind = $kind) ' +
       `OPTIONAL MATCH (n:Resource {id: nodeId}) RETURN ${MARK_MAP} AS mark ORDER BY mark.on, mark.createdAt, mark.id`,
-    params: { ids, kind, minStrength, now },
+    params: { ids, kind, now },
   };
 }

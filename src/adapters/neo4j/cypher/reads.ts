@@ -4,13 +4,14 @@
  * (Cypher cannot take variable-length bounds as parameters), checked here.
  */
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
-import type { NodeQuery, RelatedQuery } from '../../../ports/graph-store.ts';
+import type { NodeQuery, RelatedQuery } from '../../../core/store/records.ts';
+import { MAX_HOPS } from '../../../core/store/limits.ts';
 import { and, markFilter, ParamNames, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './filters.ts';
 import { classLabel, relType } from './names.ts';
 import type { Statement } from './statement.ts';
 
-/** Longest walk a neighbourhood or path query may ask for. */
-export const MAX_HOPS = 6;
+/** Longest walk a neighbourhood or path query may ask for (core's limit). */
+export { MAX_HOPS };
 
 function hops(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_HOPS) throw new RangeError(`hops must be an integer from 1 to ${MAX_HOPS}, got ${n}`);
@@ -97,7 +98,7 @@ export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: nu
 
 /**
  * The relationships a neighbourhood walk crossed: both endpoints in `ids` and at least one in `inner` (the nodes
- * nearer than the hop limit, from which the walk went on). As in the SQLite adapter, a relationship between two
+ * nearer than the hop limit, from which the walk went on): core's Neighbourhood rule — a relationship between two
  * nodes both at the outermost distance is not part of the answer.
  */
 export function relationshipsAmong(ontology: CompiledOntology, ids: readonly string[], inner: readonly string[], via: readonly string[] | undefined): Statement {
