@@ -7,7 +7,10 @@
  * process. Rounds alternate raw / ingest so shared-machine noise hits both. Also the end-to-end delay per event:
  * publish moment → commit (ingest) or → consumer receipt (raw).
  *
- *   node --import tsx bench/run.ts ingest --events 20000 --rounds 2
+ * Topologies: a single nats-server, and a 3-node cluster with R3 streams (every client given all three URLs), both
+ * the pinned release with the deployed JetStream config (sync_interval: always) — each with its own raw side.
+ *
+ *   node --import tsx bench/run.ts ingest --events 20000 --rounds 2 --topology single,cluster
  */
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -26,7 +29,9 @@ import { createSqliteStore } from '../src/adapters/sqlite/index.ts';
 import { createIngestor } from '../src/app/ingest.ts';
 import { createProjector } from '../src/app/projector.ts';
 import { clinicOntology } from '../test/fixtures/clinic-ontology.ts';
-import { startNatsServer, type NatsServer } from '../test/support/nats-server.ts';
+import { startNatsCluster } from '../test/support/nats-cluster.ts';
+import { natsServerBinary, natsServerVersion, startNatsServer } from '../test/support/nats-server.ts';
+import { natsServers } from '../src/adapters/nats/jetstream-bus.ts';
 
 const ontology = clinicOntology();
 const PUBLISHER = join(import.meta.dirname, 'support', 'ingest-publisher.ts');
@@ -68,12 +73,30 @@ function bar(label: string, total: number): cliProgress.SingleBar {
 }
 
 /** Raw JetStream: the same messages published with msg ids, consumed + acked, nothing else. */
-async function runRaw(server: NatsServer, round: number, o: Options): Promise<RunResult> {
-  const nc = await connect({ servers: server.url, name: 'bench-raw' });
+/** Where a side runs: one server, or every node of a cluster (streams replicated on all of them). */
+interface Target {
+  readonly label: string;
+  /** Comma-separated when a cluster: clients get every node. */
+  readonly url: string;
+  readonly replicas: number;
+  stop(): Promise<void>;
+}
+
+async function startTarget(topology: string): Promise<Target> {
+  if (topology === 'cluster') {
+    const cluster = await startNatsCluster({ name: 'bench' });
+    return { label: '3-node cluster, R3 streams', url: cluster.urls, replicas: 3, stop: () => cluster.stop() };
+  }
+  const server = await startNatsServer({ jetstream: true });
+  return { label: 'single node, R1 streams', url: server.url, replicas: 1, stop: () => server.stop() };
+}
+
+async function runRaw(server: Target, round: number, o: Options): Promise<RunResult> {
+  const nc = await connect({ servers: natsServers(server.url), name: 'bench-raw' });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
   const stream = `RAW_${round}`;
-  await jsm.streams.add({ name: stream, subjects: [`raw_${round}.>`], storage: StorageType.File, duplicate_window: nanos(120_000) });
+  await jsm.streams.add({ name: stream, subjects: [`raw_${round}.>`], storage: StorageType.File, duplicate_window: nanos(120_000), num_replicas: server.replicas });
   // Exactly the projector's consumer configuration (ack policy all, ack_wait/backoff, max_deliver, max_ack_pending),
   // and the same acking: with ack policy all, the last message of each batch-size run (and the very last) settles
   // everything before it; with explicit acks, each message.
@@ -109,13 +132,13 @@ async function runRaw(server: NatsServer, round: number, o: Options): Promise<Ru
 }
 
 /** The real path: JetStream bus → projector → ingestor → SQLite, committed with the checkpoint, then acked. */
-async function runIngest(server: NatsServer, round: number, o: Options, dir: string): Promise<RunResult> {
+async function runIngest(server: Target, round: number, o: Options, dir: string): Promise<RunResult> {
   const path = join(dir, `ingest-${round}.db`);
   const store = createSqliteStore({ path, ontology });
   await store.init(ontology);
   const stream = `TG_BENCH_${round}`;
-  const bus = await createJetStreamBus({ url: server.url, stream, domain: 'clinic', name: 'bench-projector', maxAckPending: o.maxAckPending, lingerMs: o.linger });
-  const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
+  const bus = await createJetStreamBus({ url: server.url, stream, domain: 'clinic', name: 'bench-projector', maxAckPending: o.maxAckPending, lingerMs: o.linger, replicas: server.replicas });
+  const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm, replicas: server.replicas });
   const ingestor = createIngestor({ ontology, store, deadLetters, ...(o.worker && { prepareWorker: { module: PREPARE_SETUP } }) });
   const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: o.batch, idleWaitMs: 50, gatherMs: o.gather, log: () => undefined });
   await projector.start();
@@ -184,13 +207,23 @@ export async function main(argv: string[]): Promise<void> {
     .option('--no-worker', 'validate + plan on the projector thread (no prepare worker)')
     .option('--ingest-only', 'skip the raw side (for profiling the projector: node --cpu-prof --import tsx bench/run.ts ingest --ingest-only)')
     .option('--window <n>', 'publishes in flight (awaiting their JetStream ack)', '256')
+    .option('--topology <list>', 'single (one nats-server), cluster (3 nodes, R3 streams), or both: single,cluster', 'single')
     .parse(argv, { from: 'user' })
-    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'gather' | 'rate', string> & { worker: boolean; ingestOnly?: boolean }>();
+    .opts<Record<'events' | 'rounds' | 'batch' | 'maxAckPending' | 'window' | 'linger' | 'gather' | 'rate' | 'topology', string> & { worker: boolean; ingestOnly?: boolean }>();
   const o: Options = { events: Number(raw.events), rounds: Number(raw.rounds), batch: Number(raw.batch), maxAckPending: Number(raw.maxAckPending), window: Number(raw.window), linger: Number(raw.linger), gather: Number(raw.gather), rate: Number(raw.rate), worker: raw.worker, ingestOnly: raw.ingestOnly === true };
+  const topologies = String(raw.topology).split(',').map((t) => t.trim());
+  for (const t of topologies) if (t !== 'single' && t !== 'cluster') throw new Error(`--topology: ${t} is neither single nor cluster`);
+  const { execSync } = await import('node:child_process');
+  console.log(`nats-server ${natsServerVersion(natsServerBinary())}, deploy/nats/jetstream.conf (sync_interval: always); load average ${execSync('cat /proc/loadavg', { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`);
+  console.log(`${fmt(o.events)} events per side per round; batch ${o.batch}, linger ${o.linger} ms, max_ack_pending ${o.maxAckPending}, ${o.window} publishes in flight, prepare worker ${o.worker ? 'on' : 'off'}${o.rate > 0 ? `, paced at ${fmt(o.rate)} events/s` : ''}`);
+  for (const topology of topologies) await runTopology(topology, o);
+}
+
+/** All rounds on one topology (its own server or cluster), then its table. */
+async function runTopology(topology: string, o: Options): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-ingest-'));
-  const server = await startNatsServer({ jetstream: true });
-  const version = (await import('node:child_process')).execFileSync((await import('../test/support/nats-server.ts')).natsServerBinary(), ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`${version}; ${fmt(o.events)} events per side per round; batch ${o.batch}, linger ${o.linger} ms, max_ack_pending ${o.maxAckPending}, ${o.window} publishes in flight, prepare worker ${o.worker ? 'on' : 'off'}${o.rate > 0 ? `, paced at ${fmt(o.rate)} events/s` : ''}`);
+  const server = await startTarget(topology);
+  console.log(`\n## ${server.label}`);
   const rows: string[] = [];
   const all = { raw: [] as RunResult[], ingest: [] as RunResult[] };
   try {
@@ -223,7 +256,8 @@ export async function main(argv: string[]): Promise<void> {
   const gAll = all.ingest.flatMap((r) => r.delaysMs);
   const rAll = all.raw.flatMap((r) => r.delaysMs);
   rows.push(`| all | ${fmt(o.events * o.rounds)} | ${fmt(total(all.ingest))} | ${fmt(total(all.raw))} | ${(total(all.ingest) / total(all.raw)).toFixed(2)}× | ${pct(gAll, 50).toFixed(0)} / ${pct(gAll, 99).toFixed(0)} | ${pct(rAll, 50).toFixed(0)} / ${pct(rAll, 99).toFixed(0)} |`);
-  console.log('\n| round | events | ingest events/s (publish → committed) | raw JetStream events/s (publish → consume+ack) | ingest/raw | ingest delay p50 / p99 ms | raw delay p50 / p99 ms |');
+  console.log(`\n${server.label}:`);
+  console.log('| round | events | ingest events/s (publish → committed) | raw JetStream events/s (publish → consume+ack) | ingest/raw | ingest delay p50 / p99 ms | raw delay p50 / p99 ms |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
 }

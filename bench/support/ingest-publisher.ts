@@ -10,7 +10,7 @@
  */
 import { jetstream } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
-import { createJetStreamBus } from '../../src/adapters/nats/jetstream-bus.ts';
+import { createJetStreamBus, natsServers } from '../../src/adapters/nats/jetstream-bus.ts';
 
 const [url, mode, stream, eventsArg, roundArg, windowArg, rateArg] = process.argv.slice(2);
 if (!url || (mode !== 'raw' && mode !== 'bus') || !stream) throw new Error('usage: ingest-publisher.ts <natsUrl> <raw|bus> <stream> <events> <round> <window>');
@@ -33,7 +33,7 @@ function event(i: number, sent: number): { id: string; subject: string; aggregat
 let publish: (i: number) => Promise<unknown>;
 let close: () => Promise<void>;
 if (mode === 'raw') {
-  const nc = await connect({ servers: url, name: 'bench-raw-publisher' });
+  const nc = await connect({ servers: natsServers(url), name: 'bench-raw-publisher' });
   const js = jetstream(nc);
   publish = (i) => {
     const sent = Date.now();

@@ -46,6 +46,8 @@ export interface NatsServer {
   resume(): void;
   /** True while the process runs (also when paused). */
   readonly running: boolean;
+  /** The process id (benchmarks read its CPU time from /proc). */
+  readonly pid: number | undefined;
 }
 
 const SHARED_JETSTREAM = join(REPO_ROOT, 'deploy', 'nats', 'jetstream.conf');
@@ -153,6 +155,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
     get running() {
       return alive(child);
+    },
+    get pid() {
+      return child?.pid;
     },
     serverName: name,
     storeDir,

@@ -38,7 +38,9 @@ const ingestor: typeof real = crashOn
   : real;
 const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: 200, checkpointName: 'nats:projector', log: (l) => process.stderr.write(`${l}\n`) });
 await projector.start();
-let last = -1;
+// At once: the first line is the position it started from (the store's checkpoint), before any batch commits.
+let last = projector.position;
+process.stdout.write(`position ${last}\n`);
 const timer = setInterval(() => {
   if (projector.position !== last) {
     last = projector.position;
