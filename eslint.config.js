@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.trailgraph/**', '.scratch/**', 'bench/.data/**', 'src/demo/referral/page/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'packages/*/dist/**', '.trailgraph/**', '.scratch/**', 'bench/.data/**', 'src/demo/referral/page/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,6 +29,13 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: ['node:fs*', 'node:net', 'node:http*', 'node:child_process', 'better-sqlite3', 'neo4j-driver', '@nats-io/*', 'graphql-yoga', '**/adapters/**', '**/app/**', '**/api/**', '**/ports/**'],
       }],
+    },
+  },
+  {
+    // src/client is also the light @trailgraph/client package: nothing outside its folder, no Node built-ins.
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../*', 'node:*'] }],
     },
   },
   {

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the repository needs no build step.
-import { register } from 'tsx/esm/api';
+// The installed package runs the compiled CLI (dist/). A source checkout runs the TypeScript directly through tsx,
+// so development needs no build step and never runs a stale dist/.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/cli/main.js');
+}

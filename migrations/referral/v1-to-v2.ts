@@ -8,9 +8,10 @@
  * Event upcasting: a 1.0.0 event gets the same treatment (keys renamed, insurance fields nested into an
  * InsuranceVerification resource) before it is validated against 2.0.0.
  */
-import { defineMigration } from '../../src/core/migrations/steps.ts';
+// A type-only import: the file loads without trailgraph's sources (the compiled package and the image ship none).
+import type { Migration } from '../../src/core/migrations/steps.ts';
 
-export default defineMigration({
+export default {
   from: '1.0.0',
   to: '2.0.0',
   description: 'priority → triageLevel; insurance status moves to an InsuranceVerification node',
@@ -25,4 +26,4 @@ export default defineMigration({
       idOf: (referralId) => `${referralId}-insurance`,
     },
   ],
-});
+} satisfies Migration;

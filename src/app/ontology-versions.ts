@@ -5,13 +5,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MigrationError } from '../core/migrations/errors.ts';
 import type { Migration } from '../core/migrations/steps.ts';
 import type { VersionChain } from '../core/migrations/upcaster.ts';
 import { createUpcaster } from '../core/migrations/upcaster.ts';
 import type { CloudEvent } from '../core/events/cloud-event.ts';
 import type { CompiledOntology } from '../core/ontology/model.ts';
+import { importTypeScript } from './import-typescript.ts';
 import { loadOntology } from './ontology-loader.ts';
 
 /** The version folders of a domain (`v1`, `v2`, …), oldest first. Empty when `dir` is itself a version folder. */
@@ -40,7 +40,7 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
     const file = join(dir, name);
     let value: unknown;
     if (name.endsWith('.json')) value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.includes('.spec.')) value = ((await import(pathToFileURL(resolve(file)).href)) as { default?: unknown }).default;
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.includes('.spec.')) value = ((await importTypeScript(resolve(file))) as { default?: unknown }).default;
     else continue;
     if (!isMigration(value)) throw new MigrationError(`${file}: expected a default export made with defineMigration({ from, to, steps })`);
     out.push(value);

@@ -21,10 +21,13 @@ export interface PreparePool {
 }
 
 export function createPreparePool({ module, args }: PrepareWorkerOptions): PreparePool {
-  // A worker thread does not inherit the parent's module hooks: it registers tsx itself, then loads the entry.
-  const entry = new URL('./prepare-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+  // Compiled, the worker entry is plain JS. From the sources it is TypeScript, and a worker thread does not inherit
+  // the parent's module hooks: it registers tsx itself, then loads the entry.
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = new URL(compiled ? './prepare-worker.js' : './prepare-worker.ts', import.meta.url).href;
+  const boot = compiled
+    ? `import(${JSON.stringify(entry)})`
+    : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
   const worker = new Worker(boot, { eval: true, workerData: { module, args } });
   // The worker alone must not keep a process alive (the bus connection or server does that).
   worker.unref();

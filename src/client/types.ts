@@ -1,5 +1,54 @@
-/** The client's view of trailgraph's GraphQL types (kept small and stable: what agents actually use). */
-import type { AppliedChange } from '../core/projection/change-set.ts';
+/**
+ * The client's view of trailgraph's GraphQL types (kept small and stable: what agents actually use). Self-contained:
+ * this folder is also the light `@trailgraph/client` package, which carries none of the server.
+ */
+
+/** A node a change refers to: its id and class. */
+export interface NodeRef {
+  readonly id: string;
+  readonly class: string;
+}
+
+/** What one mark changed in the graph; narrow on `kind`. (On the wire, fields of the other kinds are null.) */
+export type MarkChange =
+  | {
+      readonly kind: 'node';
+      readonly change: 'created' | 'updated' | 'deleted';
+      readonly id: string;
+      readonly class: string;
+      /** Property keys set or added. */
+      readonly properties?: readonly string[];
+      /** Property keys retracted. */
+      readonly retracted?: readonly string[];
+    }
+  | {
+      readonly kind: 'relationship';
+      readonly change: 'created' | 'retracted';
+      readonly type: string;
+      readonly from: NodeRef;
+      readonly to: NodeRef;
+    }
+  | {
+      /** A signal mark left, reinforced or evaporated on a node. */
+      readonly kind: 'mark';
+      readonly change: 'left' | 'reinforced' | 'evaporated' | 'removed';
+      readonly markId: string;
+      readonly on: NodeRef;
+      readonly markKind: string;
+      /** Strength at the time of the change. */
+      readonly strength: number;
+      readonly agent: string;
+    }
+  | {
+      /** A claim granted, renewed, released or expired. */
+      readonly kind: 'claim';
+      readonly change: 'granted' | 'renewed' | 'released' | 'expired';
+      readonly on: NodeRef;
+      readonly purpose: string;
+      readonly agent: string;
+      readonly token: number;
+      readonly expiresAt: string;
+    };
 
 /** Which marks to receive. Values in one field are alternatives; fields combine with AND. */
 export interface MarkWhere {
@@ -25,7 +74,7 @@ export interface Mark {
   readonly correlationid?: string | null;
   readonly causationid?: string | null;
   /** Fields not relevant to a change's kind are null. */
-  readonly changes: readonly AppliedChange[];
+  readonly changes: readonly MarkChange[];
   /** Current state of the nodes the mark touched, as selected with the `nodes` option. */
   readonly nodes: readonly Record<string, unknown>[];
 }

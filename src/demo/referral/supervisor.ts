@@ -1,5 +1,5 @@
 /**
- * Starts the agents as separate processes (`node --import tsx src/demo/referral/agents/<name>.ts --url … --agent …`)
+ * Starts the agents as separate processes (`node agents/<name>.js --url … --agent …`, through tsx from the sources)
  * and listens to what they report on stdout (JSON lines). It starts and stops processes — and, for --chaos,
  * pauses or kills them — but it never tells an agent what to do: there is no orchestrator.
  */
@@ -30,6 +30,8 @@ export interface RunningAgent {
 }
 
 const AGENTS_DIR = fileURLToPath(new URL('./agents/', import.meta.url));
+// Compiled (dist/*.js) the agents are plain JS; from the sources they run through tsx like the rest of the checkout.
+const AGENT_ENTRY = import.meta.url.endsWith('.ts') ? { loader: ['--import', 'tsx'], ext: '.ts' } : { loader: [], ext: '.js' };
 
 export interface Supervisor {
   readonly agents: ReadonlyMap<string, RunningAgent>;
@@ -51,7 +53,7 @@ export function createSupervisor(options: { url: string; seed: number; logPath: 
   return {
     agents,
     start(spec) {
-      const child = spawn(process.execPath, ['--import', 'tsx', `${AGENTS_DIR}${spec.script}.ts`, '--url', options.url, '--agent', `agent://${spec.name}`, '--seed', String(options.seed), ...(spec.args ?? [])], {
+      const child = spawn(process.execPath, [...AGENT_ENTRY.loader, `${AGENTS_DIR}${spec.script}${AGENT_ENTRY.ext}`, '--url', options.url, '--agent', `agent://${spec.name}`, '--seed', String(options.seed), ...(spec.args ?? [])], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, NODE_NO_WARNINGS: '1' },
       });
