@@ -2,6 +2,10 @@
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { Publisher } from '../app/publisher.ts';
 import type { GraphStore } from '../ports/graph-store.ts';
+import type { AccessControl } from '../app/auth/access-control.ts';
+import type { Principal } from '../core/auth/principal.ts';
+import type { ReadAccess } from '../core/auth/read-scope.ts';
+import type { DeadLetterStore } from '../ports/dead-letters.ts';
 import type { Loaders } from './loaders.ts';
 
 /** Bounds that keep one request from taking the server down. Defaults in `DEFAULT_API_LIMITS`. */
@@ -40,9 +44,19 @@ export interface ApiServices {
   readonly store: GraphStore;
   readonly ontology: CompiledOntology;
   readonly publisher: Publisher;
+  /** Authentication and the access policy; absent = the API is open. */
+  readonly access?: AccessControl;
+  /** Where refused events are kept (reason `forbidden`). */
+  readonly deadLetters?: DeadLetterStore;
 }
 
 export interface ApiContext extends ApiServices {
   readonly limits: ApiLimits;
   readonly loaders: Loaders;
+  /** The authenticated caller (auth on). */
+  readonly principal?: Principal;
+  /** The acting agent when authenticated: marks and claims are attributed to it, whatever the arguments say. */
+  readonly agent?: string;
+  /** What the caller may read; `store` and `loaders` are already bound to it. */
+  readonly readAccess: ReadAccess;
 }

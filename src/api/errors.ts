@@ -15,6 +15,8 @@ export const EXPOSED_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.ClaimRefused,
   ErrorCode.SlowSubscriber,
   ErrorCode.StoreUnavailable,
+  ErrorCode.Unauthenticated,
+  ErrorCode.Forbidden,
 ]);
 
 /** The JSON body of a typed error, shared by GraphQL `extensions` and `POST /events` 422 responses. */

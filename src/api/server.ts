@@ -8,6 +8,8 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS } from './context.ts';
 import { maskError } from './errors.ts';
 import { useBodyLimit } from './http/body-limit.ts';
+import { principalOf, useAuthentication } from './auth/authenticate.ts';
+import { scopeStore } from './auth/scoped-store.ts';
 import { handleEvents } from './http/events-endpoint.ts';
 import { useJitExecution } from './jit.ts';
 import { useMetrics } from './metrics.ts';
@@ -55,7 +57,9 @@ function useTrailgraphRoutes(options: ApiOptions, limits: ApiLimits): Plugin {
         }
       }
       if (url.pathname === '/events') {
-        return endResponse(await handleEvents(request, { publisher: options.services.publisher, maxBodyBytes: limits.maxBodyBytes, maxWaitMs: limits.maxWaitMs }));
+        const { access, deadLetters } = options.services;
+        const guard = access ? { access, principal: await principalOf(access, request), ...(deadLetters && { deadLetters }) } : undefined;
+        return endResponse(await handleEvents(request, { publisher: options.services.publisher, maxBodyBytes: limits.maxBodyBytes, maxWaitMs: limits.maxWaitMs, guard }));
       }
       if (url.pathname === '/graphql' && Number(request.headers.get('content-length') ?? 0) > limits.maxBodyBytes) {
         return endResponse(json(413, { errors: [{ message: `request body larger than ${limits.maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
@@ -78,8 +82,16 @@ export function createApi(options: ApiOptions): Api {
     maxRequestBodySize: false,
     graphiql: dev ? { title: 'trailgraph', defaultQuery: '{ headSeq ontology { iri version } }' } : false,
     maskedErrors: { maskError, isDev: dev },
-    context: () => ({ ...options.services, limits, loaders: createLoaders(options.services.store) }),
+    context: async ({ request }) => {
+      const { access, store } = options.services;
+      if (!access) return { ...options.services, limits, loaders: createLoaders(store), readAccess: 'all' as const };
+      const principal = await principalOf(access, request);
+      const readAccess = access.scope(principal);
+      const scoped = scopeStore(store, readAccess);
+      return { ...options.services, store: scoped, limits, loaders: createLoaders(scoped), principal, agent: principal.agent, readAccess };
+    },
     plugins: [
+      useAuthentication(options.services.access),
       useTrailgraphRoutes(options, limits),
       ...(options.metrics ? [useMetrics(options.metrics)] : []),
       EnvelopArmorPlugin({

@@ -2,6 +2,8 @@
  * Configuration from flags and `TRAILGRAPH_*` environment variables (flags win), validated with zod at start.
  * A bad value is a ConfigError naming the setting (flag and variable) and what to do.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { type ApiLimits, DEFAULT_API_LIMITS } from '../api/context.ts';
@@ -9,6 +11,20 @@ import { type ApiLimits, DEFAULT_API_LIMITS } from '../api/context.ts';
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'neo4j'; readonly uri: string; readonly user: string; readonly password: string; readonly database?: string };
+
+/** Bearer-token authentication and the access policy. Present = auth on. */
+export interface AuthConfig {
+  /** HS256 shared secret (development); from TRAILGRAPH_AUTH_SECRET or --auth-secret-file, never a flag value. */
+  readonly secret?: string;
+  /** JWKS file path or http(s) URL (production: RS256 / ES256 / EdDSA). */
+  readonly jwks?: string;
+  readonly issuer: string;
+  readonly audience: string;
+  /** Claim holding the roles. */
+  readonly rolesClaim: string;
+  /** Policy folder or file (default `<ontology>/policy`). */
+  readonly policy: string;
+}
 
 export interface TrailgraphConfig {
   /** development: GraphiQL and error details; production: neither. */
@@ -37,10 +53,15 @@ export interface TrailgraphConfig {
   readonly limits: ApiLimits;
   /** Prometheus metrics at `/metrics` (default on; `TRAILGRAPH_METRICS=0` turns them off). */
   readonly metrics?: boolean;
+  /** Authentication and the access policy; absent = the service is open (development, or --insecure). */
+  readonly auth?: AuthConfig;
+  /** Production without auth was asked for explicitly. */
+  readonly insecure?: boolean;
 }
 
 /** Flag values as commander gives them (camelCase keys). */
-export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'nats' | 'natsUrl' | 'queries' | 'persistedOnly' | 'projector', string | number | boolean>>;
+export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'nats' | 'natsUrl' | 'queries' | 'persistedOnly' | 'projector'
+  | 'authSecretFile' | 'authJwks' | 'authIssuer' | 'authAudience' | 'authRolesClaim' | 'policy' | 'insecure', string | number | boolean>>;
 
 const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])]).transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -74,6 +95,38 @@ function storeConfig(value: string, env: NodeJS.ProcessEnv): StoreConfig {
   return { kind: 'neo4j', uri: value, user: env.TRAILGRAPH_NEO4J_USER ?? env.NEO4J_USER ?? 'neo4j', password, ...(database && { database }) };
 }
 
+/** The shortest HS256 secret accepted (RFC 7518 §3.2: at least the hash size). */
+export const MIN_SECRET_BYTES = 32;
+
+function authConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, ontologyDir: string): AuthConfig | undefined {
+  const secretFile = read<string | undefined>({ flag: 'authSecretFile', env: 'TRAILGRAPH_AUTH_SECRET_FILE', schema: z.string().min(1), hint: 'give a file holding the HS256 secret' }, flags, env, undefined);
+  let secret = env.TRAILGRAPH_AUTH_SECRET || undefined;
+  if (secretFile !== undefined) {
+    try {
+      secret = readFileSync(secretFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError('--auth-secret-file / TRAILGRAPH_AUTH_SECRET_FILE', `cannot read ${secretFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  // The secret's value is never echoed, not even in this error.
+  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    throw new ConfigError('TRAILGRAPH_AUTH_SECRET', `the HS256 secret is shorter than ${MIN_SECRET_BYTES} bytes; use a longer random value (e.g. openssl rand -hex 32)`);
+  }
+  const jwks = read<string | undefined>({ flag: 'authJwks', env: 'TRAILGRAPH_AUTH_JWKS', schema: z.string().min(1), hint: 'give a JWKS file path or https URL' }, flags, env, undefined);
+  if (secret === undefined && jwks === undefined) return undefined;
+  if (secret !== undefined && jwks !== undefined) throw new ConfigError('TRAILGRAPH_AUTH_SECRET / TRAILGRAPH_AUTH_JWKS', 'give either an HS256 secret (development) or a JWKS (production), not both');
+  const text = (flag: keyof ConfigFlags, name: string, fallback: string): string =>
+    read({ flag, env: name, schema: z.string().min(1), hint: 'give a non-empty value' }, flags, env, fallback);
+  return {
+    ...(secret !== undefined && { secret }),
+    ...(jwks !== undefined && { jwks }),
+    issuer: text('authIssuer', 'TRAILGRAPH_AUTH_ISSUER', 'trailgraph'),
+    audience: text('authAudience', 'TRAILGRAPH_AUTH_AUDIENCE', 'trailgraph'),
+    rolesClaim: text('authRolesClaim', 'TRAILGRAPH_AUTH_ROLES_CLAIM', 'roles'),
+    policy: text('policy', 'TRAILGRAPH_POLICY', join(ontologyDir, 'policy')),
+  };
+}
+
 /** Reads and validates the configuration. Throws ConfigError. */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): TrailgraphConfig {
   const mode = read({ flag: 'mode', env: 'TRAILGRAPH_MODE', schema: z.enum(['development', 'production']), hint: 'use development or production' }, flags, env,
@@ -104,6 +157,11 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     maxAliases: limit('maxAliases', 'TRAILGRAPH_MAX_ALIASES', 1, 1000),
     maxCost: limit('maxCost', 'TRAILGRAPH_MAX_COST', 100, 10_000_000),
   };
+  const auth = authConfig(flags, env, ontologyDir);
+  const insecure = read({ flag: 'insecure', env: 'TRAILGRAPH_INSECURE', schema: bool, hint: 'use 1 or 0' }, flags, env, false);
+  if (mode === 'production' && !auth && !insecure) {
+    throw new ConfigError('--mode production', 'refusing to start without authentication: set TRAILGRAPH_AUTH_JWKS (or TRAILGRAPH_AUTH_SECRET) and the policy, or pass --insecure to run open on purpose (docs/security.md)');
+  }
   return {
     mode,
     host,
@@ -117,5 +175,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     persistedOnly,
     limits,
     ...(!metrics && { metrics: false }),
+    ...(auth && { auth }),
+    ...(insecure && { insecure }),
   };
 }

@@ -14,6 +14,7 @@ import { checkStoredVersion, loadEvolution } from './evolution.ts'; // ontology 
 import type { Publisher } from './publisher.ts';
 import { countContendedClaims, countDeadLetters, countMarkAndClaimChanges } from '../observability/instrument.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { type AccessControl, accessControlFromConfig } from './auth/access-control.ts';
 
 export interface Runtime {
   readonly config: TrailgraphConfig;
@@ -23,6 +24,8 @@ export interface Runtime {
   readonly publisher: Publisher;
   /** GraphQL extensions from ontology evolution: deprecated aliases of renamed fields (issue 7). */
   readonly schemaExtensions: readonly SchemaExtension[];
+  /** Authentication and the access policy; undefined when the service runs open. */
+  readonly access?: AccessControl;
   /** `embedded` (in-process, SQLite ledger) or `nats` (JetStream bus + projector). */
   readonly busMode: 'embedded' | 'nats';
   /** Prometheus metrics of this instance (`/metrics`); absent when turned off (`TRAILGRAPH_METRICS=0`). */
@@ -51,6 +54,8 @@ async function openStore(config: StoreConfig, ontology: CompiledOntology): Promi
 /** Wires the service from its configuration. */
 export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> {
   const ontology = await loadOntology(config.ontologyDir);
+  // Before the store opens: a broken policy stops the start with its located errors.
+  const access = accessControlFromConfig(config.auth, ontology);
   const { store, deadLetters } = await openStore(config.store, ontology);
   try {
     await store.init(ontology);
@@ -91,6 +96,7 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
     deadLetters: kept,
     publisher,
     schemaExtensions: evolution.extensions,
+    ...(access && { access }),
     busMode,
     ...(metrics && { metrics }),
     close() {

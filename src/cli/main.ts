@@ -21,6 +21,7 @@ const commands = [
   () => import('./commands/dlq.ts'),
   () => import('./commands/replay.ts'),
   () => import('./commands/demo.ts'),
+  () => import('./commands/token.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 

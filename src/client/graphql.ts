@@ -34,17 +34,19 @@ export function errorFrom(errors: readonly GraphQLErrorBody[]): TrailgraphClient
 
 export interface HttpOptions {
   readonly url: string;
-  readonly headers: () => Record<string, string>;
+  /** Called per request, so a token function can hand out a fresh token each time. */
+  readonly headers: () => Record<string, string> | Promise<Record<string, string>>;
   readonly fetch: typeof fetch;
 }
 
 /** POSTs one operation and returns `data`, or throws TrailgraphClientError. */
 export async function postGraphql<T>(http: HttpOptions, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   let res: Response;
+  const headers = await http.headers();
   try {
     res = await http.fetch(http.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...http.headers() },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
   } catch (err) {

@@ -7,7 +7,9 @@
  * const tg = createClient({ url: 'http://localhost:4000', agent: 'agent://triage' });
  * for await (const mark of tg.subscribe({ classes: ['Referral'] }, { nodes: 'id ... on Referral { status }' })) { … }
  * ```
- * The agent identity travels as the `x-trailgraph-agent` header on every request.
+ * The agent identity travels as the `x-trailgraph-agent` header on every request; with auth on, the bearer
+ * token (`token`: a string, or a function returning a fresh one, called per request and per reconnect) is the
+ * identity that counts.
  */
 import { postGraphql, TrailgraphClientError, type HttpOptions } from './graphql.ts';
 import { openMarkStream, type MarkStream, type MarkStreamOptions } from './subscribe.ts';
@@ -18,7 +20,9 @@ export interface ClientOptions {
   readonly url: string;
   /** Who is acting, e.g. `agent://triage`. Sent as `x-trailgraph-agent`. */
   readonly agent: string;
-  /** Extra headers (e.g. authorization). */
+  /** Bearer token, or a function returning a fresh one (called before every request and reconnect). */
+  readonly token?: string | (() => string | Promise<string>);
+  /** Extra headers. */
   readonly headers?: Readonly<Record<string, string>>;
   readonly fetch?: typeof fetch;
 }
@@ -47,7 +51,11 @@ const MARK_FIELDS = 'seq mark { id kind strength initialStrength halfLifeMs expi
 export function createClient(options: ClientOptions): TrailgraphClient {
   const base = options.url.replace(/\/+$/, '').replace(/\/graphql$/, '');
   const endpoint = `${base}/graphql`;
-  const headers = (): Record<string, string> => ({ ...options.headers, 'x-trailgraph-agent': options.agent });
+  const { token } = options;
+  const headers = async (): Promise<Record<string, string>> => {
+    const t = typeof token === 'function' ? await token() : token;
+    return { ...options.headers, 'x-trailgraph-agent': options.agent, ...(t && { authorization: `Bearer ${t}` }) };
+  };
   const http: HttpOptions = { url: endpoint, headers, fetch: options.fetch ?? globalThis.fetch.bind(globalThis) };
   const gql = <T>(doc: string, vars?: Record<string, unknown>): Promise<T> => postGraphql<T>(http, doc, vars);
   const headSeq = async (): Promise<number> => (await gql<{ headSeq: number }>('{ headSeq }')).headSeq;

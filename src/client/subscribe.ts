@@ -49,7 +49,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 export interface StreamDeps {
   readonly url: string;
-  readonly headers: () => Record<string, string>;
+  readonly headers: () => Record<string, string> | Promise<Record<string, string>>;
   readonly headSeq: () => Promise<number>;
 }
 

@@ -15,6 +15,9 @@ export const ErrorCode = {
   ConfigError: 'CONFIG_ERROR',
   SlowSubscriber: 'SLOW_SUBSCRIBER',
   MigrationError: 'MIGRATION_ERROR',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  PolicyError: 'POLICY_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

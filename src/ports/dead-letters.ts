@@ -10,8 +10,11 @@ export interface DeadLetter {
   readonly id: string;
   /** The event id, when the payload had one. */
   readonly eventId?: string;
-  /** `invalid` (validation), `conflict` (contradicts the graph), `poison` (deliveries exhausted). */
-  readonly reason: 'invalid' | 'conflict' | 'poison';
+  /**
+   * `invalid` (validation), `conflict` (contradicts the graph), `poison` (deliveries exhausted), `forbidden`
+   * (the publisher's token does not allow it: another agent's source, or an event type outside its role).
+   */
+  readonly reason: 'invalid' | 'conflict' | 'poison' | 'forbidden';
   /** Human-readable reason, e.g. `event e-1: /data/priority: expected one of routine, urgent`. */
   readonly message: string;
   readonly issues: readonly EventIssue[];

@@ -19,6 +19,14 @@ import type {
 // The records and their constants live in core (one rulebook for every store); the port re-exports them.
 export type * from '../core/store/records.ts';
 export { EVAPORATION_THRESHOLD } from '../core/marks/decay.ts';
+import type { ReadScope } from '../core/auth/read-scope.ts';
+
+/**
+ * Reads take an optional ReadScope (core/auth/read-scope.ts): the nodes the caller may see. An adapter compiles it
+ * into the query itself (SQL / Cypher) — a node outside it is never returned, counted, walked through or shown in
+ * a ledger entry. Absent = no restriction.
+ */
+export type { ReadScope };
 
 /** Called after each commit with the new ledger entries (not for duplicates). */
 export type CommitListener = (entries: readonly LedgerEntry[]) => void;
@@ -34,26 +42,32 @@ export interface GraphStore {
   getCheckpoint(name: string): Promise<number>;
   /** The highest committed seq (0 when empty). */
   headSeq(): Promise<number>;
-  /** The ledger entry of an applied event, by event id. */
-  findEvent(eventId: string): Promise<LedgerEntry | undefined>;
+  /**
+   * The ledger entry of an applied event, by event id. With a scope: only when it touched a visible node, and
+   * then without the raw event and without changes about nodes outside the scope (as for history and ledger).
+   */
+  findEvent(eventId: string, scope?: ReadScope): Promise<LedgerEntry | undefined>;
   /** Subscribes to commits in this process. Returns the unsubscribe function. */
   onCommit(listener: CommitListener): () => void;
 
-  getNode(id: string): Promise<NodeRecord | undefined>;
-  getNodes(ids: readonly string[]): Promise<ReadonlyMap<string, NodeRecord>>;
+  getNode(id: string, scope?: ReadScope): Promise<NodeRecord | undefined>;
+  getNodes(ids: readonly string[], scope?: ReadScope): Promise<ReadonlyMap<string, NodeRecord>>;
   listNodes(query: NodeQuery): Promise<Page<NodeRecord>>;
   /** Related nodes per parent id. */
   related(query: RelatedQuery): Promise<ReadonlyMap<string, Page<NodeRecord>>>;
   /** Count of related nodes per parent id. */
-  countRelated(ids: readonly string[], type: string, direction: 'out' | 'in'): Promise<ReadonlyMap<string, number>>;
-  /** Nodes within `hops` (both directions), optionally only through relationship types `via`. */
-  neighbourhood(id: string, hops: number, options?: { via?: readonly string[]; limit?: number }): Promise<Neighbourhood>;
-  /** Shortest-first simple paths between two nodes, both directions. */
-  paths(from: string, to: string, maxHops: number, options?: { via?: readonly string[]; limit?: number }): Promise<readonly GraphPath[]>;
-  /** Ledger entries that touched node `id`, oldest first. */
-  history(id: string, page?: { first?: number; afterSeq?: number }): Promise<readonly LedgerEntry[]>;
-  /** Ledger entries with seq > afterSeq, in order, at most `limit`. */
-  ledger(afterSeq: number, limit: number): Promise<readonly LedgerEntry[]>;
+  countRelated(ids: readonly string[], type: string, direction: 'out' | 'in', scope?: ReadScope): Promise<ReadonlyMap<string, number>>;
+  /**
+   * Nodes within `hops` (both directions), optionally only through relationship types `via`. With a scope the
+   * walk never enters (or passes through) a node outside it.
+   */
+  neighbourhood(id: string, hops: number, options?: { via?: readonly string[]; limit?: number; scope?: ReadScope }): Promise<Neighbourhood>;
+  /** Shortest-first simple paths between two nodes, both directions; with a scope, only through visible nodes. */
+  paths(from: string, to: string, maxHops: number, options?: { via?: readonly string[]; limit?: number; scope?: ReadScope }): Promise<readonly GraphPath[]>;
+  /** Ledger entries that touched node `id`, oldest first (scoped: see findEvent). */
+  history(id: string, page?: { first?: number; afterSeq?: number }, scope?: ReadScope): Promise<readonly LedgerEntry[]>;
+  /** Ledger entries with seq > afterSeq, in order, at most `limit` (scoped: see findEvent). */
+  ledger(afterSeq: number, limit: number, scope?: ReadScope): Promise<readonly LedgerEntry[]>;
 
   /** Records the ontology version the graph is at. */
   setMeta(key: string, value: string): Promise<void>;

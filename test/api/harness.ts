@@ -11,11 +11,13 @@ import { type Api, type ApiOptions, createApi } from '../../src/api/server.ts';
 import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
 import { createIngestor } from '../../src/app/ingest.ts';
 import type { Publisher } from '../../src/app/publisher.ts';
+import type { AccessControl } from '../../src/app/auth/access-control.ts';
 import type { CompiledOntology } from '../../src/core/ontology/model.ts';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
 
 export interface Harness {
   readonly api: Api;
+  readonly deadLetters: ReturnType<typeof createSqliteDeadLetters>;
   readonly store: GraphStore;
   readonly publisher: Publisher;
   /** POST a GraphQL operation; returns the parsed JSON body. */
@@ -27,7 +29,7 @@ export interface Harness {
 
 export async function createHarness(
   ontology: CompiledOntology,
-  options: { limits?: Partial<ApiLimits>; wrapStore?: (s: GraphStore) => GraphStore } & Omit<ApiOptions, 'services' | 'limits'> = {},
+  options: { limits?: Partial<ApiLimits>; wrapStore?: (s: GraphStore) => GraphStore; access?: AccessControl } & Omit<ApiOptions, 'services' | 'limits'> = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-api-'));
   const sqlite = createSqliteStore({ path: join(dir, 'graph.db'), ontology });
@@ -35,9 +37,10 @@ export async function createHarness(
   const deadLetters = createSqliteDeadLetters({ db: sqlite.db });
   const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store: sqlite, deadLetters }) });
   const store = options.wrapStore ? options.wrapStore(sqlite) : sqlite;
-  const api = createApi({ ...options, services: { store, ontology, publisher }, ...(options.limits && { limits: options.limits }) });
+  const api = createApi({ ...options, services: { store, ontology, publisher, deadLetters, ...(options.access && { access: options.access }) }, ...(options.limits && { limits: options.limits }) });
   return {
     api,
+    deadLetters,
     store,
     publisher,
     async gql(query, variables) {

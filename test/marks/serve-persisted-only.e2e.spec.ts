@@ -21,7 +21,7 @@ void describe('serve --persisted-only over graphql-ws', () => {
   let output = '';
   before(async () => {
     proc = spawn(process.execPath, ['bin/trailgraph.js', 'serve', '--port', '0', '--store', join(dir, 'graph.db')], {
-      env: { ...process.env, TRAILGRAPH_PERSISTED_ONLY: '1', TRAILGRAPH_MODE: 'production' },
+      env: { ...process.env, TRAILGRAPH_PERSISTED_ONLY: '1', TRAILGRAPH_MODE: 'production', TRAILGRAPH_INSECURE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -23,6 +23,14 @@ import { checkConstraints, isSchemaForbidden } from './startup.ts';
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
+/**
+ * Read scopes (row-level access) are not compiled to Cypher for these routes yet: refuse rather than answer
+ * unscoped — an access rule silently ignored would be a leak.
+ */
+function unscopedOnly(scope: unknown, route: string): void {
+  if (scope !== undefined) throw new ConfigError('store', `the Neo4j store cannot apply read access rules to ${route} yet; serve with the SQLite store when auth is on`);
+}
+
 export interface Neo4jStoreOptions {
   /** `neo4j://host:7687` (routing) or `bolt://host:7687` (direct). */
   readonly uri: string;
@@ -73,22 +81,26 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     },
     getCheckpoint: async (name) => Number((await exec.read((tx) => tx.run(r.getCheckpoint(name))))[0]?.position ?? 0),
     headSeq: async () => Number((await exec.read((tx) => tx.run(r.headSeq())))[0]?.head ?? 0),
-    async findEvent(eventId) {
+    async findEvent(eventId, scope) {
+      unscopedOnly(scope, 'event');
       const [row] = await exec.read((tx) => tx.run(r.findEvent(eventId)));
       return row ? toLedgerEntry(row.l) : undefined;
     },
     onCommit(listener) {
       return listeners.add(listener);
     },
-    async getNode(id) {
+    async getNode(id, scope) {
+      unscopedOnly(scope, 'node');
       const [row] = await exec.read((tx) => tx.run(r.getNodes([id])));
       return row ? toNodeRecord(ontology, row.n) : undefined;
     },
-    async getNodes(ids) {
+    async getNodes(ids, scope) {
+      unscopedOnly(scope, 'nodes');
       const rows = await exec.read((tx) => tx.run(r.getNodes(ids)));
       return new Map(rows.map((row) => toNodeRecord(ontology, row.n)).map((n) => [n.id, n]));
     },
     async listNodes(query) {
+      unscopedOnly(query.scope, 'lists');
       const now = Date.now();
       const o = onto();
       const q = { ...query, first: pageSize(query.first) };
@@ -99,6 +111,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       });
     },
     async related(query) {
+      unscopedOnly(query.scope, 'relationship fields');
       // Unique parents: UNWIND would otherwise fold a repeated id into one group with every node twice.
       const q = { ...query, ids: unique(query.ids), first: pageSize(query.first) };
       const rows = await exec.read((tx) => tx.run(r.related(onto(), q)));
@@ -107,13 +120,15 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       for (const row of rows) out.set(String(row.parentId), page(row.nodes as unknown[], q.first, q.sort?.property ?? 'id', q.includeTotal ? Number(row.total) : undefined));
       return out;
     },
-    async countRelated(ids, type, direction) {
+    async countRelated(ids, type, direction, scope) {
+      unscopedOnly(scope, 'counts');
       const rows = await exec.read((tx) => tx.run(r.countRelated(onto(), unique(ids), type, direction)));
       const out = new Map<string, number>(ids.map((id) => [id, 0]));
       for (const row of rows) out.set(String(row.parentId), Number(row.count));
       return out;
     },
     async neighbourhood(id, hops, opts) {
+      unscopedOnly(opts?.scope, 'neighbourhood');
       const o = onto();
       // `limit` counts the start too; 0 hops is the start alone.
       const limit = resultLimit(opts?.limit, DEFAULT_NEIGHBOURHOOD_LIMIT);
@@ -133,6 +148,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       });
     },
     async paths(from, to, maxHops, opts) {
+      unscopedOnly(opts?.scope, 'paths');
       const o = onto();
       const n = hopsWithin(maxHops);
       const limit = resultLimit(opts?.limit, DEFAULT_PATH_LIMIT);
@@ -148,11 +164,13 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
         return rows.map((row): GraphPath => ({ nodes: row.nodes as GraphPath['nodes'], relationships: (row.rels as Row[]).map(toRelationshipRecord) }));
       });
     },
-    async history(id, p) {
+    async history(id, p, scope) {
+      unscopedOnly(scope, 'history');
       const rows = await exec.read((tx) => tx.run(r.history(id, p?.afterSeq ?? 0, historyPageSize(p?.first))));
       return rows.map((row) => toLedgerEntry(row.l));
     },
-    async ledger(afterSeq, limit) {
+    async ledger(afterSeq, limit, scope) {
+      unscopedOnly(scope, 'ledger');
       const rows = await exec.read((tx) => tx.run(r.ledger(afterSeq, limit)));
       return rows.map((row) => toLedgerEntry(row.l));
     },

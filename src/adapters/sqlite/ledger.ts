@@ -7,6 +7,8 @@ import type { AppliedChange } from '../../core/projection/change-set.ts';
 import type { LedgerEntry } from '../../core/store/records.ts';
 import { systemEventId, touchedIds } from '../../core/store/ledger.ts';
 import type { StoreContext } from './context.ts';
+import type { ReadScope } from '../../core/auth/read-scope.ts';
+import { ledgerScopeFragment, redactEntry, visibility } from './scope.ts';
 
 /** A ledger row as selected. */
 export interface LedgerRow {
@@ -145,21 +147,34 @@ export function writeSystemRow(
   });
 }
 
-export function readLedger(ctx: StoreContext, afterSeq: number, limit: number): LedgerEntry[] {
-  const rows = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.seq > ? ORDER BY l.seq LIMIT ?`).all(afterSeq, limit) as LedgerRow[];
-  return rows.map(rowToEntry);
+/** Entries as a scoped caller sees them (scope.ts redactEntry); unchanged without a scope. */
+function shown(ctx: StoreContext, rows: readonly LedgerRow[], scope: ReadScope | undefined): LedgerEntry[] {
+  if (!scope) return rows.map(rowToEntry);
+  const visible = visibility(ctx, scope);
+  return rows.map((r) => redactEntry(rowToEntry(r), visible));
 }
 
-export function readHistory(ctx: StoreContext, id: string, afterSeq: number, first: number): LedgerEntry[] {
+export function readLedger(ctx: StoreContext, afterSeq: number, limit: number, scope?: ReadScope): LedgerEntry[] {
+  const vis = ledgerScopeFragment(scope);
+  const rows = ctx
+    .stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.seq > ?${vis ? ` AND ${vis.sql}` : ''} ORDER BY l.seq LIMIT ?`)
+    .all(afterSeq, ...(vis?.params ?? []), limit) as LedgerRow[];
+  return shown(ctx, rows, scope);
+}
+
+export function readHistory(ctx: StoreContext, id: string, afterSeq: number, first: number, scope?: ReadScope): LedgerEntry[] {
+  // The history of a node the caller may not read is empty, as the node itself is absent.
+  if (scope && !visibility(ctx, scope)(id)) return [];
   const rows = ctx
     .stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger_nodes ln JOIN ledger l ON l.seq = ln.seq WHERE ln.node_id = ? AND ln.seq > ? ORDER BY ln.seq LIMIT ?`)
     .all(id, afterSeq, first) as LedgerRow[];
-  return rows.map(rowToEntry);
+  return shown(ctx, rows, scope);
 }
 
-export function findEvent(ctx: StoreContext, eventId: string): LedgerEntry | undefined {
-  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.event_id = ?`).get(eventId) as LedgerRow | undefined;
-  return row && rowToEntry(row);
+export function findEvent(ctx: StoreContext, eventId: string, scope?: ReadScope): LedgerEntry | undefined {
+  const vis = ledgerScopeFragment(scope);
+  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.event_id = ?${vis ? ` AND ${vis.sql}` : ''}`).get(eventId, ...(vis?.params ?? [])) as LedgerRow | undefined;
+  return row && shown(ctx, [row], scope)[0];
 }
 
 export function headSeq(ctx: StoreContext): number {

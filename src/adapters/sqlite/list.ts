@@ -5,6 +5,8 @@ import type { StoreContext } from './context.ts';
 import { decodeCursor, encodeCursor } from '../../core/paging/cursor.ts';
 import { pageSize } from '../../core/store/limits.ts';
 import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
+import { scopeFragment } from './scope.ts';
+import type { ReadScope } from '../../core/auth/read-scope.ts';
 import { and, markFilter, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './sql-filters.ts';
 
 
@@ -32,6 +34,7 @@ export function listNodes(ctx: StoreContext, q: NodeQuery): Page<NodeRecord> {
     : { sql: 'EXISTS (SELECT 1 FROM node_labels nl WHERE nl.label = ? AND nl.id = n.id)', params: [q.class] };
   const where = and([
     cls,
+    scopeFragment(q.scope),
     ...(q.filters ?? []).map((f) => propertyFilter(ctx, f)),
     ...(q.marks ?? []).map((m) => markFilter(m, now)),
     ...(q.relationships ?? []).map((r) => relationshipFilter(r)),
@@ -58,7 +61,7 @@ export function related(ctx: StoreContext, q: RelatedQuery): Map<string, Page<No
   const { parent, join } = relatedFrom(q.direction);
   const unique = [...new Set(q.ids)];
   const base: Fragment = { sql: `r.type = ? AND ${parent} IN (SELECT value FROM json_each(?))`, params: [q.type, JSON.stringify(unique)] };
-  const where = and([base, ...(q.filters ?? []).map((f: PropertyFilter) => propertyFilter(ctx, f))]);
+  const where = and([base, scopeFragment(q.scope), ...(q.filters ?? []).map((f: PropertyFilter) => propertyFilter(ctx, f))]);
   const sort = sortFragments(ctx, q.sort, q.after);
   const byParent =
     (q.sort?.property ?? 'id') === 'id' && q.sort?.direction !== 'desc'
@@ -90,7 +93,7 @@ function relatedByIndex(ctx: StoreContext, q: RelatedQuery, ids: readonly string
   const filters = (q.filters ?? []).map((f: PropertyFilter) => propertyFilter(ctx, f));
   // The keyset condition on n.id is written on the relationship's far end (the same value) so the index serves it.
   const keyset: Fragment | undefined = q.after === undefined ? undefined : { sql: `r.${far} > ?`, params: [decodeCursor(q.after)[1]] };
-  const rest = and([keyset, ...filters]);
+  const rest = and([keyset, scopeFragment(q.scope), ...filters]);
   const stmt = ctx.stmt(
     `SELECT r.${near} AS parent, ${NODE_COLUMNS}, n.id AS sv FROM rels r JOIN nodes n ON n.id = r.${far}
      WHERE r.type = ? AND r.${near} IN (SELECT value FROM json_each(?)) AND ${rest.sql} ORDER BY r.${near}, r.${far}`,
@@ -134,11 +137,12 @@ function relatedByWindow(ctx: StoreContext, q: RelatedQuery, where: Fragment, so
   return byParent;
 }
 
-export function countRelated(ctx: StoreContext, ids: readonly string[], type: string, direction: 'out' | 'in'): Map<string, number> {
+export function countRelated(ctx: StoreContext, ids: readonly string[], type: string, direction: 'out' | 'in', scope?: ReadScope): Map<string, number> {
   const { parent, join } = relatedFrom(direction);
+  const vis = scopeFragment(scope);
   const rows = ctx
-    .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE r.type = ? AND ${parent} IN (SELECT value FROM json_each(?)) GROUP BY ${parent}`)
-    .all(type, JSON.stringify([...new Set(ids)])) as { parent: string; c: number }[];
+    .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE r.type = ? AND ${parent} IN (SELECT value FROM json_each(?))${vis ? ` AND ${vis.sql}` : ''} GROUP BY ${parent}`)
+    .all(type, JSON.stringify([...new Set(ids)]), ...(vis?.params ?? [])) as { parent: string; c: number }[];
   const out = new Map<string, number>(ids.map((id) => [id, 0]));
   for (const r of rows) out.set(r.parent, r.c);
   return out;

@@ -2,6 +2,8 @@
 import type { PropertyValue } from '../../core/projection/change-set.ts';
 import type { NodeRecord, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
+import type { ReadScope } from '../../core/auth/read-scope.ts';
+import { scopeFragment } from './scope.ts';
 
 export interface NodeRow {
   id: string;
@@ -84,17 +86,19 @@ export function rowToRel(r: RelRow): RelationshipRecord {
   };
 }
 
-export function getNode(ctx: StoreContext, id: string): NodeRecord | undefined {
-  const row = ctx.stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id = ?`).get(id) as NodeRow | undefined;
+export function getNode(ctx: StoreContext, id: string, scope?: ReadScope): NodeRecord | undefined {
+  const vis = scopeFragment(scope);
+  const row = ctx.stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id = ?${vis ? ` AND ${vis.sql}` : ''}`).get(id, ...(vis?.params ?? [])) as NodeRow | undefined;
   return row && rowToNode(row);
 }
 
-export function getNodes(ctx: StoreContext, ids: readonly string[], toRecord: (r: NodeRow) => NodeRecord = rowToNode): Map<string, NodeRecord> {
+export function getNodes(ctx: StoreContext, ids: readonly string[], toRecord: (r: NodeRow) => NodeRecord = rowToNode, scope?: ReadScope): Map<string, NodeRecord> {
   const out = new Map<string, NodeRecord>();
   if (ids.length === 0) return out;
+  const vis = scopeFragment(scope);
   const rows = ctx
-    .stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify([...new Set(ids)])) as NodeRow[];
+    .stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id IN (SELECT value FROM json_each(?))${vis ? ` AND ${vis.sql}` : ''}`)
+    .all(JSON.stringify([...new Set(ids)]), ...(vis?.params ?? [])) as NodeRow[];
   for (const r of rows) out.set(r.id, toRecord(r));
   return out;
 }

@@ -51,19 +51,19 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     applyBatch: (changeSets, options) => read(() => applyBatch(ctx, changeSets, options)),
     getCheckpoint: (name) => read(() => (ctx.stmt('SELECT position FROM checkpoints WHERE name = ?').pluck().get(name) as number | undefined) ?? 0),
     headSeq: () => read(() => headSeq(ctx)),
-    findEvent: (eventId) => read(() => findEvent(ctx, eventId)),
+    findEvent: (eventId, scope) => read(() => findEvent(ctx, eventId, scope)),
     onCommit(listener) {
       return listeners.add(listener);
     },
-    getNode: (id) => read(() => getNode(ctx, id)),
-    getNodes: (ids) => read(() => getNodes(ctx, ids)),
+    getNode: (id, scope) => read(() => getNode(ctx, id, scope)),
+    getNodes: (ids, scope) => read(() => getNodes(ctx, ids, undefined, scope)),
     listNodes: (q) => read(() => listNodes(ctx, q)),
     related: (q) => read(() => related(ctx, q)),
-    countRelated: (ids, type, direction) => read(() => countRelated(ctx, ids, type, direction)),
+    countRelated: (ids, type, direction, scope) => read(() => countRelated(ctx, ids, type, direction, scope)),
     neighbourhood: (id, hops, options) => read(() => neighbourhood(ctx, id, hops, options)),
     paths: (from, to, maxHops, options) => read(() => paths(ctx, from, to, maxHops, options)),
-    history: (id, page = {}) => read(() => readHistory(ctx, id, page.afterSeq ?? 0, historyPageSize(page.first))),
-    ledger: (afterSeq, limit) => read(() => readLedger(ctx, afterSeq, limit)),
+    history: (id, page = {}, scope) => read(() => readHistory(ctx, id, page.afterSeq ?? 0, historyPageSize(page.first), scope)),
+    ledger: (afterSeq, limit, scope) => read(() => readLedger(ctx, afterSeq, limit, scope)),
     setMeta: (key, value) =>
       read(() => {
         ctx.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);

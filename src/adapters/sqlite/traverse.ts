@@ -7,6 +7,8 @@ import type { GraphPath, Neighbourhood, NodeRecord, RecordProvenance, Relationsh
 import type { StoreContext } from './context.ts';
 import { REL_SELECT, getNodes, rowToLazyNode, rowToRel, type RelRow } from './rows.ts';
 import { DEFAULT_NEIGHBOURHOOD_LIMIT, DEFAULT_PATH_LIMIT, hopsWithin, resultLimit } from '../../core/store/limits.ts';
+import type { ReadScope } from '../../core/auth/read-scope.ts';
+import { visibility } from './scope.ts';
 
 interface Edge {
   readonly rel: RelationshipRecord;
@@ -18,16 +20,16 @@ interface Edge {
  * `+r.type` so SQLite keeps using the (from_id, type) / (to_id, type) indexes instead of scanning every
  * relationship of the type.
  */
-function edges(ctx: StoreContext, ids: readonly string[], via: readonly string[] | undefined): Map<string, Edge[]> {
+function edges(ctx: StoreContext, ids: readonly string[], via: readonly string[] | undefined, visible: (id: string) => boolean): Map<string, Edge[]> {
   const map = new Map<string, Edge[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return map;
   const viaSql = via ? ' AND +r.type IN (SELECT value FROM json_each(?))' : '';
   const params = via ? [JSON.stringify(ids), JSON.stringify(via)] : [JSON.stringify(ids)];
   const outRows = ctx.stmt(`${REL_SELECT} WHERE r.from_id IN (SELECT value FROM json_each(?))${viaSql}`).all(...params) as RelRow[];
   const inRows = ctx.stmt(`${REL_SELECT} WHERE r.to_id IN (SELECT value FROM json_each(?))${viaSql}`).all(...params) as RelRow[];
-  for (const r of outRows) map.get(r.from_id)?.push({ rel: rowToRel(r), other: r.to_id });
+  for (const r of outRows) if (visible(r.to_id)) map.get(r.from_id)?.push({ rel: rowToRel(r), other: r.to_id });
   for (const r of inRows) {
-    if (r.from_id === r.to_id) continue;
+    if (r.from_id === r.to_id || !visible(r.from_id)) continue;
     map.get(r.to_id)?.push({ rel: rowToRel(r), other: r.from_id });
   }
   return map;
@@ -69,11 +71,14 @@ function walkedRel(ctx: StoreContext, r: BareRel, fromClass: string, toClass: st
  * page of rows, not a million. Both endpoints of every returned relationship are returned nodes, so their classes
  * come from the node records (no join per row). One read transaction, so the walk sees one snapshot.
  */
-export function neighbourhood(ctx: StoreContext, id: string, hops: number, options: { via?: readonly string[]; limit?: number } = {}): Neighbourhood {
-  return ctx.db.transaction(() => walk(ctx, id, hopsWithin(hops), resultLimit(options.limit, DEFAULT_NEIGHBOURHOOD_LIMIT), options.via)).deferred();
+export function neighbourhood(ctx: StoreContext, id: string, hops: number, options: { via?: readonly string[]; limit?: number; scope?: ReadScope } = {}): Neighbourhood {
+  return ctx.db.transaction(() => walk(ctx, id, hopsWithin(hops), resultLimit(options.limit, DEFAULT_NEIGHBOURHOOD_LIMIT), options.via, options.scope)).deferred();
 }
 
-function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: readonly string[] | undefined): Neighbourhood {
+function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: readonly string[] | undefined, scope: ReadScope | undefined): Neighbourhood {
+  // With a scope, the walk neither returns nor passes through a node the caller may not read.
+  const visible = visibility(ctx, scope);
+  if (scope && !visible(id)) return { nodes: [], relationships: [], truncated: false };
   const distance = new Map<string, number>([[id, 0]]);
   const rels = new Map<string, BareRel>();
   let truncated = false;
@@ -96,6 +101,7 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
     // rows run out (then it is complete, with every relationship between its nodes).
     for (const r of stmt.iterate(...params, ...params) as IterableIterator<BareRel & { d: 0 | 1 }>) {
       const other = r.d === 0 ? r.to_id : r.from_id;
+      if (scope && !visible(other)) continue;
       if (!distance.has(other)) {
         if (distance.size >= limit) {
           truncated = true;
@@ -126,10 +132,11 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
  * Simple paths from `from` to `to`, shortest first. A first BFS from `to` gives every node's distance to the
  * target, so the path search only extends a path towards nodes that can still reach `to` within the hop budget.
  */
-export function paths(ctx: StoreContext, from: string, to: string, maxHops: number, options: { via?: readonly string[]; limit?: number } = {}): GraphPath[] {
+export function paths(ctx: StoreContext, from: string, to: string, maxHops: number, options: { via?: readonly string[]; limit?: number; scope?: ReadScope } = {}): GraphPath[] {
   const hops = hopsWithin(maxHops);
   const limit = resultLimit(options.limit, DEFAULT_PATH_LIMIT);
-  const found = getNodes(ctx, [from, to]);
+  const visible = visibility(ctx, options.scope);
+  const found = getNodes(ctx, [from, to], undefined, options.scope);
   const fromNode = found.get(from);
   const toNode = found.get(to);
   if (!fromNode || !toNode) return [];
@@ -137,7 +144,7 @@ export function paths(ctx: StoreContext, from: string, to: string, maxHops: numb
   const adj = new Map<string, Edge[]>();
   const load = (ids: readonly string[]): void => {
     const missing = ids.filter((i) => !adj.has(i));
-    for (const [k, v] of edges(ctx, missing, options.via)) adj.set(k, v);
+    for (const [k, v] of edges(ctx, missing, options.via, visible)) adj.set(k, v);
   };
   // Distance to the target, up to `hops - 1` (the start needs at most `hops`).
   const toTarget = new Map<string, number>([[to, 0]]);

@@ -1,6 +1,7 @@
 /** `POST /events`: CloudEvents over HTTP into the publisher. Status codes are documented in docs/api.md. */
 import { ErrorCode, TrailgraphError } from '../../core/errors.ts';
 import type { PublishOutcome, Publisher } from '../../app/publisher.ts';
+import { type PublishGuard, publishGuarded } from '../../app/auth/guard-publish.ts';
 import { errorDetails } from '../errors.ts';
 import { HttpProblem, parseCloudEventsRequest } from './cloudevents-binding.ts';
 import { BodyTooLargeError, readBodyText } from './read-body.ts';
@@ -9,6 +10,8 @@ export interface EventsEndpointOptions {
   readonly publisher: Publisher;
   readonly maxBodyBytes: number;
   readonly maxWaitMs: number;
+  /** The authenticated publisher and the policy (auth on). */
+  readonly guard?: PublishGuard | undefined;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
@@ -27,6 +30,7 @@ export function outcomeBody(o: PublishOutcome): Record<string, unknown> {
 }
 
 function statusOf(o: PublishOutcome): number {
+  if (o.error?.code === ErrorCode.Forbidden) return 403;
   switch (o.status) {
     case 'applied':
       return 201;
@@ -50,7 +54,7 @@ export async function handleEvents(request: Request, options: EventsEndpointOpti
     const body = await readBodyText(request, options.maxBodyBytes);
     const parsed = parseCloudEventsRequest(request.headers, body);
     if (parsed.events.length === 0) return json(200, []);
-    const outcomes = await options.publisher.publish(parsed.events, { waitMs: Math.min(waitMs, options.maxWaitMs) });
+    const outcomes = await publishGuarded(options.publisher, parsed.events, { waitMs: Math.min(waitMs, options.maxWaitMs) }, options.guard);
     if (parsed.batch) return json(200, outcomes.map(outcomeBody));
     const [one] = outcomes;
     if (!one) throw new Error('publisher returned no outcome');

@@ -10,6 +10,18 @@ import type { ApiContext } from '../context.ts';
 import type { ResolverMap } from '../schema/resolvers.ts';
 import type { WhereKeyHandler } from '../schema/where.ts';
 import { agentOf } from './agent.ts';
+import type { Action } from '../../core/auth/decide.ts';
+import { NotFoundError } from '../../core/errors.ts';
+
+/**
+ * With access control on: the policy must allow the action, and the node must be one the caller may read
+ * (a claim or mark on a node it cannot see would reveal that the node exists).
+ */
+async function permit(ctx: ApiContext, action: Action, node: string): Promise<void> {
+  if (!ctx.access || !ctx.principal) return;
+  ctx.access.authorize(ctx.principal, action);
+  if (!(await ctx.loaders.node.load(node))) throw new NotFoundError(`no node ${node} that ${ctx.principal.agent} may read`);
+}
 
 type Args = Record<string, unknown>;
 type Resolver = GraphQLFieldResolver<unknown, ApiContext, Args>;
@@ -49,8 +61,9 @@ function claimResult(r: ClaimResult): Record<string, unknown> {
 }
 
 const mutations: Record<string, Resolver> = {
-  leaveMark: (_, a, ctx) =>
-    ctx.store.leaveMark({
+  leaveMark: async (_, a, ctx) => {
+    await permit(ctx, { kind: 'mark', markKind: String(a.kind) }, String(a.on));
+    return ctx.store.leaveMark({
       on: String(a.on),
       kind: String(a.kind),
       strength: typeof a.strength === 'number' ? a.strength : 1,
@@ -58,12 +71,17 @@ const mutations: Record<string, Resolver> = {
       ...(typeof a.ttlMs === 'number' && { ttlMs: a.ttlMs }),
       ...(typeof a.note === 'string' && { note: a.note }),
       agent: agentOf(a, ctx),
-    }),
+    });
+  },
   reinforceMark: (_, a, ctx) =>
     ctx.store.reinforceMark({ markId: String(a.id), ...(typeof a.by === 'number' && { by: a.by }), agent: agentOf(a, ctx) }),
   removeMark: async (_, a, ctx) => (await ctx.store.removeMark(String(a.id), agentOf(a, ctx))) ?? null,
-  claim: async (_, a, ctx) =>
-    claimResult(await ctx.store.claim({ on: String(a.node), purpose: String(a.purpose), ttlMs: Number(a.ttlMs), agent: agentOf(a, ctx) })),
+  claim: async (_, a, ctx) => {
+    await permit(ctx, { kind: 'claim', purpose: String(a.purpose) }, String(a.node));
+    return claimResult(await ctx.store.claim({ on: String(a.node), purpose: String(a.purpose), ttlMs: Number(a.ttlMs), agent: agentOf(a, ctx) }));
+  },
+  // Renew and release: the store accepts them only from the holder (its agent and fencing token), and with auth
+  // on the agent is the token's, so nobody renews or releases another agent's claim.
   renewClaim: async (_, a, ctx) =>
     claimResult(
       await ctx.store.renewClaim({ on: String(a.node), purpose: String(a.purpose), ttlMs: Number(a.ttlMs), token: Number(a.token), agent: agentOf(a, ctx) }),

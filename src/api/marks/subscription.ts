@@ -5,7 +5,8 @@
  * water mark. Either way the feed's bounded queue fills and the subscriber is cut off with SLOW_SUBSCRIBER and
  * the seq to resume after — the server never buffers without bound.
  */
-import type { ChangeMark } from '../../core/marks/change-mark.ts';
+import { touchedNodeIds, type ChangeMark } from '../../core/marks/change-mark.ts';
+import { UnauthenticatedError } from '../../core/auth/errors.ts';
 import type { MarkWhere } from '../../core/marks/filter.ts';
 import type { MarkFeed, MarkSubscription } from '../../ports/mark-feed.ts';
 import type { ApiContext } from '../context.ts';
@@ -19,13 +20,39 @@ interface SendBuffer {
   readonly readyState: number;
 }
 
+/** What a subscriber may see, with auth on. */
+export interface DeliveryAccess {
+  /** The mark as the caller may see it (changes about unreadable nodes removed), or undefined to skip it. */
+  readonly visible?: (mark: ChangeMark) => Promise<ChangeMark | undefined>;
+  /** The token's expiry (epoch ms): the subscription ends then with UNAUTHENTICATED. */
+  readonly expiresAt?: number;
+}
+
 /** An iterator that yields the feed's error as a value, so `resolve` can turn it into a GraphQL error. */
 class Delivery implements AsyncIterableIterator<ChangeMark | Error> {
   #ended = false;
   constructor(
     private readonly sub: MarkSubscription,
     private readonly socket: SendBuffer | undefined,
+    private readonly access: DeliveryAccess = {},
   ) {}
+
+  /** The next mark, or the expiry error when the token runs out first. */
+  async #pull(): Promise<IteratorResult<ChangeMark>> {
+    const { expiresAt } = this.access;
+    if (expiresAt === undefined) return this.sub.next();
+    const left = expiresAt - Date.now();
+    if (left <= 0) throw new UnauthenticatedError('expired', 'the token has expired; the subscription ended — resubscribe with a fresh token and after: <last seq>');
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UnauthenticatedError('expired', 'the token has expired; the subscription ended — resubscribe with a fresh token and after: <last seq>')), left);
+    });
+    try {
+      return await Promise.race([this.sub.next(), expiry]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async next(): Promise<IteratorResult<ChangeMark | Error>> {
     if (this.#ended) return { done: true, value: undefined };
@@ -33,11 +60,18 @@ class Delivery implements AsyncIterableIterator<ChangeMark | Error> {
       await new Promise((r) => setTimeout(r, 10));
     }
     try {
-      const r = await this.sub.next();
-      if (r.done) this.#ended = true;
-      return r;
+      for (;;) {
+        const r = await this.#pull();
+        if (r.done) {
+          this.#ended = true;
+          return r;
+        }
+        const shown = this.access.visible ? await this.access.visible(r.value) : r.value;
+        if (shown) return { done: false, value: shown };
+      }
     } catch (err) {
       this.#ended = true;
+      if (err instanceof UnauthenticatedError) void this.sub.return();
       return { done: false, value: err instanceof Error ? err : new Error(String(err)) };
     }
   }
@@ -78,6 +112,25 @@ function toWhere(where: Record<string, unknown> | null | undefined): MarkWhere {
   return out;
 }
 
+/**
+ * With auth on, a change mark is shown with only the changes whose nodes the caller may read (asked of the
+ * scoped store, so row rules apply as in queries), and not at all when none is left.
+ */
+function deliveryAccess(ctx: Partial<ApiContext> | undefined): DeliveryAccess {
+  if (!ctx?.principal) return {};
+  const { store, readAccess } = ctx;
+  const expiresAt = ctx.principal.expiresAt;
+  if (readAccess === 'all' || !store) return expiresAt === undefined ? {} : { expiresAt };
+  const visible = async (mark: ChangeMark): Promise<ChangeMark | undefined> => {
+    const found = await store.getNodes(touchedNodeIds(mark));
+    const changes = mark.changes.filter((c) =>
+      c.kind === 'node' ? found.has(c.id) : c.kind === 'relationship' ? found.has(c.from.id) && found.has(c.to.id) : found.has(c.on.id),
+    );
+    return changes.length === 0 ? undefined : { ...mark, changes };
+  };
+  return { visible, ...(expiresAt !== undefined && { expiresAt }) };
+}
+
 /** The `Subscription.marks` field resolver over `feed`. */
 export function marksSubscription(feed: MarkFeed): {
   subscribe: (parent: unknown, args: Record<string, unknown>, ctx: unknown) => AsyncIterableIterator<ChangeMark | Error>;
@@ -89,7 +142,7 @@ export function marksSubscription(feed: MarkFeed): {
       const socket = (ctx as { socket?: SendBuffer } | undefined)?.socket;
       try {
         const sub = feed.subscribe(toWhere(args.where as Record<string, unknown> | null), after === undefined ? {} : { after });
-        return new Delivery(sub, socket);
+        return new Delivery(sub, socket, deliveryAccess(ctx as Partial<ApiContext> | undefined));
       } catch (err) {
         // A bad filter: report it in-band (a `next` with errors), as both transports' protocols expect.
         return failed(err instanceof Error ? err : new Error(String(err)));

@@ -17,6 +17,8 @@ import { WebSocketServer } from 'ws';
 import { type PersistedOperation, indexPersistedOperations } from '../persisted-operations.ts';
 import { AGENT_HEADER } from './agent.ts';
 import { resolveWsDocument } from './ws-persisted.ts';
+import type { AccessControl } from '../../app/auth/access-control.ts';
+import { UnauthenticatedError } from '../../core/auth/errors.ts';
 
 /** What attachGraphqlWs needs from the yoga instance. */
 interface EnvelopedYoga {
@@ -40,6 +42,9 @@ function toRequest(req: IncomingMessage, connectionParams: Readonly<Record<strin
   // Browsers cannot set headers on a WebSocket: accept the agent in connection_init's payload too.
   const fromParams = connectionParams?.[AGENT_HEADER] ?? connectionParams?.agent;
   if (typeof fromParams === 'string' && fromParams && !headers.has(AGENT_HEADER)) headers.set(AGENT_HEADER, fromParams);
+  // …and the bearer token (`{ authorization: "Bearer …" }` in connection_init), for the same reason.
+  const auth = connectionParams?.authorization ?? connectionParams?.Authorization;
+  if (typeof auth === 'string' && auth && !headers.has('authorization')) headers.set('authorization', auth);
   return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, { headers });
 }
 
@@ -52,7 +57,12 @@ export interface GraphqlWsOptions {
   readonly persistedOperations?: readonly PersistedOperation[];
   /** Locked-down mode, as given to createApi: refuse every document that is not persisted. */
   readonly persistedOnly?: boolean;
+  /** Access control, as given to createApi: connections need a valid token and end when it expires. */
+  readonly access?: AccessControl | undefined;
 }
+
+/** WebSocket close codes for auth (4401/4403 mirror HTTP, as graphql-ws does for 4403). */
+export const WS_UNAUTHORIZED = 4401;
 
 /**
  * Serves graphql-ws on `server`. `close()` ends every socket (call it before closing the HTTP server).
@@ -61,8 +71,36 @@ export function attachGraphqlWs(server: Server, yoga: EnvelopedYoga, options: Gr
   const { path = '/graphql', persistedOnly = false } = options;
   const rule = { operations: indexPersistedOperations(options.persistedOperations ?? []), only: persistedOnly };
   const wss = new WebSocketServer({ server, path });
+  const { access } = options;
+  const expiryTimers = new Set<NodeJS.Timeout>();
   const disposable = useServer(
     {
+      // With auth on, a connection is accepted only with a valid token (header or connection_init payload), and
+      // is closed when that token expires: a subscription must not outlive the right to read.
+      onConnect: async (ctx) => {
+        if (!access) return true;
+        const socket = ctx.extra.socket;
+        try {
+          const p = await access.authenticate(toRequest(ctx.extra.request, ctx.connectionParams).headers.get('authorization'));
+          if (p.expiresAt !== undefined) {
+            const t = setTimeout(() => {
+              expiryTimers.delete(t);
+              socket.close(WS_UNAUTHORIZED, 'token expired');
+            }, Math.max(0, p.expiresAt - Date.now()));
+            t.unref();
+            expiryTimers.add(t);
+            socket.once('close', () => {
+              clearTimeout(t);
+              expiryTimers.delete(t);
+            });
+          }
+          return true;
+        } catch (err) {
+          if (!(err instanceof UnauthenticatedError)) throw err;
+          socket.close(WS_UNAUTHORIZED, `Unauthorized: ${err.reason}`);
+          return false;
+        }
+      },
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
@@ -95,6 +133,7 @@ export function attachGraphqlWs(server: Server, yoga: EnvelopedYoga, options: Gr
   );
   return {
     async close() {
+      for (const t of expiryTimers) clearTimeout(t);
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

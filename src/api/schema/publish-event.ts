@@ -2,12 +2,14 @@
 import { GraphQLError } from 'graphql';
 import { InvalidEventError } from '../../core/errors.ts';
 import type { ApiContext } from '../context.ts';
+import { publishGuarded } from '../../app/auth/guard-publish.ts';
 
 export async function publishEventResolver(_: unknown, args: { event: unknown; wait?: boolean | null }, ctx: ApiContext): Promise<unknown> {
   if (args.event === null || typeof args.event !== 'object' || Array.isArray(args.event)) {
     throw new InvalidEventError(undefined, [{ pointer: '', message: 'event must be one CloudEvent JSON object' }]);
   }
-  const [outcome] = await ctx.publisher.publish([{ payload: args.event }], { waitMs: args.wait === false ? 0 : ctx.limits.defaultWaitMs });
+  const guard = ctx.access && ctx.principal ? { access: ctx.access, principal: ctx.principal, ...(ctx.deadLetters && { deadLetters: ctx.deadLetters }) } : undefined;
+  const [outcome] = await publishGuarded(ctx.publisher, [{ payload: args.event }], { waitMs: args.wait === false ? 0 : ctx.limits.defaultWaitMs }, guard);
   if (!outcome) throw new GraphQLError('publisher returned no outcome');
   if (outcome.status === 'rejected') {
     const id = (args.event as { id?: unknown }).id;

@@ -5,6 +5,7 @@ import { type ConfigFlags, loadConfig } from '../../app/config.ts';
 import type { RawEvent } from '../../app/ingest.ts';
 import { createRuntime } from '../../app/runtime.ts';
 import { ConfigError } from '../../core/errors.ts';
+import { publishGuarded } from '../../app/auth/guard-publish.ts';
 
 /** Splits input text into raw events: one object, an array, or one object per line. */
 export function parseEventInput(text: string, origin: string): RawEvent[] {
@@ -32,10 +33,13 @@ export function register(program: Command): void {
     .option('--store <path|url>', 'SQLite file or neo4j://… (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
     .option('--nats <url>', 'publish to NATS JetStream; a `serve --nats` process projects it (env TRAILGRAPH_NATS_URL)')
     .option('--nats-url <url>', 'alias of --nats')
+    .option('--auth-jwks <file|url>', 'auth on: verify the token with this JWKS (env TRAILGRAPH_AUTH_JWKS; HS256: env TRAILGRAPH_AUTH_SECRET)')
+    .option('--policy <dir>', 'access policy folder (env TRAILGRAPH_POLICY, default <ontology>/policy)')
+    .option('--token-file <file>', 'with auth on: the bearer token to publish as, in a file (else env TRAILGRAPH_TOKEN)')
     .option('--wait <ms>', 'NATS: wait up to this long for the projection to report each seq (reads --store); 0 = do not wait')
     .addHelpText('after', '\nExit status 1 when any event is rejected; rejected events are in dead letters (embedded) or never sent (NATS).\n' +
       'Example: trailgraph publish --nats nats://localhost:4222 --store ./.trailgraph/graph.db --wait 5000 event.json')
-    .action(async (file: string, flags: ConfigFlags & { wait?: string }) => {
+    .action(async (file: string, flags: ConfigFlags & { wait?: string; tokenFile?: string }) => {
       let text: string;
       try {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -49,7 +53,11 @@ export function register(program: Command): void {
       const runtime = await createRuntime({ ...loadConfig(flags), natsProject: false });
       let rejected = 0;
       try {
-        const outcomes = await runtime.publisher.publish(raws, { waitMs: waitMs ?? runtime.config.limits.defaultWaitMs });
+        // With auth configured, the CLI is held to the same policy as HTTP: a token names who publishes.
+        const access = runtime.access;
+        const token = flags.tokenFile ? readFileSync(flags.tokenFile, 'utf8').trim() : process.env.TRAILGRAPH_TOKEN;
+        const guard = access ? { access, principal: await access.authenticate(token ? `Bearer ${token}` : undefined), deadLetters: runtime.deadLetters } : undefined;
+        const outcomes = await publishGuarded(runtime.publisher, raws, { waitMs: waitMs ?? runtime.config.limits.defaultWaitMs }, guard);
         for (const o of outcomes) {
           const id = o.eventId ?? '<no id>';
           if (o.status === 'rejected') {

@@ -3,12 +3,23 @@ import type { Command } from 'commander';
 import { createApi } from '../../api/server.ts';
 import { listen } from '../../api/http/node-server.ts';
 import { loadPersistedOperations } from '../../api/persisted-operations.ts';
-import { type ConfigFlags, loadConfig } from '../../app/config.ts';
-import { createRuntime } from '../../app/runtime.ts';
+import { type ConfigFlags, type TrailgraphConfig, loadConfig } from '../../app/config.ts';
+import { type Runtime, createRuntime } from '../../app/runtime.ts';
 // marks layer (issue 5): feed + fan-out + sweeper, GraphQL extension, graphql-ws transport
 import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts';
 import { startMarks } from '../../app/marks-runtime.ts';
 import { useDemoPage } from '../../api/http/demo-page.ts';
+
+/** Says whether anyone may connect: the open development start must never be mistaken for a secured one. */
+function authLine(config: TrailgraphConfig, runtime: Runtime): string {
+  if (runtime.access && config.auth) {
+    const keys = config.auth.jwks ? `JWKS ${config.auth.jwks}` : 'HS256 shared secret (development)';
+    return `  Auth      bearer tokens required (${keys}; iss ${config.auth.issuer}, aud ${config.auth.audience}); policy ${runtime.access.policy.version}, roles: ${[...runtime.access.policy.roles.keys()].join(', ')}\n`;
+  }
+  return config.insecure
+    ? '  Auth      OFF (--insecure): anyone who reaches this port may publish as any agent and read everything\n'
+    : '  Auth      OFF — open for local development: anyone who reaches this port may publish and read everything.\n            Set TRAILGRAPH_AUTH_SECRET (development) or --auth-jwks (production) to require tokens (docs/security.md)\n';
+}
 
 export function register(program: Command): void {
   program
@@ -24,6 +35,13 @@ export function register(program: Command): void {
     .option('--mode <mode>', 'development | production (env TRAILGRAPH_MODE)')
     .option('--queries <dir>', 'persisted operations folder (env TRAILGRAPH_QUERIES, default queries)')
     .option('--persisted-only', 'only run the persisted operations from --queries (env TRAILGRAPH_PERSISTED_ONLY=1)')
+    .option('--auth-jwks <file|url>', 'verify bearer tokens (RS256/ES256/EdDSA) with this JWKS (env TRAILGRAPH_AUTH_JWKS); HS256 for development: env TRAILGRAPH_AUTH_SECRET')
+    .option('--auth-secret-file <file>', 'HS256 secret in a file (env TRAILGRAPH_AUTH_SECRET_FILE); never pass a secret as a flag value')
+    .option('--auth-issuer <iss>', 'required token issuer (env TRAILGRAPH_AUTH_ISSUER, default trailgraph)')
+    .option('--auth-audience <aud>', 'required token audience (env TRAILGRAPH_AUTH_AUDIENCE, default trailgraph)')
+    .option('--auth-roles-claim <name>', 'claim holding the roles (env TRAILGRAPH_AUTH_ROLES_CLAIM, default roles)')
+    .option('--policy <dir>', 'access policy folder (env TRAILGRAPH_POLICY, default <ontology>/policy)')
+    .option('--insecure', 'production mode without authentication, on purpose (env TRAILGRAPH_INSECURE=1)')
     .addHelpText('after', '\nExample:\n  trailgraph serve --port 4000 --store ./.trailgraph/graph.db\n  trailgraph serve --nats nats://localhost:4222   (bus mode; events on tg.events.<domain>.<type>.<aggregate>)\n  curl -X POST localhost:4000/events -H "content-type: application/cloudevents+json" -d @event.json')
     .action(async (flags: ConfigFlags) => {
       const config = loadConfig(flags);
@@ -44,7 +62,7 @@ export function register(program: Command): void {
         ...persisted,
       });
       const running = await listen(api, config);
-      const ws = attachGraphqlWs(running.server, api, persisted); // marks layer (issue 5): graphql-ws on /graphql, same persisted rule
+      const ws = attachGraphqlWs(running.server, api, { ...persisted, access: runtime.access }); // graphql-ws on /graphql: same persisted rule, same auth
       const store = config.store.kind === 'sqlite' ? config.store.path : config.store.uri;
       process.stdout.write(
         `trailgraph ${runtime.ontology.version} (${runtime.ontology.iri}) on ${store}, ${runtime.busMode} mode${config.natsUrl ? (config.natsProject === false ? ', projector off (serving only)' : ', projecting the stream') : ''}\n` +
@@ -53,6 +71,7 @@ export function register(program: Command): void {
           `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
           `  Health    ${running.url}/healthz  ${running.url}/readyz${runtime.metrics ? `  ${running.url}/metrics` : ''}\n` +
           (demoPage ? `  Page      ${running.url}/demo  (the live referral graph)\n` : '') +
+          authLine(config, runtime) +
           `Next: publish an event with \`trailgraph publish event.json\` or curl, then query it. Ctrl-C stops.\n`,
       );
       let stopping = false;

@@ -5,6 +5,7 @@
  * projection/node-diff.ts, store/limits.ts, store/ledger.ts).
  */
 import type { AppliedChange, NodeRef, PropertyValue, Scalar } from '../projection/change-set.ts';
+import type { ReadScope } from '../auth/read-scope.ts';
 
 /** Provenance of a node or relationship: the last event that touched it. */
 export interface RecordProvenance {
@@ -104,6 +105,8 @@ export interface PageRequest {
   readonly after?: string;
   /** Compute `totalCount` (costs a count query). */
   readonly includeTotal?: boolean;
+  /** Only nodes the caller may read (see ports/graph-store.ts ReadScope). */
+  readonly scope?: ReadScope;
 }
 
 export interface NodeQuery extends PageRequest {

@@ -1,0 +1,66 @@
+/**
+ * Access control as the edges use it: authenticate a bearer token (the jose adapter), then ask the one decision
+ * function (core/auth/decide.ts) and resolve read scopes for the store. `undefined` access control means the
+ * service runs open (embedded development mode, or production with --insecure).
+ */
+import { type TokenVerifier, createTokenVerifier } from '../../adapters/jose/verifier.ts';
+import { type Action, type Decision, authorize, decide } from '../../core/auth/decide.ts';
+import { UnauthenticatedError } from '../../core/auth/errors.ts';
+import type { CompiledPolicy } from '../../core/auth/policy.ts';
+import type { Principal } from '../../core/auth/principal.ts';
+import { type ReadAccess, readScope } from '../../core/auth/read-scope.ts';
+import type { CompiledOntology } from '../../core/ontology/model.ts';
+import type { AuthConfig } from '../config.ts';
+import { loadPolicy } from './load-policy.ts';
+
+export interface AccessControl {
+  readonly policy: CompiledPolicy;
+  /** The Principal of an `Authorization: Bearer …` value; UnauthenticatedError when missing or invalid. */
+  authenticate(authorization: string | null | undefined): Promise<Principal>;
+  decide(principal: Principal, action: Action): Decision;
+  /** decide() that throws ForbiddenError. */
+  authorize(principal: Principal, action: Action): void;
+  /** What the principal may read, for the store. */
+  scope(principal: Principal): ReadAccess;
+}
+
+/** The token from an Authorization header value; undefined when there is none. */
+export function bearerToken(authorization: string | null | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!m) throw new UnauthenticatedError('malformed', 'the Authorization header must be "Bearer <token>"');
+  return m[1];
+}
+
+export function createAccessControl(policy: CompiledPolicy, verifier: TokenVerifier): AccessControl {
+  const scopes = new WeakMap<Principal, ReadAccess>();
+  return {
+    policy,
+    async authenticate(authorization) {
+      const token = bearerToken(authorization);
+      if (token === undefined) throw new UnauthenticatedError('missing', 'authentication required: send Authorization: Bearer <token> (trailgraph token issue makes development tokens)');
+      return verifier.verify(token);
+    },
+    decide: (p, a) => decide(policy, p, a),
+    authorize: (p, a) => authorize(policy, p, a),
+    scope(p) {
+      let s = scopes.get(p);
+      if (!s) scopes.set(p, (s = readScope(policy, p)));
+      return s;
+    },
+  };
+}
+
+/** Builds access control from the configuration; undefined when auth is off. */
+export function accessControlFromConfig(auth: AuthConfig | undefined, ontology: CompiledOntology): AccessControl | undefined {
+  if (!auth) return undefined;
+  const policy = loadPolicy(auth.policy, ontology);
+  const verifier = createTokenVerifier({
+    ...(auth.secret !== undefined && { secret: auth.secret }),
+    ...(auth.jwks !== undefined && { jwks: auth.jwks }),
+    issuer: auth.issuer,
+    audience: auth.audience,
+    rolesClaim: auth.rolesClaim,
+  });
+  return createAccessControl(policy, verifier);
+}
