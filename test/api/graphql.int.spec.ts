@@ -95,6 +95,16 @@ void describe('GraphQL API generated from the clinic ontology (real SQLite)', ()
     assert.deepEqual(res.data!.urgentish.nodes, [{ id: 'r-1' }, { id: 'r-3' }]);
   });
 
+  void test('a filter passed as a variable (a self-containing input type: AND) works as the literal does', async () => {
+    const where = { AND: [{ priority: { in: ['urgent', 'emergency'] } }, { requestedAt: { gte: '2026-11-21T00:00:00Z' } }] };
+    const op = 'query Urgent($where: ReferralWhere, $order: ReferralOrderBy) { referrals(where: $where, orderBy: $order) { nodes { id } } }';
+    for (let i = 0; i < 2; i++) { // the second run hits the compiled-document cache
+      const res = await h.gql<{ referrals: any }>(op, { where, order: { field: 'id' } });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      assert.deepEqual(res.data!.referrals.nodes, [{ id: 'r-1' }, { id: 'r-3' }]);
+    }
+  });
+
   void test('a superclass list returns subclasses; a class lookup refuses a node of another class', async () => {
     const res = await h.gql<{ practitioners: any; patient: unknown }>(`{
       practitioners(orderBy: { field: id }) { nodes { __typename id ... on Specialist { capacity } } }
