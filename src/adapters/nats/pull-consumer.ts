@@ -102,6 +102,10 @@ export async function ensureConsumer(jsm: JetStreamManager, s: ConsumerSettings,
   }
   // A new start position, or an ack policy the server cannot update in place (a consumer made by an older version
   // with explicit acks): recreate it. The projector then resets it to its own checkpoint anyway.
+  // A pause in force (a migration running: consumer-pause.ts) survives a projector (re)start: an update or a
+  // recreate without pause_until would resume delivery in the middle of the migration.
+  const pauseUntil = info?.config.pause_until;
+  const paused = pauseUntil && Date.parse(pauseUntil) > Date.now() ? { pause_until: pauseUntil } : {};
   if (info && (startSeq !== undefined || info.config.ack_policy !== wanted.ack_policy)) {
     await jsm.consumers.delete(s.stream, s.durable);
     info = undefined;
@@ -109,9 +113,9 @@ export async function ensureConsumer(jsm: JetStreamManager, s: ConsumerSettings,
   if (info) {
     // deliver_policy / opt_start_seq cannot change on update; the rest can.
     const { deliver_policy: _dp, opt_start_seq: _os, durable_name: _dn, replay_policy: _rp, ack_policy: _ap, ...update } = wanted;
-    await jsm.consumers.update(s.stream, s.durable, update);
+    await jsm.consumers.update(s.stream, s.durable, { ...update, ...paused });
   } else {
-    await jsm.consumers.add(s.stream, wanted);
+    await jsm.consumers.add(s.stream, { ...wanted, ...paused });
   }
   const stored = await jsm.consumers.info(s.stream, s.durable); // read back, never trust the request
   verifyConsumerConfig(wanted, stored.config);

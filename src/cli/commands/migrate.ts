@@ -25,6 +25,21 @@ async function openTarget(config: StoreConfig): Promise<{ store: GraphStore; tar
   return { store, target: createNeo4jMigrationTarget(exec), close: async () => { await exec.close(); await store.close(); } };
 }
 
+/** Pauses the projector's consumer for the migration (consumer-pause.ts) and says so. */
+async function pauseProjection(url: string): Promise<{ resume(): Promise<void> }> {
+  const { pauseConsumer } = await import('../../adapters/nats/consumer-pause.ts');
+  const pause = await pauseConsumer({ url, onRenewalError: (err) => process.stderr.write(`warning: renewing the consumer pause failed: ${(err as Error).message}\n`) });
+  process.stderr.write(pause.paused
+    ? `paused consumer ${pause.stream}/${pause.durable} while migrating: events wait on the stream\n`
+    : `no consumer ${pause.stream}/${pause.durable} to pause (no projector has run)\n`);
+  return {
+    async resume() {
+      await pause.resume();
+      if (pause.paused) process.stderr.write(`resumed consumer ${pause.stream}/${pause.durable}\n`);
+    },
+  };
+}
+
 function printReport(r: MigrationReport): void {
   const out = [r.dryRun ? `plan: ${r.from} → ${r.to} (dry run, nothing written)` : `migrated ${r.from} → ${r.to} in ${(r.ms / 1000).toFixed(1)} s`];
   if (r.steps.length === 0) out.push('  nothing to do: the store is already at this version');
@@ -35,7 +50,9 @@ function printReport(r: MigrationReport): void {
     out.push(`  ${i + 1}. ${s.step.description}`);
     out.push(`     ${r.dryRun ? 'would change' : 'changed'} ${s.touched} of ${s.scanned} ${what} looked at${created}${skipped}`);
   });
-  if (r.dryRun && r.steps.length) out.push('', 'run again without --dry-run to apply (stop the service first; events published meanwhile wait on the bus)');
+  if (r.dryRun && r.steps.length) {
+    out.push('', 'run again without --dry-run to apply (with --nats the projector\'s consumer is paused meanwhile; otherwise stop the service first)');
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -50,21 +67,28 @@ export function register(program: Command): void {
     .option('--ontology <dir>', 'domain ontology folder with v<N> folders (env TRAILGRAPH_ONTOLOGY, default ontology/referral)')
     .option('--migrations <dir>', 'migrations folder (default migrations/<domain>)')
     .option('--store <path|url>', 'SQLite file or neo4j://host:7687 (env TRAILGRAPH_STORE, default ./.trailgraph/graph.db)')
+    .option('--nats <url>', 'pause the projector\'s JetStream consumer while migrating, so no projector applies events meanwhile (env TRAILGRAPH_NATS_URL)')
     .addHelpText('after', [
       '',
       'Each step runs in batches; every batch commits with the step\'s progress (store meta), so an interrupted',
       'migration resumes where it stopped. The stored version (meta ontology.version) moves when a migration ends.',
+      'In NATS mode (--nats) the projector\'s consumer is paused for the duration (a lease renewed while it runs, so',
+      'a migration that dies does not stop projection for good); events published meanwhile wait on the stream.',
       '',
       'Example:',
       '  trailgraph migrate --dry-run',
       '  trailgraph migrate --to 2.0.0 --store ./.trailgraph/graph.db',
     ].join('\n'))
     .action(async (opts: ConfigFlags & { dryRun?: boolean; to?: string; from?: string; batchSize: string; migrations?: string }) => {
-      const config = loadConfig({ ...(opts.ontology !== undefined && { ontology: opts.ontology }), ...(opts.store !== undefined && { store: opts.store }) });
+      const config = loadConfig({
+        ...(opts.ontology !== undefined && { ontology: opts.ontology }), ...(opts.store !== undefined && { store: opts.store }),
+        ...(opts.nats !== undefined && { nats: opts.nats }),
+      });
       const batchSize = Number(opts.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size: expected a positive integer, got ${opts.batchSize}`);
       const chain = await loadVersionChain(config.ontologyDir, opts.migrations ?? defaultMigrationsDir(config.ontologyDir));
       const { store, target, close } = await openTarget(config.store);
+      const pause = config.natsUrl && !opts.dryRun ? await pauseProjection(config.natsUrl) : undefined;
       const bars = new MultiBar({ clearOnComplete: false, hideCursor: true, format: ' {bar} {percentage}% | {value}/{total} | {step}' }, Presets.shades_classic);
       try {
         let bar: ReturnType<MultiBar['create']> | undefined;
@@ -87,6 +111,7 @@ export function register(program: Command): void {
         printReport(report);
       } finally {
         bars.stop();
+        await pause?.resume();
         await close();
       }
     });
