@@ -17,6 +17,8 @@ export const EXPOSED_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.StoreUnavailable,
   ErrorCode.Unauthenticated,
   ErrorCode.Forbidden,
+  ErrorCode.BadInput,
+  ErrorCode.IdempotencyConflict,
 ]);
 
 /** The JSON body of a typed error, shared by GraphQL `extensions` and `POST /events` 422 responses. */

@@ -4,6 +4,7 @@
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS } from './context.ts';
 import { maskError } from './errors.ts';
@@ -31,6 +32,15 @@ export interface ApiOptions {
   readonly extensions?: readonly SchemaExtension[];
   /** Extra yoga plugins (e.g. the SSE transport). */
   readonly plugins?: readonly Plugin[];
+  /** Where unexpected errors are logged with their error id (default: stderr). */
+  readonly log?: (line: string) => void;
+  /**
+   * Browser origins allowed to call the API cross-site (exact `scheme://host[:port]`). Default none: no CORS
+   * headers at all, so a page on another site cannot read answers with the user's credentials.
+   */
+  readonly corsOrigins?: readonly string[];
+  /** Schema introspection (`__schema`, `__type`). Default: on in development, off in production. */
+  readonly introspection?: boolean;
   /** `/readyz` check: resolves when the store answers. Default: `store.headSeq()`. */
   readonly ready?: () => Promise<void>;
   /** Serves `/metrics` and times GraphQL operations (the runtime's metrics). */
@@ -59,11 +69,30 @@ function useTrailgraphRoutes(options: ApiOptions, limits: ApiLimits): Plugin {
       if (url.pathname === '/events') {
         const { access, deadLetters } = options.services;
         const guard = access ? { access, principal: await principalOf(access, request), ...(deadLetters && { deadLetters }) } : undefined;
-        return endResponse(await handleEvents(request, { publisher: options.services.publisher, maxBodyBytes: limits.maxBodyBytes, maxWaitMs: limits.maxWaitMs, guard }));
+        return endResponse(await handleEvents(request, { publisher: options.services.publisher, maxBodyBytes: limits.maxBodyBytes, maxWaitMs: limits.maxWaitMs, guard, ...(options.log && { log: options.log }) }));
       }
       if (url.pathname === '/graphql' && Number(request.headers.get('content-length') ?? 0) > limits.maxBodyBytes) {
         return endResponse(json(413, { errors: [{ message: `request body larger than ${limits.maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
       }
+    },
+  };
+}
+
+/** CORS from an allow-list: an allowed Origin is echoed (with credentials), any other gets no CORS headers. */
+function corsFor(origins: readonly string[]): false | ((request: Request) => false | { origin: string[]; credentials: true }) {
+  if (origins.length === 0) return false;
+  const allowed = new Set(origins);
+  return (request) => {
+    const origin = request.headers.get('origin');
+    return origin !== null && allowed.has(origin) ? { origin: [origin], credentials: true } : false;
+  };
+}
+
+/** Refuses introspection queries (graphql-js's NoSchemaIntrospectionCustomRule) during validation. */
+function useNoIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
     },
   };
 }
@@ -82,6 +111,7 @@ export function createApi(options: ApiOptions): Api {
     maxRequestBodySize: false,
     graphiql: dev ? { title: 'trailgraph', defaultQuery: '{ headSeq ontology { iri version } }' } : false,
     maskedErrors: { maskError, isDev: dev },
+    cors: corsFor(options.corsOrigins ?? []),
     context: async ({ request }) => {
       const { access, store } = options.services;
       if (!access) return { ...options.services, limits, loaders: createLoaders(store), readAccess: 'all' as const };
@@ -94,6 +124,7 @@ export function createApi(options: ApiOptions): Api {
       useAuthentication(options.services.access),
       useTrailgraphRoutes(options, limits),
       ...(options.metrics ? [useMetrics(options.metrics)] : []),
+      ...(options.introspection ?? dev ? [] : [useNoIntrospection()]),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
         maxAliases: { n: limits.maxAliases },

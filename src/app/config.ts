@@ -57,11 +57,15 @@ export interface TrailgraphConfig {
   readonly auth?: AuthConfig;
   /** Production without auth was asked for explicitly. */
   readonly insecure?: boolean;
+  /** Browser origins allowed cross-site (CORS); empty = none. */
+  readonly corsOrigins: readonly string[];
+  /** Schema introspection; default on in development, off in production. */
+  readonly introspection: boolean;
 }
 
 /** Flag values as commander gives them (camelCase keys). */
 export type ConfigFlags = Partial<Record<'mode' | 'host' | 'port' | 'ontology' | 'store' | 'nats' | 'natsUrl' | 'queries' | 'persistedOnly' | 'projector'
-  | 'authSecretFile' | 'authJwks' | 'authIssuer' | 'authAudience' | 'authRolesClaim' | 'policy' | 'insecure', string | number | boolean>>;
+  | 'authSecretFile' | 'authJwks' | 'authIssuer' | 'authAudience' | 'authRolesClaim' | 'policy' | 'insecure' | 'corsOrigin' | 'introspection', string | number | boolean>>;
 
 const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', ''])]).transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -82,12 +86,30 @@ function read<T>(s: Setting<T>, flags: ConfigFlags, env: NodeJS.ProcessEnv, fall
   throw new ConfigError(name, `${JSON.stringify(raw)} is not valid (${parsed.error.issues[0]?.message ?? 'invalid'}); ${s.hint}`);
 }
 
+/**
+ * A SQLite location as users write it: a path, or a `sqlite:` / `file:` URL (`sqlite:/tmp/g.db`,
+ * `sqlite:///tmp/g.db`, `file:./g.db`). Any other `scheme:` is refused rather than taken for a relative path.
+ */
+function sqlitePath(value: string): string | undefined {
+  const url = /^(sqlite|file):(.*)$/i.exec(value);
+  if (url) {
+    const rest = url[2] ?? '';
+    // sqlite:///abs, sqlite://localhost/abs → /abs; sqlite:/abs and sqlite:rel stay as written.
+    const path = rest.startsWith('//') ? rest.replace(/^\/\/(localhost)?/, '') : rest;
+    return path === '' ? undefined : decodeURIComponent(path);
+  }
+  // A scheme (two or more letters, so Windows drive letters stay paths) that is not ours.
+  if (/^[a-z][a-z0-9+.-]+:/i.test(value)) return undefined;
+  return value;
+}
+
 function storeConfig(value: string, env: NodeJS.ProcessEnv): StoreConfig {
   if (!/^(neo4j|neo4j\+s|neo4j\+ssc|bolt|bolt\+s|bolt\+ssc):\/\//.test(value)) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-      throw new ConfigError('--store / TRAILGRAPH_STORE', `unsupported store URL ${value}; use a SQLite file path or neo4j://host:7687`);
+    const path = sqlitePath(value);
+    if (path === undefined) {
+      throw new ConfigError('--store / TRAILGRAPH_STORE', `unsupported store ${value}; use a SQLite file path (or sqlite:/path, file:/path) or neo4j://host:7687`);
     }
-    return { kind: 'sqlite', path: value };
+    return { kind: 'sqlite', path };
   }
   const password = env.TRAILGRAPH_NEO4J_PASSWORD ?? env.NEO4J_PASSWORD;
   if (!password) throw new ConfigError('TRAILGRAPH_NEO4J_PASSWORD', 'a neo4j:// store needs a password; set TRAILGRAPH_NEO4J_PASSWORD (or NEO4J_PASSWORD)');
@@ -144,6 +166,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   // projectors on one durable consumer would split its messages and lose per-aggregate order.
   const projector = read({ flag: 'projector', env: 'TRAILGRAPH_PROJECTOR', schema: bool, hint: 'use 1 (this replica projects the stream) or 0 (it only serves)' }, flags, env, true);
   const metrics = read({ env: 'TRAILGRAPH_METRICS', schema: bool, hint: 'use 1 (serve /metrics, the default) or 0' }, flags, env, true);
+  const corsOrigins = read({ flag: 'corsOrigin', env: 'TRAILGRAPH_CORS_ORIGINS', schema: z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)).pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected origins like https://app.example.com, comma-separated'))), hint: 'list browser origins, e.g. https://app.example.com,http://localhost:3000' }, flags, env, [] as string[]);
+  const introspection = read({ flag: 'introspection', env: 'TRAILGRAPH_INTROSPECTION', schema: bool, hint: 'use 1 (on) or 0 (off)' }, flags, env, mode === 'development');
   const limit = (key: keyof ApiLimits, envName: string, min: number, max: number): number =>
     read({ env: envName, schema: int(min, max), hint: `use an integer ${min}-${max}` }, flags, env, DEFAULT_API_LIMITS[key]);
   const limits: ApiLimits = {
@@ -177,5 +201,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ...(!metrics && { metrics: false }),
     ...(auth && { auth }),
     ...(insecure && { insecure }),
+    corsOrigins,
+    introspection,
   };
 }

@@ -18,6 +18,8 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   Forbidden: 'FORBIDDEN',
   PolicyError: 'POLICY_ERROR',
+  BadInput: 'BAD_USER_INPUT',
+  IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -168,5 +170,16 @@ export class SlowSubscriberError extends TrailgraphError {
     );
     this.name = 'SlowSubscriberError';
     this.resumeAfterSeq = resumeAfterSeq;
+  }
+}
+
+/** A caller's argument is out of range or malformed: names the argument, never retryable as it is. */
+export class BadInputError extends TrailgraphError {
+  /** The argument (or JSON pointer) at fault, e.g. `ttlMs`. */
+  readonly argument: string;
+  constructor(argument: string, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.BadInput, `${argument} ${message}`, { ...options, retryable: false });
+    this.name = 'BadInputError';
+    this.argument = argument;
   }
 }

@@ -10,6 +10,7 @@ import { markExpiry, markSweepOrder, reinforcedStrength } from '../../core/marks
 import type { AppliedChange, NodeRef } from '../../core/projection/change-set.ts';
 import { CLAIM_TYPES, claimChange, claimIdPart, MARK_TYPES, markChange, systemEntry } from '../../core/store/ledger.ts';
 import type { ClaimInput, ClaimResult, LedgerEntry, LeaveMarkInput, ReinforceMarkInput, SignalMark } from '../../core/store/records.ts';
+import { checkLeaveMark, checkLifetime } from '../../core/marks/input-rules.ts';
 import * as a from './cypher/apply.ts';
 import * as cl from './cypher/claims.ts';
 import * as mk from './cypher/marks.ts';
@@ -19,16 +20,12 @@ import { toClaim, toSignalMark } from './records.ts';
 
 /** The argument checks every store makes before its transaction: a positive strength and at least one positive lifetime. */
 export function checkMarkInput(input: LeaveMarkInput): void {
-  if (!(input.strength > 0)) throw new RangeError(`mark strength must be > 0, got ${input.strength}`);
-  if (input.halfLifeMs === undefined && input.ttlMs === undefined) throw new RangeError('a mark needs halfLifeMs or ttlMs (or both), or it would never evaporate');
-  for (const [k, v] of [['halfLifeMs', input.halfLifeMs], ['ttlMs', input.ttlMs]] as const) {
-    if (v !== undefined && !(v > 0)) throw new RangeError(`${k} must be > 0, got ${v}`);
-  }
+  checkLeaveMark(input);
 }
 
 /** A claim TTL must be a positive, finite number of milliseconds (the check every store makes). */
 export function checkTtl(ttlMs: number): void {
-  if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
+  checkLifetime('ttlMs', ttlMs);
 }
 
 /** Writes one store-made ledger row with the next seq (inside the head lock). */

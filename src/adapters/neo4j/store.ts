@@ -2,6 +2,7 @@
  * createNeo4jStore: the GraphStore port on Neo4j 5. A thin shell: Cypher comes from the pure builders in cypher/,
  * the driver lives in executor.ts, change detection in node-diff.ts.
  */
+import { checkClaim, checkReinforceBy } from '../../core/marks/input-rules.ts';
 import { createCommitListeners } from '../shared/commit-listeners.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { claimsOn } from './cypher/claims.ts';
@@ -188,6 +189,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return { mark, seq: entry.seq };
     },
     async reinforceMark(input) {
+      checkReinforceBy(input.by);
       const { mark, entry } = await exec.write((tx) => mc.reinforceMark(tx, input));
       notify([entry]);
       return { mark, seq: entry.seq };
@@ -215,13 +217,13 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return entries.length;
     },
     async claim(input) {
-      mc.checkTtl(input.ttlMs);
+      checkClaim(input);
       const { result, entries } = await exec.write((tx) => mc.claim(tx, input));
       notify(entries);
       return result;
     },
     async renewClaim(input) {
-      mc.checkTtl(input.ttlMs);
+      checkClaim(input);
       const { result, entries } = await exec.write((tx) => mc.renewClaim(tx, input));
       notify(entries);
       return result;

@@ -9,6 +9,7 @@ import { NotFoundError } from '../../core/errors.ts';
 import { decideClaim, isHolder, renewed, type HeldClaim } from '../../core/claims/rules.ts';
 import { CLAIM_TYPES, claimChange, claimIdPart } from '../../core/store/ledger.ts';
 import type { Claim, ClaimInput, ClaimResult, LedgerEntry } from '../../core/store/records.ts';
+import { checkClaim } from '../../core/marks/input-rules.ts';
 import { writeTx, type StoreContext } from './context.ts';
 import { writeSystemRow } from './ledger.ts';
 
@@ -45,9 +46,6 @@ function current(ctx: StoreContext, on: string, purpose: string): ClaimRow | und
   return ctx.stmt(`${CLAIM_SELECT} WHERE c.node_id = ? AND c.purpose = ?`).get(on, purpose) as ClaimRow | undefined;
 }
 
-function checkTtl(ttlMs: number): void {
-  if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
-}
 
 /** Runs a claim transaction and notifies listeners of the rows it wrote. */
 function tx<T>(ctx: StoreContext, fn: (entries: LedgerEntry[]) => T): T {
@@ -58,7 +56,7 @@ function tx<T>(ctx: StoreContext, fn: (entries: LedgerEntry[]) => T): T {
 }
 
 export function claim(ctx: StoreContext, input: ClaimInput): ClaimResult {
-  checkTtl(input.ttlMs);
+  checkClaim(input);
   const now = input.now ?? Date.now();
   return tx(ctx, (entries) => {
     const cls = ctx.stmt('SELECT class FROM nodes WHERE id = ?').pluck().get(input.on) as string | undefined;
@@ -86,7 +84,7 @@ export function claim(ctx: StoreContext, input: ClaimInput): ClaimResult {
 
 /** Extends the lease of the holder of `token` (core's renew rule). */
 export function renewClaim(ctx: StoreContext, input: ClaimInput & { readonly token: number }): ClaimResult {
-  checkTtl(input.ttlMs);
+  checkClaim(input);
   const now = input.now ?? Date.now();
   return tx(ctx, (entries) => {
     const cur = current(ctx, input.on, input.purpose);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../../core/errors.ts';
+import { checkLeaveMark, checkReinforceBy } from '../../core/marks/input-rules.ts';
 import type { AppliedChange, NodeRef } from '../../core/projection/change-set.ts';
 import { markExpiry, reinforcedStrength, strengthAt as decayed, type MarkClock } from '../../core/marks/decay.ts';
 import { MARK_TYPES, markChange as change } from '../../core/store/ledger.ts';
@@ -64,11 +65,7 @@ const TYPES = MARK_TYPES;
 
 export function leaveMark(ctx: StoreContext, input: LeaveMarkInput): { mark: SignalMark; seq: number } {
   const now = input.now ?? Date.now();
-  if (!(input.strength > 0)) throw new RangeError(`mark strength must be > 0, got ${input.strength}`);
-  if (input.halfLifeMs === undefined && input.ttlMs === undefined) throw new RangeError('a mark needs halfLifeMs or ttlMs (or both), or it would never evaporate');
-  for (const [k, v] of [['halfLifeMs', input.halfLifeMs], ['ttlMs', input.ttlMs]] as const) {
-    if (v !== undefined && !(v > 0)) throw new RangeError(`${k} must be > 0, got ${v}`);
-  }
+  checkLeaveMark(input);
   const entries: LedgerEntry[] = [];
   const result = writeTx(ctx, () => {
     const cls = ctx.stmt('SELECT class FROM nodes WHERE id = ?').pluck().get(input.on) as string | undefined;
@@ -99,6 +96,7 @@ function withoutClass(r: MarkRow): Omit<MarkRow, 'class'> {
 
 export function reinforceMark(ctx: StoreContext, input: ReinforceMarkInput): { mark: SignalMark; seq: number } {
   const now = input.now ?? Date.now();
+  checkReinforceBy(input.by);
   const entries: LedgerEntry[] = [];
   const result = writeTx(ctx, () => {
     const r = ctx.stmt(`${MARK_SELECT} WHERE m.id = ?`).get(input.markId) as MarkRow | undefined;

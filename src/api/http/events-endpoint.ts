@@ -1,4 +1,5 @@
 /** `POST /events`: CloudEvents over HTTP into the publisher. Status codes are documented in docs/api.md. */
+import { randomUUID } from 'node:crypto';
 import { ErrorCode, TrailgraphError } from '../../core/errors.ts';
 import type { PublishOutcome, Publisher } from '../../app/publisher.ts';
 import { type PublishGuard, publishGuarded } from '../../app/auth/guard-publish.ts';
@@ -12,6 +13,20 @@ export interface EventsEndpointOptions {
   readonly maxWaitMs: number;
   /** The authenticated publisher and the policy (auth on). */
   readonly guard?: PublishGuard | undefined;
+  /** Where unexpected errors are logged with their error id (default: stderr). */
+  readonly log?: (line: string) => void;
+}
+
+const defaultLog = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/**
+ * An unexpected failure: the client gets a generic 500 with an error id and never the error itself (a stack trace
+ * names files and internals); the full error is logged under that id so an operator can find it.
+ */
+function internalError(err: unknown, log: (line: string) => void): Response {
+  const errorId = randomUUID();
+  log(`trailgraph: internal error ${errorId} on POST /events: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return json(500, { error: { code: 'INTERNAL_ERROR', message: `internal error; quote error id ${errorId} to the operator`, errorId } });
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
@@ -64,6 +79,6 @@ export async function handleEvents(request: Request, options: EventsEndpointOpti
     if (err instanceof BodyTooLargeError) return json(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: err.message, limit: err.limit } });
     if (err instanceof HttpProblem) return json(err.status, { error: { code: err.code, message: err.message } });
     if (err instanceof TrailgraphError && err.retryable) return json(503, { error: errorBody(err) }, { 'retry-after': '1' });
-    throw err;
+    return internalError(err, options.log ?? defaultLog);
   }
 }

@@ -1,6 +1,7 @@
 /** Mounts the API's fetch handler on node:http, with a graceful stop (finish in-flight requests, then close). */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../../core/errors.ts';
 import type { Api } from '../server.ts';
 
 export interface RunningServer {
@@ -11,12 +12,21 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Start-up failures users cause and can fix, said plainly (not a Node stack). */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new ConfigError('--port / TRAILGRAPH_PORT', `port ${port} is in use — stop the other process or pass --port`, { cause: err });
+  if (err.code === 'EACCES') return new ConfigError('--port / TRAILGRAPH_PORT', `port ${port} needs privileges on ${host} — pass a port above 1023 with --port`, { cause: err });
+  if (err.code === 'EADDRNOTAVAIL') return new ConfigError('--host / TRAILGRAPH_HOST', `${host} is not an address of this machine — pass --host 127.0.0.1 or 0.0.0.0`, { cause: err });
+  return err;
+}
+
+/** Listens on `host:port`; a port in use or a foreign address is a ConfigError naming the setting. */
 export async function listen(api: Api, { host, port }: { host: string; port: number }): Promise<RunningServer> {
   // yoga is a node request listener as well as a fetch handler.
   const server = createServer(api);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();

@@ -2,7 +2,8 @@
  * Resolvers for the SDL of `sdl.ts`, generated from the same field plan. Reads go through the per-request
  * loaders (batched); list roots go straight to `store.listNodes`.
  */
-import { GraphQLError, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
+import { type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
+import { BadInputError } from '../../core/errors.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { NodeRecord, Page, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { ApiContext } from '../context.ts';
@@ -40,9 +41,14 @@ export function selects(info: GraphQLResolveInfo, name: string): boolean {
 }
 
 function pageSize(first: unknown, ctx: ApiContext): number {
-  const n = typeof first === 'number' ? first : 20;
-  if (n < 0) throw new GraphQLError('first must be ≥ 0', { extensions: { code: 'BAD_USER_INPUT' } });
-  return Math.min(n, ctx.limits.maxFirst);
+  return boundedArg('first', first, 20, 0, ctx.limits.maxFirst);
+}
+
+/** An integer argument at least `min` (BAD_USER_INPUT naming it otherwise), capped at the server's `max`. */
+function boundedArg(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  const n = typeof value === 'number' ? value : fallback;
+  if (!(n >= min)) throw new BadInputError(name, `must be ≥ ${min}, got ${n}`);
+  return Math.min(n, max);
 }
 
 function datatypeValue(node: NodeRecord, f: Extract<FieldPlan, { kind: 'datatype' }>): unknown {
@@ -98,17 +104,17 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
       return got.map((n) => (n instanceof Error ? null : (n ?? null)));
     },
     neighbourhood: (_, args, ctx) =>
-      ctx.store.neighbourhood(String(args.id), Math.min(Number(args.hops ?? 1), ctx.limits.maxHops), {
+      ctx.store.neighbourhood(String(args.id), boundedArg('hops', args.hops, 1, 1, ctx.limits.maxHops), {
         ...(Array.isArray(args.via) && { via: args.via as string[] }),
-        limit: Math.min(Number(args.limit ?? 100), ctx.limits.maxResults),
+        limit: boundedArg('limit', args.limit, 100, 0, ctx.limits.maxResults),
       }),
     paths: (_, args, ctx) =>
-      ctx.store.paths(String(args.from), String(args.to), Math.min(Number(args.maxHops ?? 4), ctx.limits.maxHops), {
+      ctx.store.paths(String(args.from), String(args.to), boundedArg('maxHops', args.maxHops, 4, 1, ctx.limits.maxHops), {
         ...(Array.isArray(args.via) && { via: args.via as string[] }),
-        limit: Math.min(Number(args.limit ?? 10), ctx.limits.maxResults),
+        limit: boundedArg('limit', args.limit, 10, 0, ctx.limits.maxResults),
       }),
     event: async (_, args, ctx) => (await ctx.store.findEvent(String(args.id))) ?? null,
-    ledger: (_, args, ctx) => ctx.store.ledger(Number(args.after ?? 0), pageSize(args.first ?? 100, ctx)),
+    ledger: (_, args, ctx) => ctx.store.ledger(boundedArg('after', args.after, 0, 0, Number.MAX_SAFE_INTEGER), pageSize(args.first ?? 100, ctx)),
     headSeq: (_, __, ctx) => ctx.store.headSeq(),
     ontology: (_, __, ctx) => ({ iri: ctx.ontology.iri, version: ctx.ontology.version, versionIri: ctx.ontology.versionIri ?? null }),
   };

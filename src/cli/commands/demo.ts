@@ -54,8 +54,12 @@ export function register(program: Command): void {
     .option('--timeout <s>', 'give up after this many seconds', int('--timeout', 1), 300)
     .option('--url <url>', 'agents only: run them against a trailgraph service that already runs (e.g. the compose gateway), no service of its own')
     .addHelpText('after', '\nExamples:\n  npm run demo                                   # 200 referrals, page on http://127.0.0.1:4000/demo\n  trailgraph demo referral --count 50 --chaos --keep-open\n  trailgraph demo referral --nats nats://127.0.0.1:4222 --json\n  trailgraph demo referral --url http://localhost:8080   # agents only, against a running service (compose)\nExit code 0 only when every referral completed with 0 duplicates and no unexplained dead letter.')
-    .action(async (name: string, flags: DemoFlags) => {
-      if (name !== 'referral') throw new InvalidArgumentError(`unknown demo "${name}"; the one demo is: referral`);
+    .action(async (name: string, flags: DemoFlags, cmd: Command) => {
+      if (name !== 'referral') {
+        // A usage error: say what exists and how to call it; exit 2 as for any other misuse of the command line.
+        process.stderr.write(`trailgraph demo: unknown demo "${name}"; the one demo is: referral\n\n${cmd.helpInformation()}`);
+        process.exit(2);
+      }
       if (flags.url) {
         // Agents only: the service (and its /demo page) is someone else's; count completions from the marks.
         const { runAgentsOnly } = await import('../../demo/referral/agents-only.ts');

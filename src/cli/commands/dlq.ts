@@ -3,13 +3,13 @@
  * stream in NATS mode, the SQLite table in embedded mode). Replay re-publishes through the publisher and removes
  * the letter once the event is accepted.
  */
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { type ConfigFlags, loadConfig } from '../../app/config.ts';
 import { REPLAY_HEADER } from '../../app/nats-publisher.ts';
 import { createRuntime, type Runtime } from '../../app/runtime.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { DeadLetter } from '../../ports/dead-letters.ts';
+import { createProgress } from '../progress.ts';
 
 const withStore = (c: Command): Command =>
   c
@@ -31,14 +31,16 @@ async function withRuntime<T>(flags: ConfigFlags, fn: (rt: Runtime) => Promise<T
 const line = (l: DeadLetter): string =>
   `${l.id}\t${l.reason}\t${l.eventId ?? '<no id>'}\t${l.issues[0]?.pointer ?? ''}\t${l.message.split('\n')[0] ?? ''}`;
 
-async function replayOne(rt: Runtime, letter: DeadLetter): Promise<string> {
+/** One replay: `ok` false when the event is still rejected (the command then exits non-zero). */
+async function replayOne(rt: Runtime, letter: DeadLetter): Promise<{ ok: boolean; line: string }> {
   const [outcome] = await rt.publisher.publish([{ payload: letter.payload, headers: { [REPLAY_HEADER]: letter.id } }], { waitMs: 5000 });
   if (!outcome || outcome.status === 'rejected') {
-    return `✗ ${letter.id} (${letter.eventId ?? '<no id>'}) still rejected: ${outcome?.error?.message ?? 'unknown'} — fix the producer or the ontology, then replay again`;
+    const line = `✗ ${letter.id} (${letter.eventId ?? '<no id>'}) still rejected: ${outcome?.error?.message ?? 'unknown'} — fix the producer or the ontology, then replay again`;
+    return { ok: false, line };
   }
   await rt.deadLetters.remove(letter.id);
   // In embedded mode a failed replay files a new letter; the old one is removed only on success.
-  return `✓ ${letter.id} (${letter.eventId ?? '<no id>'}) ${outcome.status}${outcome.seq !== undefined ? ` seq ${outcome.seq}` : ''}`;
+  return { ok: true, line: `✓ ${letter.id} (${letter.eventId ?? '<no id>'}) ${outcome.status}${outcome.seq !== undefined ? ` seq ${outcome.seq}` : ''}` };
 }
 
 export function register(program: Command): void {
@@ -72,7 +74,9 @@ export function register(program: Command): void {
         if (id) {
           const l = await rt.deadLetters.get(id);
           if (!l) throw new NotFoundError(`no dead letter ${id}; run \`trailgraph dlq list\` to see the ids`);
-          process.stdout.write(`${await replayOne(rt, l)}\n`);
+          const result = await replayOne(rt, l);
+          process.stdout.write(`${result.line}\n`);
+          if (!result.ok) process.exitCode = 1;
           return;
         }
         // Snapshot first: a replay that fails again in embedded mode files a new letter, which must not loop.
@@ -84,17 +88,19 @@ export function register(program: Command): void {
           afterId = page[page.length - 1]?.id;
         }
         const total = letters.length;
-        const bar = new SingleBar({ format: 'replay [{bar}] {value}/{total}', stream: process.stderr });
-        bar.start(total, 0);
+        const bar = createProgress('dlq replay');
+        bar.step('dead letters', total);
         let failed = 0;
+        let done = 0;
         for (const l of letters) {
           const result = await replayOne(rt, l);
-          if (result.startsWith('✗')) {
+          if (!result.ok) {
             failed++;
-            process.stderr.write(`\n${result}\n`);
+            process.stderr.write(`\n${result.line}\n`);
           }
-          bar.increment();
+          bar.update(++done);
         }
+        bar.finish();
         bar.stop();
         process.stdout.write(`${total - failed} replayed, ${failed} still rejected\n`);
         if (failed > 0) process.exitCode = 1;

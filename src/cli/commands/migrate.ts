@@ -2,8 +2,8 @@
  * `trailgraph migrate`: moves the stored graph to a newer ontology version (dry run: the plan and how many nodes
  * and relationships each step touches). Resumable: kill it at any point and run it again.
  */
+import { createProgress } from '../progress.ts';
 import type { Command } from 'commander';
-import { MultiBar, Presets } from 'cli-progress';
 import { type ConfigFlags, loadConfig, type StoreConfig } from '../../app/config.ts';
 import { runMigration, type MigrationReport } from '../../app/migrate.ts';
 import { defaultMigrationsDir, loadVersionChain } from '../../app/ontology-versions.ts';
@@ -89,28 +89,29 @@ export function register(program: Command): void {
       const chain = await loadVersionChain(config.ontologyDir, opts.migrations ?? defaultMigrationsDir(config.ontologyDir));
       const { store, target, close } = await openTarget(config.store);
       const pause = config.natsUrl && !opts.dryRun ? await pauseProjection(config.natsUrl) : undefined;
-      const bars = new MultiBar({ clearOnComplete: false, hideCursor: true, format: ' {bar} {percentage}% | {value}/{total} | {step}' }, Presets.shades_classic);
+      const progress = createProgress('migrate');
       try {
-        let bar: ReturnType<MultiBar['create']> | undefined;
+        let scanning = false;
         const report = await runMigration({
           store, target, chain, batchSize,
           ...(opts.dryRun && { dryRun: true }),
           ...(opts.to !== undefined && { to: opts.to }),
           ...(opts.from !== undefined && { from: opts.from }),
           onScan: (n, total) => {
-            bar ??= bars.create(total, 0, { step: 'reading the graph' });
-            bar.update(n);
+            if (!scanning) progress.step('reading the graph', total);
+            scanning = true;
+            progress.update(n);
           },
           onStep: (e) => {
-            if (e.kind === 'start') bar = bars.create(Math.max(e.total, 1), e.resumed?.scanned ?? 0, { step: e.step.description });
-            else if (e.kind === 'batch') bar?.update(Math.min(e.progress.scanned, bar.getTotal()));
-            else if (!e.skipped) bar?.update(bar.getTotal());
+            if (e.kind === 'start') progress.step(e.step.description, e.total, e.resumed?.scanned ?? 0);
+            else if (e.kind === 'batch') progress.update(e.progress.scanned);
+            else if (!e.skipped) progress.finish();
           },
         });
-        bars.stop();
+        progress.stop();
         printReport(report);
       } finally {
-        bars.stop();
+        progress.stop();
         await pause?.resume();
         await close();
       }

@@ -47,6 +47,7 @@ export function register(program: Command): void {
       '  FULL      old and new consumers read each other\'s events',
       '  BACKWARD  consumers on the new version read events written with the old one (e.g. an optional property added)',
       '  FORWARD   consumers on the old version read events written with the new one (e.g. a sh:in value removed)',
+      '  NONE      (a change) neither side reads the other\'s events without upcasting (e.g. a property renamed); makes the step BREAKING',
       '  BREAKING  neither, or the GraphQL API loses / retypes a field: needs a migration (migrations/<domain>/vN-to-vM.ts)',
       '',
       'Example: trailgraph ontology diff ontology/referral/v1 ontology/referral/v2 --fail-on-breaking',

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SingleBar } from 'cli-progress';
+import { createProgress } from '../progress.ts';
 import type { Command } from 'commander';
 import { createSqliteDeadLetters, createSqliteStore } from '../../adapters/sqlite/index.ts';
 import { createIngestor } from '../../app/ingest.ts';
@@ -46,7 +46,7 @@ export function register(program: Command): void {
       const target = createSqliteStore({ path: flags.into, ontology });
       await target.init(ontology);
       const ingestor = createIngestor({ ontology, store: target, deadLetters: createSqliteDeadLetters({ db: target.db }) });
-      const bar = new SingleBar({ format: 'replay [{bar}] {value}/{total} events', stream: process.stderr });
+      const bar = createProgress('replay');
       const cleanups: (() => Promise<void>)[] = [async () => target.close()];
       try {
         let source: AsyncIterable<ReplaySourceEvent>;
@@ -64,9 +64,9 @@ export function register(program: Command): void {
           total = Math.max(0, (await from.headSeq()) - fromSeq + 1);
           source = ledgerSource(from, fromSeq, flags.fromTime);
         }
-        bar.start(total, 0);
+        bar.step('events', total);
         const report = await replay({ source, ingestor, onProgress: (done) => bar.update(Math.min(done, total)) });
-        bar.update(total);
+        bar.finish();
         bar.stop();
         process.stdout.write(`${report.applied} applied, ${report.duplicates} duplicates, ${report.rejected} rejected (in ${flags.into}'s dead letters); last position ${report.lastPosition}\n`);
       } finally {

@@ -34,6 +34,8 @@ export function register(program: Command): void {
     .option('--projector <on>', 'bus mode: 1 = this replica projects the stream into the store (default), 0 = it only serves; run exactly one projector per partition (env TRAILGRAPH_PROJECTOR)')
     .option('--mode <mode>', 'development | production (env TRAILGRAPH_MODE)')
     .option('--queries <dir>', 'persisted operations folder (env TRAILGRAPH_QUERIES, default queries)')
+    .option('--cors-origin <origins>', 'browser origins allowed cross-site, comma-separated (env TRAILGRAPH_CORS_ORIGINS, default none)')
+    .option('--introspection <on>', '1 = schema introspection on, 0 = off (env TRAILGRAPH_INTROSPECTION; default on in development, off in production)')
     .option('--persisted-only', 'only run the persisted operations from --queries (env TRAILGRAPH_PERSISTED_ONLY=1)')
     .option('--auth-jwks <file|url>', 'verify bearer tokens (RS256/ES256/EdDSA) with this JWKS (env TRAILGRAPH_AUTH_JWKS); HS256 for development: env TRAILGRAPH_AUTH_SECRET')
     .option('--auth-secret-file <file>', 'HS256 secret in a file (env TRAILGRAPH_AUTH_SECRET_FILE); never pass a secret as a flag value')
@@ -59,6 +61,8 @@ export function register(program: Command): void {
         ...(runtime.metrics && { metrics: runtime.metrics }),
         limits: config.limits,
         mode: config.mode,
+        corsOrigins: config.corsOrigins,
+        introspection: config.introspection,
         ...persisted,
       });
       const running = await listen(api, config);

@@ -1,4 +1,5 @@
 /** Opaque keyset cursors: base64url of `[sortValue, id]`. One encoding for every store, so cursors look alike. */
+import { BadInputError } from '../errors.ts';
 import type { Scalar } from '../projection/change-set.ts';
 
 export type CursorKey = readonly [Scalar | null, string];
@@ -7,7 +8,7 @@ export function encodeCursor(value: Scalar | null, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-/** Decodes a cursor; throws a RangeError that says what to do for one that was not made by this store. */
+/** Decodes a cursor; throws a BadInputError (argument `after`) that says what to do for one not made by a store. */
 export function decodeCursor(cursor: string): CursorKey {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
@@ -18,5 +19,5 @@ export function decodeCursor(cursor: string): CursorKey {
   } catch {
     // fall through to the error below
   }
-  throw new RangeError(`invalid cursor "${cursor}": pass an endCursor/cursor returned by a previous page`);
+  throw new BadInputError('after', `is not a cursor ("${cursor.slice(0, 64)}"): pass an endCursor/cursor returned by a previous page`);
 }

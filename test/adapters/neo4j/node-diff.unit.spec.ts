@@ -8,6 +8,6 @@ void test('marks and claims refuse inputs SQLite refuses, before any transaction
   assert.throws(() => checkMarkInput({ on: 'r', kind: 'k', strength: 0, ttlMs: 5, agent: 'a' }), /strength must be > 0/);
   assert.throws(() => checkMarkInput({ on: 'r', kind: 'k', strength: 1, halfLifeMs: -1, agent: 'a' }), /halfLifeMs must be > 0/);
   assert.doesNotThrow(() => checkMarkInput({ on: 'r', kind: 'k', strength: 1, ttlMs: 10, agent: 'a' }));
-  assert.throws(() => checkTtl(0), /ttlMs must be a positive number/);
+  assert.throws(() => checkTtl(0), /ttlMs must be > 0/);
   assert.throws(() => checkTtl(Number.POSITIVE_INFINITY), /ttlMs/);
 });
