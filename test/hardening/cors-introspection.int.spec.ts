@@ -54,10 +54,10 @@ void describe('CORS and introspection', () => {
   });
 
   void test('config: TRAILGRAPH_CORS_ORIGINS and TRAILGRAPH_INTROSPECTION, with mode-dependent defaults', () => {
-    assert.deepEqual(loadConfig({}, { TRAILGRAPH_MODE: 'production' }).corsOrigins, []);
-    assert.equal(loadConfig({}, { TRAILGRAPH_MODE: 'production' }).introspection, false);
+    assert.deepEqual(loadConfig({}, { TRAILGRAPH_MODE: 'production', TRAILGRAPH_INSECURE: '1' }).corsOrigins, []);
+    assert.equal(loadConfig({}, { TRAILGRAPH_MODE: 'production', TRAILGRAPH_INSECURE: '1' }).introspection, false);
     assert.equal(loadConfig({}, {}).introspection, true);
-    const c = loadConfig({}, { TRAILGRAPH_CORS_ORIGINS: 'https://a.example, http://localhost:3000', TRAILGRAPH_INTROSPECTION: '1', TRAILGRAPH_MODE: 'production' });
+    const c = loadConfig({}, { TRAILGRAPH_CORS_ORIGINS: 'https://a.example, http://localhost:3000', TRAILGRAPH_INTROSPECTION: '1', TRAILGRAPH_MODE: 'production', TRAILGRAPH_INSECURE: '1' });
     assert.deepEqual(c.corsOrigins, ['https://a.example', 'http://localhost:3000']);
     assert.equal(c.introspection, true);
     assert.throws(() => loadConfig({}, { TRAILGRAPH_CORS_ORIGINS: '*' }), /TRAILGRAPH_CORS_ORIGINS/);

@@ -4,7 +4,7 @@
  */
 import { BadInputError } from '../errors.ts';
 import { isWellFormed } from '../text/well-formed.ts';
-import type { ClaimInput, LeaveMarkInput } from '../../ports/graph-store.ts';
+import type { ClaimInput, LeaveMarkInput } from '../store/records.ts';
 
 /** Longest mark kind / claim purpose in characters: they are labels, and every subscriber receives them. */
 export const MAX_LABEL_LENGTH = 200;
