@@ -65,10 +65,14 @@ export function natsServers(url: string): string[] {
 /**
  * Connects with unlimited reconnects (a broker restart must not kill the service). `url` may list several servers
  * (comma-separated): the client connects to one and moves to another when it goes away.
+ *
+ * A node that hangs without closing its sockets (a stalled VM, SIGSTOP) is noticed by missed pings: every 15 s,
+ * three missed → reconnect elsewhere after ~45 s, instead of the client default of 2 min × 2 during which every
+ * publish on this connection would wait.
  */
 export async function connectNats(url: string, name = 'trailgraph'): Promise<NatsConnection> {
   try {
-    return await connect({ servers: natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000 });
+    return await connect({ servers: natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000, pingInterval: 15_000, maxPingOut: 3 });
   } catch (err) {
     throw new StoreUnavailableError(`cannot connect to NATS at ${url}: ${(err as Error).message} — is nats-server running (with JetStream)?`, { cause: err });
   }

@@ -85,7 +85,7 @@ export function verifyConsumerConfig(wanted: Partial<ConsumerConfig>, stored: Co
       throw new ConfigError(
         `nats.consumer.${field}`,
         `consumer ${wanted.durable_name ?? '?'} was stored with ${field}=${got} but trailgraph asked for ${want}; ` +
-          'the server dropped or changed the setting (too old? nats-server ≥ 2.10 is required for every field) — upgrade the server or fix the consumer',
+          'the server dropped or changed the setting (too old? trailgraph runs on nats-server ≥ 2.11 and is tested on the release in deploy/nats/VERSION) — upgrade the server or fix the consumer',
       );
     }
   }
