@@ -66,21 +66,32 @@ function changeIds(c: LedgerEntry['changes'][number]): string[] {
   return [c.on.id];
 }
 
-/**
- * A ledger entry as a scoped caller sees it: without the raw event (it may describe other nodes) and with only
- * the changes whose nodes are all visible. Entries were selected in SQL (they touch a visible node).
- */
-export function redactEntry(entry: LedgerEntry, visible: (id: string) => boolean): LedgerEntry {
-  const { event: _event, ...rest } = entry;
-  return { ...rest, changes: entry.changes.filter((c) => changeIds(c).every(visible)) };
+/** The id part of a CloudEvents subject `Class/id`. */
+function subjectId(subject: string): string {
+  const cut = subject.indexOf('/');
+  return cut === -1 ? subject : subject.slice(cut + 1);
 }
 
-/** SQL: the ledger row `l` touched at least one node the scope shows. */
+/**
+ * A ledger entry as a scoped caller sees it: without the raw event (it may describe other nodes), with only the
+ * changes whose nodes are all visible, and without a subject naming a node it may not read.
+ */
+export function redactEntry(entry: LedgerEntry, visible: (id: string) => boolean): LedgerEntry {
+  const { event: _event, subject, ...rest } = entry;
+  return {
+    ...rest,
+    ...(subject !== undefined && visible(subjectId(subject)) && { subject }),
+    changes: entry.changes.filter((c) => changeIds(c).every(visible)),
+  };
+}
+
+/** SQL: the ledger row `l` has at least one change whose every node the scope shows. */
 export function ledgerScopeFragment(scope: ReadScope | undefined): Fragment | undefined {
   const where = scopeFragment(scope);
   if (!where) return undefined;
+  const ids = ['$.id', '$.from.id', '$.to.id', '$.on.id'].map((p) => `SELECT json_extract(c.value, '${p}') AS i`).join(' UNION ALL ');
   return {
-    sql: `EXISTS (SELECT 1 FROM json_each(l.changes) c JOIN nodes n ON n.id IN (json_extract(c.value, '$.id'), json_extract(c.value, '$.on.id'), json_extract(c.value, '$.from.id'), json_extract(c.value, '$.to.id')) WHERE ${where.sql})`,
+    sql: `EXISTS (SELECT 1 FROM json_each(l.changes) c WHERE NOT EXISTS (SELECT 1 FROM (${ids}) x WHERE x.i IS NOT NULL AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = x.i AND ${where.sql})))`,
     params: where.params,
   };
 }

@@ -126,7 +126,11 @@ function deliveryAccess(ctx: Partial<ApiContext> | undefined): DeliveryAccess {
     const changes = mark.changes.filter((c) =>
       c.kind === 'node' ? found.has(c.id) : c.kind === 'relationship' ? found.has(c.from.id) && found.has(c.to.id) : found.has(c.on.id),
     );
-    return changes.length === 0 ? undefined : { ...mark, changes };
+    if (changes.length === 0) return undefined;
+    const { subject, ...rest } = mark;
+    // The subject names the aggregate (`Referral/r-2`): shown only when the caller may read that node too.
+    const sid = subject?.slice(subject.indexOf('/') + 1);
+    return { ...rest, changes, ...(subject !== undefined && sid !== undefined && found.has(sid) && { subject }) };
   };
   return { visible, ...(expiresAt !== undefined && { expiresAt }) };
 }

@@ -1,0 +1,147 @@
+/**
+ * No route leaks a node outside the caller's row rule. A specialist token for s-1 may read specialists and
+ * specialties, the referrals referred to s-1 and their patients — nothing else — and the insurance role never
+ * sees lab results. Every answer of every read route (get, list with filters/sort/cursors/counts, relationship
+ * fields both ways, neighbourhood, paths, history, ledger, event, marks and claims on nodes, the marks
+ * subscription over SSE and graphql-ws) is scanned for any id outside what the rule allows.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startAuthServer, type AuthServer } from '../support/auth-server.ts';
+import { tokenFor } from '../support/auth.ts';
+import { ALL_IDS, WORLD, publishWorld } from '../support/referral-world.ts';
+
+const SPECIALIST_SEES = new Set(['s-1', 's-2', 'spec-card', 'r-1', 'p-1']);
+
+/** Every world id mentioned anywhere in a JSON answer (values only, also inside strings like `Referral/r-2`). */
+function mentioned(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    for (const id of ALL_IDS) if (value === id || value.endsWith(`/${id}`) || value.includes(`:${id}:`)) out.add(id);
+  } else if (Array.isArray(value)) for (const v of value) mentioned(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) mentioned(v, out);
+  return out;
+}
+
+function assertOnly(answer: unknown, allowed: ReadonlySet<string>, route: string): void {
+  const leaked = [...mentioned(answer)].filter((id) => !allowed.has(id));
+  assert.deepEqual(leaked, [], `${route} leaked ${leaked.join(', ')}: ${JSON.stringify(answer).slice(0, 400)}`);
+}
+
+void describe('row rules leak nothing (SQLite)', () => {
+  let s: AuthServer;
+  let admin: string;
+  let specialist: string;
+  let head = 0;
+  before(async () => {
+    s = await startAuthServer();
+    admin = await tokenFor('agent://admin', ['admin']);
+    specialist = await tokenFor('agent://spec-1', ['specialist'], { attributes: { node: 's-1' } });
+    head = await publishWorld(s, admin);
+    // Marks and claims on visible and invisible nodes, by an agent allowed everything.
+    for (const id of ['r-1', 'r-2', 'p-2']) {
+      const r = await s.gql(admin, 'mutation M($n: ID!) { leaveMark(on: $n, kind: "needs-review", ttlMs: 600000) { seq } }', { n: id });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    }
+    await s.gql(admin, 'mutation { claim(node: "r-2", purpose: "match", ttlMs: 600000) { granted } }');
+  });
+  after(() => s.close());
+
+  const routes: Record<string, string> = {
+    'get by id': '{ a: referral(id: "r-1") { id } b: referral(id: "r-2") { id } c: patient(id: "p-2") { id } d: node(id: "result-r-1") { id } e: nodes(ids: ["r-3", "p-1", "gp-1", "cov-p-1"]) { id } }',
+    'list with filter, sort, cursor, count': '{ referrals(first: 1, orderBy: { field: id }) { totalCount edges { cursor node { id } } pageInfo { endCursor hasNextPage } } patients(where: { name: { prefix: "Patient" } }) { totalCount nodes { id } } labResults { totalCount nodes { id } } insuranceCoverages { totalCount nodes { id } } practitioners { totalCount nodes { id } } }',
+    'relationship fields both ways': '{ specialist(id: "s-2") { id referralsReceived { totalCount nodes { id } } referralsReceivedCount } s1: specialist(id: "s-1") { referralsReceived { nodes { id forPatient { id coverages { nodes { id } } } referredBy { id } hasCondition { nodes { id } } } } } specialty(id: "spec-card") { referralsRequested { totalCount nodes { id } } specialists { nodes { id } } } referral(id: "r-1") { id forPatient { id referrals { totalCount nodes { id } } } coveredBy { id } } }',
+    neighbourhood: '{ a: neighbourhood(id: "s-1", hops: 4, limit: 1000) { nodes { node { id } } relationships { fromId toId } } b: neighbourhood(id: "r-2", hops: 2) { nodes { node { id } } } c: neighbourhood(id: "spec-card", hops: 3) { nodes { node { id } } relationships { fromId toId } } }',
+    paths: '{ a: paths(from: "s-1", to: "s-2", maxHops: 4) { nodes { id } relationships { fromId toId } } b: paths(from: "p-1", to: "p-2", maxHops: 6) { nodes { id } } c: paths(from: "r-1", to: "result-r-1", maxHops: 3) { nodes { id } } }',
+    'history, ledger, event': '{ referral(id: "r-1") { history { seq type subject changes event } } specialist(id: "s-2") { history { seq subject changes event } } patient(id: "p-2") { id } ledger(first: 1000) { seq type subject eventId changes event } }',
+    'marks and claims on nodes': '{ referral(id: "r-1") { marks { id kind nodeId node { id } } claims { nodeId } } referrals(where: { marks: [{ kind: "needs-review" }] }) { totalCount nodes { id } } specialist(id: "s-2") { id } }',
+  };
+
+  for (const [route, query] of Object.entries(routes)) {
+    void it(`${route}: only what the rule allows`, async () => {
+      const r = await s.gql(specialist, query);
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      assertOnly(r.data, SPECIALIST_SEES, route);
+    });
+  }
+
+  void it('the rule still shows what it should (a test that could not fail would prove nothing)', async () => {
+    const r = await s.gql(specialist, '{ referrals { totalCount nodes { id forPatient { id } } } specialist(id: "s-1") { referralsReceived { totalCount } } neighbourhood(id: "s-1", hops: 2) { nodes { node { id } } } }');
+    assert.deepEqual(r.data?.referrals, { totalCount: 1, nodes: [{ id: 'r-1', forPatient: { id: 'p-1' } }] });
+    assert.deepEqual(r.data?.specialist, { referralsReceived: { totalCount: 1 } });
+    const near = (r.data?.neighbourhood as { nodes: { node: { id: string } }[] }).nodes.map((n) => n.node.id).sort();
+    assert.deepEqual(near, ['p-1', 'r-1', 's-1', 's-2', 'spec-card']);
+    const all = await s.gql(admin, '{ referrals { totalCount } ledger(first: 1000) { seq } }');
+    assert.equal((all.data?.referrals as { totalCount: number }).totalCount, 3);
+    // The ledger as the specialist sees it is a proper, non-empty subset.
+    const mine = await s.gql(specialist, '{ ledger(first: 1000) { seq } }');
+    const n = (mine.data?.ledger as unknown[]).length;
+    assert.ok(n > 0 && n < (all.data?.ledger as unknown[]).length, `specialist ledger has ${n} entries`);
+    assert.ok(head > 0);
+  });
+
+  void it('event by id: an event about invisible nodes is absent', async () => {
+    const admins = await s.gql(admin, '{ ledger(first: 1000) { eventId subject } }');
+    const aboutR2 = (admins.data?.ledger as { eventId: string; subject: string | null }[]).filter((e) => e.subject === 'Referral/r-3');
+    assert.ok(aboutR2.length > 0);
+    for (const e of aboutR2) {
+      const r = await s.gql(specialist, 'query E($id: ID!) { event(id: $id) { eventId changes } }', { id: e.eventId });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      assert.equal(r.data?.event, null, `event ${e.eventId} about r-3 is visible`);
+    }
+  });
+
+  void it('insurance reads coverage but never lab results', async () => {
+    const insurance = await tokenFor('agent://insurance', ['insurance']);
+    const r = await s.gql(insurance, '{ labResults { totalCount nodes { id } } labOrders { totalCount } node(id: "result-r-1") { id } insuranceCoverages { totalCount } neighbourhood(id: "r-1", hops: 3) { nodes { node { id } } } referral(id: "r-1") { history { changes } } }');
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    assert.deepEqual(r.data?.labResults, { totalCount: 0, nodes: [] });
+    assert.equal((r.data?.insuranceCoverages as { totalCount: number }).totalCount, 3);
+    const seen = mentioned(r.data);
+    assert.ok(!seen.has(WORLD.lab.result) && !seen.has(WORLD.lab.order), `insurance saw lab data: ${[...seen].join(', ')}`);
+  });
+
+  void it('subscriptions (SSE and graphql-ws) deliver only changes about readable nodes', async () => {
+    const query = 'subscription S($after: Int) { marks(after: $after) { seq subject eventId changes { kind id from { id } to { id } on { id } } nodes { id } } }';
+    const collect = async (sub: (sink: { next(v: unknown): void; error(e: unknown): void; complete(): void }) => () => void): Promise<unknown[]> => {
+      const got: unknown[] = [];
+      await new Promise<void>((resolve, reject) => {
+        let stop: (() => void) | undefined;
+        const timer = setTimeout(() => {
+          stop?.();
+          resolve();
+        }, 3000);
+        stop = sub({
+          next: (v) => got.push(v),
+          error: (e) => {
+            clearTimeout(timer);
+            reject(e instanceof Error ? e : new Error(JSON.stringify(e)));
+          },
+          complete: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+      return got;
+    };
+    const sse = createSseClient({ url: `${s.url}/graphql`, headers: { authorization: `Bearer ${specialist}` }, retryAttempts: 0 });
+    const ws = createWsClient({ url: `${s.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${specialist}` }, retryAttempts: 0 });
+    try {
+      const [overSse, overWs] = await Promise.all([
+        collect((sink) => sse.subscribe({ query, variables: { after: 0 } }, sink)),
+        collect((sink) => ws.subscribe({ query, variables: { after: 0 } }, sink)),
+      ]);
+      for (const [name, got] of [['SSE', overSse], ['graphql-ws', overWs]] as const) {
+        assert.ok(got.length > 0, `${name}: nothing delivered`);
+        assertOnly(got, SPECIALIST_SEES, `subscription over ${name}`);
+        assert.ok(mentioned(got).has('r-1'), `${name}: the r-1 changes were not delivered`);
+      }
+    } finally {
+      sse.dispose();
+      await ws.dispose();
+    }
+  });
+});
