@@ -78,6 +78,12 @@ export interface IngestorOptions {
   readonly deadLetters: DeadLetterStore;
   /** Runs after envelope parsing, before payload validation: where ontology migrations upgrade old events. */
   readonly upcast?: (event: CloudEvent) => CloudEvent;
+  /**
+   * Checks a bus subject against the event's `source` (the subject carries the publishing agent when NATS
+   * permissions are generated from the policy); returns why they disagree, or undefined. The event is then
+   * dead-lettered: an agent allowed to publish on its own subjects cannot speak for another agent.
+   */
+  readonly checkSubject?: (subject: string, source: string) => string | undefined;
   readonly now?: () => Date;
   readonly limits?: Partial<EnvelopeLimits>;
   /**
@@ -93,8 +99,19 @@ type Prepared =
   | { readonly ok: true; readonly changeSet: ChangeSet }
   | { readonly ok: false; readonly error: InvalidEventError };
 
-export function createIngestor({ ontology, store, deadLetters, upcast, now = () => new Date(), limits, prepareWorker, metrics }: IngestorOptions): Ingestor {
+export function createIngestor({ ontology, store, deadLetters, upcast, checkSubject, now = () => new Date(), limits, prepareWorker, metrics }: IngestorOptions): Ingestor {
   const current = typeof ontology === 'function' ? ontology : () => ontology;
+
+  /** The subject/source check (checkSubject) applied to prepared events that came over a bus. */
+  const checkSubjects = (raws: readonly RawEvent[], prepared: readonly Prepared[]): readonly Prepared[] => {
+    if (!checkSubject) return prepared;
+    return prepared.map((p, i) => {
+      const subject = raws[i]?.subject;
+      if (!p.ok || subject === undefined) return p;
+      const problem = checkSubject(subject, p.changeSet.source);
+      return problem === undefined ? p : { ok: false, error: new InvalidEventError(p.changeSet.eventId, [{ pointer: '/source', message: problem }]) };
+    });
+  };
   const pool: PreparePool | undefined = prepareWorker && createPreparePool(prepareWorker);
 
   const prepare = (raw: RawEvent, receivedAt = now().toISOString()): ChangeSet =>
@@ -169,7 +186,7 @@ export function createIngestor({ ontology, store, deadLetters, upcast, now = () 
   const ingest = async (raws: readonly RawEvent[], options?: IngestOptions): Promise<IngestResult[]> => {
     const receivedAtMs = options?.receivedAtMs ?? Date.now();
     const results: (IngestResult | undefined)[] = new Array<IngestResult | undefined>(raws.length);
-    const prepared = await preparedFor(raws, options?.prepared);
+    const prepared = checkSubjects(raws, await preparedFor(raws, options?.prepared));
     // Same id twice in one batch: only the first goes to the store; the others mirror it as duplicates.
     const firstIndex = new Map<string, number>();
     const batch: { index: number; changeSet: ChangeSet }[] = [];

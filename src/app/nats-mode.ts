@@ -27,6 +27,11 @@ export interface NatsModeOptions {
   readonly metrics?: Metrics;
   /** Copies of the event and dead-letter streams (3 on a 3-node cluster). Default 1. */
   readonly replicas?: number;
+  /**
+   * Auth on: events travel on agent-qualified subjects, and the projector refuses (dead-letters) an event whose
+   * subject carries no agent or another agent than its `source`.
+   */
+  readonly agentSubjects?: boolean;
 }
 
 export interface NatsMode {
@@ -36,20 +41,22 @@ export interface NatsMode {
   close(): Promise<void>;
 }
 
-export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics, replicas }: NatsModeOptions): Promise<NatsMode> {
+export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics, replicas, agentSubjects = false }: NatsModeOptions): Promise<NatsMode> {
   const { createJetStreamBus } = await import('../adapters/nats/jetstream-bus.ts');
+  const { subjectAgentProblem } = await import('../adapters/nats/subjects.ts');
+  const checkSubject = (subject: string, source: string): string | undefined => subjectAgentProblem(subject, source, agentSubjects);
   const { createNatsDeadLetters } = await import('../adapters/nats/dead-letters.ts');
   const bus = await createJetStreamBus({ url, domain: ontologyDir ? basename(ontologyDir) : 'default', ...(replicas && { replicas }) });
   try {
     const stream = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm, ...(replicas && { replicas }) });
     const deadLetters = metrics ? countDeadLetters(stream, metrics) : stream;
-    const ingestor = createIngestor({ ontology, store, deadLetters, ...(upcast && { upcast }), ...(metrics && { metrics }) });
+    const ingestor = createIngestor({ ontology, store, deadLetters, checkSubject, ...(upcast && { upcast }), ...(metrics && { metrics }) });
     const checkpointName = `nats:${bus.streamName}:${bus.consumerSettings.durable}`;
     const projector = project ? createProjector({ bus, ingestor, store, deadLetters, checkpointName }) : undefined;
     // Read from the store, not the projector: a serving-only replica reports the lag of the projector it relies on.
     metrics?.watch({ lag: async () => Math.max(0, (await bus.lastSeq()) - (await store.getCheckpoint(checkpointName))) });
     await projector?.start();
-    const publisher = createNatsPublisher({ bus, ingestor, store, deadLetters });
+    const publisher = createNatsPublisher({ bus, ingestor, store, deadLetters, agentSubjects });
     return {
       publisher,
       deadLetters,

@@ -26,12 +26,18 @@ export interface NatsPublisherOptions {
   readonly pollMs?: number;
   /** Where rejected events are kept (nothing is lost: they can be inspected, fixed and replayed). */
   readonly deadLetters?: DeadLetterStore;
+  /**
+   * Auth on: publish on the agent-qualified subject (`….<agent>`, the event's source — already checked against
+   * the caller's token at the edge), as agents publishing to NATS directly must.
+   */
+  readonly agentSubjects?: boolean;
 }
 
 interface Envelope {
   readonly id: string;
   readonly type: string;
   readonly subject?: string;
+  readonly source?: string;
   readonly traceparent?: string;
 }
 
@@ -89,7 +95,7 @@ async function deadLetter(dlq: DeadLetterStore, raw: RawEvent, error: Trailgraph
   return letter.id;
 }
 
-export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLetters }: NatsPublisherOptions): Publisher {
+export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLetters, agentSubjects = false }: NatsPublisherOptions): Publisher {
   let closed = false;
   // Publishes go out one batch after another so publish order = stream order = apply order.
   let tail: Promise<unknown> = Promise.resolve();
@@ -119,7 +125,12 @@ export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLe
             ...(envelope.traceparent !== undefined && { traceparent: envelope.traceparent }),
             ...(replayOf !== undefined && { [REPLAY_HEADER]: replayOf }),
           };
-          const ack = await bus.publish({ type: envelope.type, ...(envelope.subject !== undefined && { subject: envelope.subject }) }, text, {
+          const routing = {
+            type: envelope.type,
+            ...(envelope.subject !== undefined && { subject: envelope.subject }),
+            ...(agentSubjects && typeof envelope.source === 'string' && { agent: envelope.source }),
+          };
+          const ack = await bus.publish(routing, text, {
             msgId: replayOf === undefined ? envelope.id : `${envelope.id}:replay:${replayOf}`,
             headers,
           });

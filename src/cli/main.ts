@@ -22,6 +22,7 @@ const commands = [
   () => import('./commands/replay.ts'),
   () => import('./commands/demo.ts'),
   () => import('./commands/token.ts'),
+  () => import('./commands/nats.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 

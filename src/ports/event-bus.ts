@@ -89,4 +89,9 @@ export interface EventRouting {
   readonly subject?: string;
   /** The ontology domain (e.g. `referral`). */
   readonly domain?: string;
+  /**
+   * The publishing agent, with auth on: it becomes the subject's last token, so NATS permissions generated from
+   * the policy can hold each agent to its own subjects, and the projector can check `source` against it.
+   */
+  readonly agent?: string;
 }

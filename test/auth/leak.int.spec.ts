@@ -108,12 +108,12 @@ void describe('row rules leak nothing (SQLite)', () => {
     const collect = async (sub: (sink: { next(v: unknown): void; error(e: unknown): void; complete(): void }) => () => void): Promise<unknown[]> => {
       const got: unknown[] = [];
       await new Promise<void>((resolve, reject) => {
-        let stop: (() => void) | undefined;
+        const handle: { stop?: () => void } = {};
         const timer = setTimeout(() => {
-          stop?.();
+          handle.stop?.();
           resolve();
         }, 3000);
-        stop = sub({
+        handle.stop = sub({
           next: (v) => got.push(v),
           error: (e) => {
             clearTimeout(timer);

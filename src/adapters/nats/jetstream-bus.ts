@@ -71,11 +71,31 @@ export function natsServers(url: string): string[] {
  * publish on this connection would wait.
  */
 export async function connectNats(url: string, name = 'trailgraph'): Promise<NatsConnection> {
+  const { servers, user, pass } = natsCredentials(url);
   try {
-    return await connect({ servers: natsServers(url), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000, pingInterval: 15_000, maxPingOut: 3 });
+    return await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000, pingInterval: 15_000, maxPingOut: 3, ...(user !== undefined && { user, pass: pass ?? '' }) });
   } catch (err) {
-    throw new StoreUnavailableError(`cannot connect to NATS at ${url}: ${(err as Error).message} — is nats-server running (with JetStream)?`, { cause: err });
+    throw new StoreUnavailableError(`cannot connect to NATS at ${servers.join(',')}: ${(err as Error).message} — is nats-server running (with JetStream)?`, { cause: err });
   }
+}
+
+/**
+ * `nats://user:password@host:4222` (the usual URL form, e.g. the service's user from the generated permissions):
+ * the credentials become connect options and are removed from the servers, so no message ever shows them.
+ */
+export function natsCredentials(url: string): { servers: string[]; user?: string; pass?: string } {
+  let user: string | undefined;
+  let pass: string | undefined;
+  const servers = natsServers(url).map((s) => {
+    const m = /^([a-z]+:\/\/)([^@/]*)@(.*)$/i.exec(s);
+    if (!m) return s;
+    const [, scheme, auth, rest] = m as unknown as [string, string, string, string];
+    const colon = auth.indexOf(':');
+    user = decodeURIComponent(colon === -1 ? auth : auth.slice(0, colon));
+    pass = colon === -1 ? undefined : decodeURIComponent(auth.slice(colon + 1));
+    return `${scheme}${rest}`;
+  });
+  return { servers, ...(user !== undefined && { user }), ...(pass !== undefined && { pass }) };
 }
 
 /** The projector's consumer settings for these options, with the defaults (also what the ingest bench's raw side uses). */
@@ -117,7 +137,7 @@ export async function createJetStreamBus(options: JetStreamBusOptions): Promise<
     streamName,
     consumerSettings,
     async publish(event: EventRouting, payload: string, opts: BusPublishOptions): Promise<BusPublishAck> {
-      const subject = eventSubject(event.domain ?? domain, event.type, event.subject);
+      const subject = eventSubject(event.domain ?? domain, event.type, event.subject, event.agent);
       const deadline = Date.now() + publishTimeoutMs;
       for (let attempt = 0; ; attempt++) {
         const h = natsHeaders();

@@ -1,5 +1,8 @@
 /**
- * The NATS subject scheme: `tg.events.<domain>.<type>.<aggregateId>`.
+ * The NATS subject scheme: `tg.events.<domain>.<type>.<aggregateId>`, and with auth on
+ * `tg.events.<domain>.<type>.<aggregateId>.<agent>` — the publishing agent last, so the generated nats-server
+ * permissions can allow each agent only `tg.events.<domain>.<its types>.*.<itself>` (docs/security.md), and the
+ * projector can check the event's `source` against it. Aggregate-based partition mappings keep token 5.
  *
  * - `<domain>`: the ontology domain (e.g. `referral`), so permissions can be granted per domain.
  * - `<type>`: the CloudEvent type, so permissions can be granted per event type.
@@ -45,20 +48,36 @@ export function aggregateIdOf(subject: string | undefined): string | undefined {
   return slash === -1 ? subject : subject.slice(slash + 1);
 }
 
-/** The subject an event is published on. */
-export function eventSubject(domain: string, type: string, cloudSubject: string | undefined): string {
+/** The subject an event is published on (with the agent token when `agent` is given). */
+export function eventSubject(domain: string, type: string, cloudSubject: string | undefined, agent?: string): string {
   const aggregate = aggregateIdOf(cloudSubject);
-  return [EVENTS_PREFIX, escapeToken(domain), escapeToken(type), aggregate === undefined ? '_' : escapeToken(aggregate)].join('.');
+  const tokens = [EVENTS_PREFIX, escapeToken(domain), escapeToken(type), aggregate === undefined ? '_' : escapeToken(aggregate)];
+  if (agent !== undefined) tokens.push(escapeToken(agent));
+  return tokens.join('.');
 }
 
-/** Parses `tg.events.<domain>.<type>.<aggregateId>` back into its parts; undefined for other subjects. */
-export function parseEventSubject(subject: string): { domain: string; type: string; aggregateId?: string } | undefined {
+/** Parses an event subject (with or without the agent token) back into its parts; undefined for other subjects. */
+export function parseEventSubject(subject: string): { domain: string; type: string; aggregateId?: string; agent?: string } | undefined {
   const parts = subject.split('.');
-  if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== EVENTS_PREFIX) return undefined;
-  const [, , domain, type, aggregate] = parts as [string, string, string, string, string];
+  if ((parts.length !== 5 && parts.length !== 6) || `${parts[0]}.${parts[1]}` !== EVENTS_PREFIX) return undefined;
+  const [, , domain, type, aggregate, agent] = parts as [string, string, string, string, string, string | undefined];
   return {
     domain: unescapeToken(domain),
     type: unescapeToken(type),
     ...(aggregate === '_' ? {} : { aggregateId: unescapeToken(aggregate) }),
+    ...(agent !== undefined && { agent: unescapeToken(agent) }),
   };
+}
+
+/**
+ * The projector's check of a subject against the event's `source` (IngestorOptions.checkSubject): an agent token
+ * must name the source; with `requireAgent` (auth on) a subject without one is refused too.
+ */
+export function subjectAgentProblem(subject: string, source: string, requireAgent: boolean): string | undefined {
+  const parsed = parseEventSubject(subject);
+  if (!parsed) return requireAgent ? `subject ${subject} is not an event subject with an agent (tg.events.<domain>.<type>.<aggregate>.<agent>)` : undefined;
+  if (parsed.agent === undefined) {
+    return requireAgent ? `the subject carries no agent; with auth on, publish on ${subject}.${escapeToken(source)} with the credentials of ${source}` : undefined;
+  }
+  return parsed.agent === source ? undefined : `source does not match the subject's agent: the event says ${source}, the subject ${parsed.agent}`;
 }
