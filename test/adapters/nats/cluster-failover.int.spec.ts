@@ -46,7 +46,7 @@ void describe('3-node cluster: stream leader kill -9 under load', () => {
     await victim.restart();
     const restartedAt = load.acked();
     const result = await load.done;
-    await rig.cluster.waitHealthy(120_000);
+    await rig.cluster.waitHealthy(240_000);
     assert.ok(killedAt < TOTAL && restartedAt < TOTAL, 'both the kill and the restart happened while publishing');
 
     const once = await assertExactlyOnce(rig, parts, () => projector.position, result, TOTAL);

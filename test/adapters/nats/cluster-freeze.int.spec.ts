@@ -47,7 +47,7 @@ void describe('3-node cluster: stream leader frozen (SIGSTOP) for 10 s under loa
     const duringFreeze = load.acked() - frozenAt;
     frozen.resume();
     const result = await load.done;
-    await rig.cluster.waitHealthy(120_000);
+    await rig.cluster.waitHealthy(240_000);
     assert.ok(frozenAt < TOTAL, 'the freeze happened while publishing');
     const newLeader = await streamLeader(parts.bus);
 

@@ -76,7 +76,7 @@ void describe('3-node cluster: whole-cluster restart (all nodes and the projecto
     await sleep(1000); // down for a while: the publishers' retries pile up
 
     await rig.cluster.restartAll();
-    await rig.cluster.waitHealthy(120_000);
+    await rig.cluster.waitHealthy(240_000);
     projector = new ProjectorProcess(rig.cluster.urls, dbPath);
     const result = await load.done;
     await until(() => projector?.positions.length ?? 0, 1, 120_000, 'the new projector reports its start');
