@@ -59,10 +59,12 @@ export function natsAuthorization(policy: CompiledPolicy, o: NatsPermissionsOpti
     const unknown = a.roles.filter((r) => !policy.roles.has(r));
     if (unknown.length > 0) throw new RangeError(`agent ${a.agent}: ${unknown.join(', ')} is not a role of access policy ${policy.version}`);
     const allow = publishSubjects(policy, o.domain, a);
+    // An empty allow list means "no restriction" to nats-server: a role that publishes nothing is denied everything.
+    const publish = allow.length > 0 ? `allow: [${allow.map(q).join(', ')}]` : 'deny: [">"]';
     lines.push(
       `    # ${a.agent} (roles: ${a.roles.join(', ') || 'none'})`,
       `    { user: ${q(a.agent)}, password: $${passwordVariable(a.agent)}, permissions: {`,
-      `        publish: { allow: [${allow.map(q).join(', ')}] }`,
+      `        publish: { ${publish} }`,
       `        subscribe: { allow: ["_INBOX.>"] }`,
       '      } }',
     );
