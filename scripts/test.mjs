@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs node's test runner over the test tiers. Tier = the file-name suffix: .unit.spec.ts, .int.spec.ts, .e2e.spec.ts.
-// `node --import tsx scripts/test.mjs [unit|int|e2e|neo4j ...]` (no argument = every tier). Extra args after `--` go
+// `node --import tsx scripts/test.mjs [unit|int|e2e|neo4j ...] [--exclude=<regex> ...]` (no tier = every tier). Extra args after `--` go
 // to node --test. The `neo4j` tier = every test file that uses test/support/neo4j-server.ts, whatever its suffix.
 // When the chosen files include any of those, one real Neo4j is started for the whole run (NEO4J_URI/NEO4J_PASSWORD
 // in the env of every file); without a JDK/Maven they skip, saying why — except in CI, where that fails the run.
@@ -11,7 +11,11 @@ import { join } from 'node:path';
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
-const tiers = (dash === -1 ? argv : argv.slice(0, dash)).filter(Boolean);
+const own = (dash === -1 ? argv : argv.slice(0, dash)).filter(Boolean);
+// --exclude=<regex> (repeatable): leave out the files whose repository path matches, e.g. the slow tiers a second
+// Node version need not repeat (.ci/run).
+const excludes = own.filter((a) => a.startsWith('--exclude=')).map((a) => new RegExp(a.slice('--exclude='.length)));
+const tiers = own.filter((a) => !a.startsWith('--exclude='));
 const extra = dash === -1 ? [] : argv.slice(dash + 1);
 const neo4jOnly = tiers.length > 0 && tiers.every((t) => t === 'neo4j');
 const wanted = tiers.length && !neo4jOnly ? tiers.filter((t) => t !== 'neo4j') : ['unit', 'int', 'e2e'];
@@ -26,7 +30,9 @@ function walk(dir, out = []) {
   }
   return out;
 }
-const files = [...walk('test'), ...walk('src')].sort().filter((f) => !neo4jOnly || usesNeo4j(f));
+const files = [...walk('test'), ...walk('src')].sort()
+  .filter((f) => !neo4jOnly || usesNeo4j(f))
+  .filter((f) => !excludes.some((re) => re.test(f)));
 if (files.length === 0) {
   console.error(`no test files for tiers: ${wanted.join(', ')}`);
   process.exit(1);

@@ -2,7 +2,24 @@
  * The `trailgraph` command. Each sub-command lives in `commands/<name>.ts` and exports `register(program)`.
  */
 import { Command, CommanderError } from 'commander';
+import { applyConfigFile } from '../app/config-file.ts';
 import { TrailgraphError } from '../core/errors.ts';
+
+function fail(err: unknown): never {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof TrailgraphError) {
+    process.stderr.write(`trailgraph: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+// trailgraph.config.json, under the environment and the flags: before the commands register, so their defaults see it.
+try {
+  applyConfigFile();
+} catch (err) {
+  fail(err);
+}
 
 const program = new Command('trailgraph')
   .description('Shared context for multi-agent systems: events → ontology-checked graph → GraphQL and marks.')
@@ -23,16 +40,13 @@ const commands = [
   () => import('./commands/demo.ts'),
   () => import('./commands/token.ts'),
   () => import('./commands/nats.ts'),
+  () => import('./commands/status.ts'),
+  () => import('./commands/init.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof TrailgraphError) {
-    process.stderr.write(`trailgraph: ${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
+  fail(err);
 }

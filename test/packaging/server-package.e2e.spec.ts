@@ -25,7 +25,7 @@ void describe('the trailgraph package, packed and installed', SLOW, () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   void test('holds compiled JS with declarations and the bin, and none of tests, sources, bench or CI files', () => {
-    for (const f of ['bin/trailgraph.js', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/cli/main.js', 'dist/demo/referral/page/index.html', 'package.json', 'README.md']) {
+    for (const f of ['bin/trailgraph.js', 'dist/cli/commands/init.js', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/cli/main.js', 'dist/demo/referral/page/index.html', 'package.json', 'README.md']) {
       assert.ok(packed.files.includes(f), `${f} is in the tarball`);
     }
     const stray = packed.files.filter((f) => !/^(dist\/|bin\/trailgraph\.js$|package\.json$|README\.md$)/.test(f) || /\.spec\.|\.ts$/.test(f.replace(/\.d\.ts$/, '')));
@@ -82,6 +82,21 @@ export const compile = compileOntology;
 `);
     const res = await typecheck(consumer);
     assert.equal(res.code, 0, res.stdout + res.stderr);
+  });
+
+  void test('trailgraph init scaffolds a domain whose own test passes against the installed package', async () => {
+    const project = join(consumer, 'project');
+    const env: NodeJS.ProcessEnv = { ...process.env, TRAILGRAPH_URL: '', TRAILGRAPH_ONTOLOGY: '', TRAILGRAPH_STORE: '' };
+    const init = await run(bin, ['init', 'clinic-ops', '--dir', project], { cwd: consumer, env });
+    assert.equal(init.code, 0, init.stderr);
+    const check = await run(bin, ['ontology', 'check'], { cwd: project, env });
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    borrowSqliteBinary(consumer);
+    // Not as a child of this test run (NODE_TEST_CONTEXT would route its report to us): as a user runs it.
+    const { NODE_TEST_CONTEXT: _, ...standalone } = env;
+    const own = await run(process.execPath, ['--test', '--test-reporter=tap', join(project, 'test', 'clinic-ops.test.mjs')], { cwd: project, env: standalone });
+    assert.equal(own.code, 0, own.stdout + own.stderr);
+    assert.match(own.stdout, /# pass 2/);
   });
 
   void test('serve runs from the installed package; the installed client publishes to it and reads back', async () => {

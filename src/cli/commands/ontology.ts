@@ -12,7 +12,7 @@
  * order in which command files register does not matter.
  */
 import type { Command } from 'commander';
-import { formatDiagnostic } from '../../core/errors.ts';
+import { ConfigError, formatDiagnostic } from '../../core/errors.ts';
 import type { CompiledOntology, ObjectPropertyDef, DatatypePropertyDef, EventTypeDef } from '../../core/ontology/model.ts';
 import { loadOntologyResult } from '../../app/ontology-loader.ts';
 
@@ -31,11 +31,13 @@ export function register(program: Command): void {
   if (group.commands.some((c) => c.name() === 'check')) return;
   group
     .command('check')
-    .argument('<path>', 'a domain folder (ontology/referral → its highest vN), a version folder, or a .ttl file')
+    .argument('[path]', 'a domain folder (ontology/referral → its highest vN), a version folder, or a .ttl file (default: env TRAILGRAPH_ONTOLOGY, as trailgraph.config.json sets it)')
     .description('Compile the ontology and report what it contains and every located problem (file:line)')
     .option('--json', 'print a JSON report instead of text')
     .addHelpText('after', '\nExit code 1 when the ontology has errors; warnings (constructs outside the supported subset) do not fail.\nExample: trailgraph ontology check ontology/referral')
-    .action((path: string, opts: { json?: boolean }) => {
+    .action((given: string | undefined, opts: { json?: boolean }) => {
+      const path = given ?? process.env.TRAILGRAPH_ONTOLOGY;
+      if (!path) throw new ConfigError('<path>', 'give the ontology to check (e.g. ontology/referral), or set TRAILGRAPH_ONTOLOGY / trailgraph.config.json');
       const result = loadOntologyResult(path);
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = result.diagnostics.length - errors;
