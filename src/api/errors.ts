@@ -10,6 +10,7 @@ import { ConsistencyTimeoutError, ErrorCode, InvalidEventError, ProjectionConfli
 export const EXPOSED_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.InvalidEvent,
   ErrorCode.ProjectionConflict,
+  ErrorCode.CausalLoop,
   ErrorCode.ConsistencyTimeout,
   ErrorCode.NotFound,
   ErrorCode.ClaimRefused,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { type ApiLimits, DEFAULT_API_LIMITS } from '../api/context.ts';
+import { DEFAULT_LOOP_LIMITS, type LoopLimits } from '../core/causality/loop-breaker.ts';
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -61,6 +62,8 @@ export interface TrailgraphConfig {
   readonly corsOrigins: readonly string[];
   /** Schema introspection; default on in development, off in production. */
   readonly introspection: boolean;
+  /** The loop breaker: causation depth and repeats of one (type, aggregate) along a causal chain. */
+  readonly loopLimits: LoopLimits;
 }
 
 /** Flag values as commander gives them (camelCase keys). */
@@ -168,6 +171,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const metrics = read({ env: 'TRAILGRAPH_METRICS', schema: bool, hint: 'use 1 (serve /metrics, the default) or 0' }, flags, env, true);
   const corsOrigins = read({ flag: 'corsOrigin', env: 'TRAILGRAPH_CORS_ORIGINS', schema: z.string().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)).pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'expected origins like https://app.example.com, comma-separated'))), hint: 'list browser origins, e.g. https://app.example.com,http://localhost:3000' }, flags, env, [] as string[]);
   const introspection = read({ flag: 'introspection', env: 'TRAILGRAPH_INTROSPECTION', schema: bool, hint: 'use 1 (on) or 0 (off)' }, flags, env, mode === 'development');
+  const loopLimits: LoopLimits = {
+    maxDepth: read({ env: 'TRAILGRAPH_MAX_CAUSATION_DEPTH', schema: int(1, 10_000), hint: 'use an integer 1-10000 (causation steps from the root event)' }, flags, env, DEFAULT_LOOP_LIMITS.maxDepth),
+    maxRepeats: read({ env: 'TRAILGRAPH_MAX_REPEATS', schema: int(1, 10_000), hint: 'use an integer 1-10000 (same type and aggregate along one causal chain)' }, flags, env, DEFAULT_LOOP_LIMITS.maxRepeats),
+  };
   const limit = (key: keyof ApiLimits, envName: string, min: number, max: number): number =>
     read({ env: envName, schema: int(min, max), hint: `use an integer ${min}-${max}` }, flags, env, DEFAULT_API_LIMITS[key]);
   const limits: ApiLimits = {
@@ -203,5 +210,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ...(insecure && { insecure }),
     corsOrigins,
     introspection,
+    loopLimits,
   };
 }

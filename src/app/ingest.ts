@@ -7,7 +7,9 @@
  * Invalid events are dead-lettered BEFORE the store batch commits its checkpoint: a crash in between can at worst
  * dead-letter an event twice on redelivery, never skip it. Retryable errors (StoreUnavailableError) propagate.
  */
-import { InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
+import { CausalLoopError, InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
+import { ancestorsNeeded, type CausalLink, DEFAULT_LOOP_LIMITS, findCausalLoop, type LoopLimits } from '../core/causality/loop-breaker.ts';
+import { createCausalAncestry } from './causal-ancestry.ts';
 import type { CloudEvent } from '../core/events/cloud-event.ts';
 import type { EnvelopeLimits } from '../core/events/envelope.ts';
 import type { CompiledOntology } from '../core/ontology/model.ts';
@@ -34,7 +36,7 @@ export interface RawEvent {
 /** The outcome of one raw event, in input order. */
 export type IngestResult =
   | { status: 'applied' | 'duplicate'; eventId: string; seq: number; changes: readonly AppliedChange[] }
-  | { status: 'rejected'; eventId?: string; error: InvalidEventError | ProjectionConflictError; deadLetterId: string };
+  | { status: 'rejected'; eventId?: string; error: InvalidEventError | ProjectionConflictError | CausalLoopError; deadLetterId: string };
 
 export interface Ingestor {
   /** validate → plan; throws InvalidEventError. Used to reject before forwarding to a bus. */
@@ -93,13 +95,15 @@ export interface IngestorOptions {
   readonly prepareWorker?: PrepareWorkerOptions;
   /** Counts received / applied / duplicate / rejected events and publish → commit time. */
   readonly metrics?: Metrics;
+  /** The loop breaker's limits (causation depth, repeats along a chain); false turns it off. */
+  readonly loopLimits?: LoopLimits | false;
 }
 
 type Prepared =
   | { readonly ok: true; readonly changeSet: ChangeSet }
   | { readonly ok: false; readonly error: InvalidEventError };
 
-export function createIngestor({ ontology, store, deadLetters, upcast, checkSubject, now = () => new Date(), limits, prepareWorker, metrics }: IngestorOptions): Ingestor {
+export function createIngestor({ ontology, store, deadLetters, upcast, checkSubject, now = () => new Date(), limits, prepareWorker, metrics, loopLimits = DEFAULT_LOOP_LIMITS }: IngestorOptions): Ingestor {
   const current = typeof ontology === 'function' ? ontology : () => ontology;
 
   /** The subject/source check (checkSubject) applied to prepared events that came over a bus. */
@@ -143,10 +147,41 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
     }
   };
 
-  const deadLetter = async (raw: RawEvent, error: InvalidEventError | ProjectionConflictError): Promise<string> => {
+  const ancestry = loopLimits ? createCausalAncestry(store) : undefined;
+
+  /**
+   * The loop breaker: takes out of `batch` every event beyond the limits and dead-letters it (reason
+   * `causal-loop`, the message names the chain). Returns the links of the events kept, by event id.
+   */
+  const breakLoops = async (
+    batch: { index: number; changeSet: ChangeSet }[],
+    raws: readonly RawEvent[],
+    results: (IngestResult | undefined)[],
+  ): Promise<{ index: number; changeSet: ChangeSet }[]> => {
+    if (!ancestry || !loopLimits || !batch.some((b) => b.changeSet.causationid !== undefined)) return batch;
+    const local = new Map<string, CausalLink>();
+    const kept: { index: number; changeSet: ChangeSet }[] = [];
+    for (const b of batch) {
+      const link = linkOf(b.changeSet);
+      if (link.causationid !== undefined) {
+        const ancestors = await ancestry.ancestors(link.causationid, ancestorsNeeded(loopLimits), local);
+        const loop = findCausalLoop(link, ancestors, loopLimits);
+        if (loop) {
+          const error = new CausalLoopError(link.eventId, loop.message, loop.chain.map((l) => l.eventId));
+          results[b.index] = { status: 'rejected', eventId: link.eventId, error, deadLetterId: await deadLetter(raws[b.index] as RawEvent, error) };
+          continue;
+        }
+      }
+      local.set(link.eventId, link);
+      kept.push(b);
+    }
+    return kept;
+  };
+
+  const deadLetter = async (raw: RawEvent, error: InvalidEventError | ProjectionConflictError | CausalLoopError): Promise<string> => {
     const letter: NewDeadLetter = {
       ...(error.eventId !== undefined && { eventId: error.eventId }),
-      reason: error instanceof InvalidEventError ? 'invalid' : 'conflict',
+      reason: error instanceof InvalidEventError ? 'invalid' : error instanceof CausalLoopError ? 'causal-loop' : 'conflict',
       message: error.message,
       issues: error instanceof InvalidEventError ? error.issues : [{ pointer: error.pointer, message: error.message }],
       ...(raw.subject !== undefined && { subject: raw.subject }),
@@ -189,13 +224,14 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
     const prepared = checkSubjects(raws, await preparedFor(raws, options?.prepared));
     // Same id twice in one batch: only the first goes to the store; the others mirror it as duplicates.
     const firstIndex = new Map<string, number>();
-    const batch: { index: number; changeSet: ChangeSet }[] = [];
+    const firsts: { index: number; changeSet: ChangeSet }[] = [];
     for (const [index, p] of prepared.entries()) {
       if (!p.ok) continue;
       if (firstIndex.has(p.changeSet.eventId)) continue;
       firstIndex.set(p.changeSet.eventId, index);
-      batch.push({ index, changeSet: p.changeSet });
+      firsts.push({ index, changeSet: p.changeSet });
     }
+    const batch = await breakLoops(firsts, raws, results);
 
     for (const [index, p] of prepared.entries()) {
       if (p.ok) continue;
@@ -213,6 +249,8 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
         results[index] = { status: 'rejected', eventId: outcome.eventId, error: outcome, deadLetterId: await deadLetter(raw, outcome) };
       } else {
         results[index] = { status: outcome.duplicate ? 'duplicate' : 'applied', eventId: outcome.eventId, seq: outcome.seq, changes: outcome.changes };
+        const cs = batch[k]?.changeSet;
+        if (ancestry && cs?.correlationid !== undefined && !outcome.duplicate) ancestry.remember(linkOf(cs));
       }
     }
 
@@ -276,8 +314,17 @@ function count(metrics: Metrics, raws: readonly RawEvent[], prepared: readonly P
     metrics.eventReceived(type);
     if (r.status === 'applied') metrics.eventApplied(type as string, (committedAt - (raws[i]?.publishedAtMs ?? receivedAtMs)) / 1000);
     else if (r.status === 'duplicate') metrics.eventDuplicate(type as string);
-    else if (r.status === 'rejected') metrics.eventRejected(type, r.error instanceof InvalidEventError ? 'invalid' : 'conflict');
+    else if (r.status === 'rejected') metrics.eventRejected(type, r.error instanceof InvalidEventError ? 'invalid' : r.error instanceof CausalLoopError ? 'causal-loop' : 'conflict');
   }
+}
+
+function linkOf(cs: ChangeSet): CausalLink {
+  return {
+    eventId: cs.eventId, type: cs.type, source: cs.source,
+    ...(cs.subject !== undefined && { subject: cs.subject }),
+    ...(cs.causationid !== undefined && { causationid: cs.causationid }),
+    ...(cs.correlationid !== undefined && { correlationid: cs.correlationid }),
+  };
 }
 
 /** The `type` attribute of a payload that failed validation (label use only: bounded by the metrics). */

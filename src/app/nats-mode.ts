@@ -32,6 +32,8 @@ export interface NatsModeOptions {
    * subject carries no agent or another agent than its `source`.
    */
   readonly agentSubjects?: boolean;
+  /** The loop breaker's limits (the ingestor's default when absent). */
+  readonly loopLimits?: IngestorOptions['loopLimits'];
 }
 
 export interface NatsMode {
@@ -41,7 +43,7 @@ export interface NatsMode {
   close(): Promise<void>;
 }
 
-export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics, replicas, agentSubjects = false }: NatsModeOptions): Promise<NatsMode> {
+export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics, replicas, agentSubjects = false, loopLimits }: NatsModeOptions): Promise<NatsMode> {
   const { createJetStreamBus } = await import('../adapters/nats/jetstream-bus.ts');
   const { subjectAgentProblem } = await import('../adapters/nats/subjects.ts');
   const checkSubject = (subject: string, source: string): string | undefined => subjectAgentProblem(subject, source, agentSubjects);
@@ -50,7 +52,7 @@ export async function startNatsMode({ url, ontology, store, ontologyDir, project
   try {
     const stream = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm, ...(replicas && { replicas }) });
     const deadLetters = metrics ? countDeadLetters(stream, metrics) : stream;
-    const ingestor = createIngestor({ ontology, store, deadLetters, checkSubject, ...(upcast && { upcast }), ...(metrics && { metrics }) });
+    const ingestor = createIngestor({ ontology, store, deadLetters, checkSubject, ...(upcast && { upcast }), ...(metrics && { metrics }), ...(loopLimits !== undefined && { loopLimits }) });
     const checkpointName = `nats:${bus.streamName}:${bus.consumerSettings.durable}`;
     const projector = project ? createProjector({ bus, ingestor, store, deadLetters, checkpointName }) : undefined;
     // Read from the store, not the projector: a serving-only replica reports the lag of the projector it relies on.

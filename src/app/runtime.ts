@@ -69,7 +69,7 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   const metrics = config.metrics === false ? undefined : createMetrics({ eventTypes: () => ontology.eventTypes });
   const ingestor = createIngestor({
     ontology, store, deadLetters: metrics ? countDeadLetters(deadLetters, metrics) : deadLetters,
-    ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }),
+    ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }), loopLimits: config.loopLimits,
   });
 
   // ── Publisher ────────────────────────────────────────────────────────────────────────────────────────────
@@ -79,7 +79,7 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   const nats = config.natsUrl
     ? await (await import('./nats-mode.ts')).startNatsMode({ url: config.natsUrl, ontology, store, ontologyDir: config.ontologyDir,
       project: config.natsProject !== false, ...(config.natsReplicas !== undefined && { replicas: config.natsReplicas }),
-      ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }), agentSubjects: access !== undefined })
+      ...(evolution.upcast && { upcast: evolution.upcast }), ...(metrics && { metrics }), agentSubjects: access !== undefined, loopLimits: config.loopLimits })
     : undefined;
   const busMode: Runtime['busMode'] = nats ? 'nats' : 'embedded';
   const publisher: Publisher = nats ? nats.publisher : createEmbeddedPublisher({ ingestor });

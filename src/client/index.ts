@@ -13,7 +13,7 @@
  */
 import { postGraphql, TrailgraphClientError, type HttpOptions } from './graphql.ts';
 import { openMarkStream, type MarkStream, type MarkStreamOptions } from './subscribe.ts';
-import type { ClaimResult, LeaveMarkInput, MarkWhere, PublishResult, SignalMarkInfo } from './types.ts';
+import type { ClaimResult, LeaveMarkInput, Mark, MarkWhere, PublishResult, SignalMarkInfo } from './types.ts';
 
 export interface ClientOptions {
   /** The service base URL, e.g. `http://localhost:4000` (the GraphQL endpoint is `<url>/graphql`). */
@@ -27,9 +27,30 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch;
 }
 
+/** Options of `publish`. */
+export interface PublishOptions {
+  /** In bus mode, wait until the event is projected, so `seq` is set (default true). */
+  readonly wait?: boolean;
+  /**
+   * The mark this event reacts to: sets `causationid` (the mark's event) and `correlationid` (the mark's, or
+   * its event id when it starts a process) unless the event has them, so the ledger can show the chain of
+   * reactions and the loop breaker can see it.
+   */
+  readonly causedBy?: Pick<Mark, 'eventId'> & Partial<Pick<Mark, 'correlationid' | 'traceparent'>>;
+}
+
+/** The event with causation and correlation taken from the mark it reacts to (its own values win). */
+export function reactingTo(event: Readonly<Record<string, unknown>>, mark: NonNullable<PublishOptions['causedBy']>): Record<string, unknown> {
+  return {
+    ...event,
+    causationid: event.causationid ?? mark.eventId,
+    correlationid: event.correlationid ?? mark.correlationid ?? mark.eventId,
+  };
+}
+
 export interface TrailgraphClient {
-  /** Publishes one CloudEvent. `wait` (default true): in bus mode, wait until it is projected, so `seq` is set. */
-  publish(event: Readonly<Record<string, unknown>>, options?: { wait?: boolean }): Promise<PublishResult>;
+  /** Publishes one CloudEvent (in reaction to a mark with `causedBy`). */
+  publish(event: Readonly<Record<string, unknown>>, options?: PublishOptions): Promise<PublishResult>;
   /** Runs a query or mutation; returns `data` or throws TrailgraphClientError (code, details). */
   query<T = Record<string, unknown>>(document: string, variables?: Record<string, unknown>): Promise<T>;
   /** Marks matching `where`, live (or from `after`), resuming by seq across reconnects. */
@@ -61,10 +82,10 @@ export function createClient(options: ClientOptions): TrailgraphClient {
   const headSeq = async (): Promise<number> => (await gql<{ headSeq: number }>('{ headSeq }')).headSeq;
 
   return {
-    async publish(event, { wait = true } = {}) {
+    async publish(event, { wait = true, causedBy } = {}) {
       const d = await gql<{ publishEvent: PublishResult }>(
         'mutation Publish($e: JSON!, $w: Boolean) { publishEvent(event: $e, wait: $w) { eventId status seq } }',
-        { e: event, w: wait },
+        { e: causedBy ? reactingTo(event, causedBy) : event, w: wait },
       );
       return d.publishEvent;
     },

@@ -20,6 +20,7 @@ export const ErrorCode = {
   PolicyError: 'POLICY_ERROR',
   BadInput: 'BAD_USER_INPUT',
   IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
+  CausalLoop: 'CAUSAL_LOOP',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -110,6 +111,24 @@ export class ProjectionConflictError extends TrailgraphError {
     this.name = 'ProjectionConflictError';
     this.eventId = eventId;
     this.pointer = pointer;
+  }
+}
+
+/**
+ * The loop breaker stopped the event: its causal chain is too deep, or it repeats one (type, aggregate) too often
+ * along the chain within its correlation. Not retryable: the agents that keep triggering each other must change.
+ */
+export class CausalLoopError extends TrailgraphError {
+  readonly eventId: string;
+  /** Where to look in the event. */
+  readonly pointer = '/causationid';
+  /** Event ids of the chain, root first, this event last. */
+  readonly chain: readonly string[];
+  constructor(eventId: string, message: string, chain: readonly string[]) {
+    super(ErrorCode.CausalLoop, message, { retryable: false });
+    this.name = 'CausalLoopError';
+    this.eventId = eventId;
+    this.chain = chain;
   }
 }
 

@@ -12,9 +12,10 @@ export interface DeadLetter {
   readonly eventId?: string;
   /**
    * `invalid` (validation), `conflict` (contradicts the graph), `poison` (deliveries exhausted), `forbidden`
-   * (the publisher's token does not allow it: another agent's source, or an event type outside its role).
+   * (the publisher's token does not allow it: another agent's source, or an event type outside its role),
+   * `causal-loop` (stopped by the loop breaker; the message names the chain).
    */
-  readonly reason: 'invalid' | 'conflict' | 'poison' | 'forbidden';
+  readonly reason: 'invalid' | 'conflict' | 'poison' | 'forbidden' | 'causal-loop';
   /** Human-readable reason, e.g. `event e-1: /data/priority: expected one of routine, urgent`. */
   readonly message: string;
   readonly issues: readonly EventIssue[];

@@ -11,9 +11,9 @@ const int = (name: string, min: number) => (v: string): number => {
 
 function chaosOf(value: string | boolean | undefined): ChaosScenario[] {
   if (value === undefined || value === false) return [];
-  if (value === true || value === 'all') return ['insurance', 'matcher'];
+  if (value === true || value === 'all') return ['insurance', 'matcher', 'ping-pong'];
   const parts = value.split(',').map((s) => s.trim());
-  for (const p of parts) if (p !== 'insurance' && p !== 'matcher') throw new InvalidArgumentError(`unknown chaos scenario "${p}"; use insurance, matcher or all`);
+  for (const p of parts) if (p !== 'insurance' && p !== 'matcher' && p !== 'ping-pong') throw new InvalidArgumentError(`unknown chaos scenario "${p}"; use insurance, matcher, ping-pong or all`);
   return parts as ChaosScenario[];
 }
 
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port of the service and the /demo page (0 = any free port)', int('--port', 0), 4000)
     .option('--store <path>', 'SQLite file for the graph (default: a temp file, removed afterwards)')
     .option('--nats <url>', 'run the service in NATS JetStream mode against this server, e.g. nats://127.0.0.1:4222')
-    .option('--chaos [scenario]', 'failure injection: insurance (stop the insurance agent for a while), matcher (kill -9 a matcher replica holding claims), all (default)')
+    .option('--chaos [scenario]', 'failure injection: insurance (stop the insurance agent for a while), matcher (kill -9 a matcher replica holding claims), ping-pong (two triage agents trigger each other until the loop breaker stops them), all (default)')
     .option('--stall <ms>', 'how long --chaos stops the insurance agent', int('--stall', 100))
     .option('--keep-open', 'keep the service (and the /demo page) up after the run, until Ctrl-C')
     .option('--json', 'print only the machine-readable summary (JSON) on stdout')

@@ -14,7 +14,7 @@ import { createSupervisor } from './supervisor.ts';
 import { summarize, type DemoSummary, type LiveStatus } from './summary.ts';
 import { createTracker } from './tracker.ts';
 
-export type ChaosScenario = 'insurance' | 'matcher';
+export type ChaosScenario = 'insurance' | 'matcher' | 'ping-pong';
 
 export interface DemoOptions {
   readonly count: number;
@@ -85,6 +85,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const baseline = marks.feed.stats().subscribers;
     for (const [script, name] of [['insurance', 'insurance'], ['lab', 'lab'], ['matcher', 'matcher-1'], ['matcher', 'matcher-2'], ['scheduler', 'scheduler'], ['notifier', 'notifier']] as const) {
       supervisor.start({ script, name });
+    }
+    if (options.chaos.includes('ping-pong')) {
+      // Two triage agents with opposite rules, each re-triaging whatever the other decided: a feedback loop.
+      supervisor.start({ script: 'triage', name: 'triage-cautious', args: ['--level', 'urgent', '--start', '1'] });
+      supervisor.start({ script: 'triage', name: 'triage-relaxed', args: ['--level', 'routine'] });
     }
     // Intake starts once the others listen (8 subscriptions), so the first marks are pushed, not swept up.
     const listening = Date.now();

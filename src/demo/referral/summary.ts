@@ -39,9 +39,17 @@ export interface DemoSummary {
     readonly unexplained: number;
     readonly items: readonly { readonly eventId: string | null; readonly reason: string; readonly message: string; readonly explained: boolean; readonly explanation?: string }[];
   };
-  readonly chaos?: { readonly insurance?: InsuranceChaosReport; readonly matcher?: MatcherChaosReport };
+  readonly chaos?: { readonly insurance?: InsuranceChaosReport; readonly matcher?: MatcherChaosReport; readonly pingPong?: PingPongReport };
   readonly storePath: string;
   readonly logPath: string;
+}
+
+/** --chaos ping-pong: what the loop breaker did about the two triage agents. */
+export interface PingPongReport {
+  /** ReferralTriaged events the two agents got committed before the breaker stopped them. */
+  readonly triaged: number;
+  /** The refused event's dead letter (reason causal-loop), when the breaker stopped the loop. */
+  readonly stopped?: { readonly eventId: string | null; readonly message: string };
 }
 
 const ONCE_ONLY = ['ReferralAccepted', 'AppointmentScheduled', 'ReferralCompleted'];
@@ -90,25 +98,31 @@ export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
 
   // Dead letters: the demo's only expected ones are intake's deliberately malformed legacy records.
   const letters = await runtime.deadLetters.list({ limit: 10_000 });
+  const pingPong = options.chaos.includes('ping-pong');
   const items = letters.map((l) => {
-    const explained = (l.eventId ?? '').startsWith('legacy-patient-') && l.reason === 'invalid';
-    return {
-      eventId: l.eventId ?? null,
-      reason: l.reason,
-      message: l.message,
-      explained,
-      ...(explained && { explanation: 'legacy import with a malformed MRN; intake re-sent the corrected record' }),
-    };
+    const legacy = (l.eventId ?? '').startsWith('legacy-patient-') && l.reason === 'invalid';
+    const loop = pingPong && (l.eventId ?? '').startsWith('triage-') && l.reason === 'causal-loop';
+    const explanation = legacy
+      ? 'legacy import with a malformed MRN; intake re-sent the corrected record'
+      : loop ? 'the loop breaker stopped the two triage agents re-triaging each other (--chaos ping-pong)' : undefined;
+    return { eventId: l.eventId ?? null, reason: l.reason, message: l.message, explained: legacy || loop, ...(explanation && { explanation }) };
   });
+  const stoppedLoop = letters.find((l) => l.reason === 'causal-loop');
+  const pingPongReport: PingPongReport | undefined = pingPong
+    ? { triaged: tracker.count('ReferralTriaged'), ...(stoppedLoop && { stopped: { eventId: stoppedLoop.eventId ?? null, message: stoppedLoop.message } }) }
+    : undefined;
 
   const ttc = tracker.consistency();
   const durationMs = input.finishedAt - input.t0;
   const insuranceOk = !input.insurance || (input.insurance.drainedAtMs !== undefined && input.insurance.requestedDuringStall > 0);
   const matcherOk = !input.matcher || input.matcher.takenOver + input.matcher.acceptedBeforeCrash === input.matcher.claimsHeld.length;
   const unexplained = items.filter((i) => !i.explained).length;
-  const chaos = input.insurance || input.matcher ? { ...(input.insurance && { insurance: input.insurance }), ...(input.matcher && { matcher: input.matcher }) } : undefined;
+  const chaos = input.insurance || input.matcher || pingPongReport
+    ? { ...(input.insurance && { insurance: input.insurance }), ...(input.matcher && { matcher: input.matcher }), ...(pingPongReport && { pingPong: pingPongReport }) }
+    : undefined;
+  const pingPongOk = !pingPongReport || pingPongReport.stopped !== undefined;
   return {
-    ok: completed.size === options.count && details.length === 0 && unexplained === 0 && insuranceOk && matcherOk,
+    ok: completed.size === options.count && details.length === 0 && unexplained === 0 && insuranceOk && matcherOk && pingPongOk,
     mode: runtime.busMode,
     url: input.url,
     requested: requested.size,

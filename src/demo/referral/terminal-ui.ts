@@ -56,6 +56,12 @@ export function formatSummary(s: DemoSummary): string {
     out.push(`  chaos — ${m.killed} killed (-9) at ${ms(m.killedAtMs)} holding ${m.claimsHeld.length} match claim(s) [${m.claimsHeld.join(', ')}]: ${m.expired} expired,` +
       ` ${m.takenOver} taken over by the other replica, ${m.acceptedBeforeCrash} already accepted; all accepted ${ms(m.takeoverMs)} after the kill`);
   }
+  const pp = s.chaos?.pingPong;
+  if (pp) {
+    out.push(pp.stopped
+      ? `  chaos — ping-pong: two triage agents re-triaged each other ${pp.triaged} times, then the loop breaker refused ${pp.stopped.eventId ?? '?'}:\n      ${pp.stopped.message}`
+      : `  chaos — ping-pong: NOT stopped (${pp.triaged} ReferralTriaged events)`);
+  }
   out.push(`  agents' log: ${s.logPath}`);
   return out.join('\n');
 }

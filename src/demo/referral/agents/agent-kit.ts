@@ -101,6 +101,22 @@ export interface ReactorOptions {
   readonly sweepMs?: number;
 }
 
+/**
+ * The last event this agent sensed on each referral: what its next event there reacts to. `publishOnce` hands it
+ * to the client as `causedBy`, so the ledger records who reacted to what (causation, correlation) and the
+ * referral's chain of agents can be reconstructed — and a loop between agents can be stopped.
+ */
+const sensed = new Map<string, Mark>();
+
+function remember(mark: Mark): void {
+  if (mark.kind !== 'event') return;
+  const rid = subjectId(mark);
+  if (rid === undefined) return;
+  sensed.delete(rid);
+  sensed.set(rid, mark);
+  if (sensed.size > 5000) sensed.delete(sensed.keys().next().value as string);
+}
+
 /** Starts the streams and the sweep; resolves never (the process ends on SIGTERM). */
 export async function runReactor({ client, agent, streams, sweep, sweepMs = 2000 }: ReactorOptions): Promise<void> {
   const loops = streams.map(async ({ where, onMark }) => {
@@ -110,7 +126,10 @@ export async function runReactor({ client, agent, streams, sweep, sweepMs = 2000
     for (;;) {
       const stream = client.subscribe(where, after === undefined ? {} : { after });
       try {
-        for await (const mark of stream) onMark(mark);
+        for await (const mark of stream) {
+          remember(mark);
+          onMark(mark);
+        }
       } catch (err) {
         log(agent, `subscription ended (${(err as Error).message}); resuming after seq ${stream.lastSeq}`);
       }
@@ -146,9 +165,11 @@ export function startAgent(flags: AgentFlags): TrailgraphClient {
 
 /** Publishes, treating a deduplicated retry as success (deterministic ids make a retried publish harmless). */
 export async function publishOnce(client: TrailgraphClient, event: Record<string, unknown>, attempts = 5): Promise<{ seq: number | null; status: string }> {
+  const subject = typeof event.subject === 'string' ? event.subject : '';
+  const cause = sensed.get(subject.slice(subject.indexOf('/') + 1));
   for (let i = 1; ; i++) {
     try {
-      return await client.publish(event);
+      return await client.publish(event, cause ? { causedBy: cause } : {});
     } catch (err) {
       const code = (err as { code?: string }).code;
       const retryable = code === 'NETWORK_ERROR' || code === 'STORE_UNAVAILABLE' || code === 'HTTP_ERROR' || code === 'CONSISTENCY_TIMEOUT';

@@ -73,9 +73,13 @@ const queue = createWorkQueue(8, verify, (rid, err) => log(flags.agent, `${rid}:
 await runReactor({
   client,
   agent: flags.agent,
-  streams: [{ where: { kinds: [MARK] }, onMark: (mark) => {
-    for (const c of mark.changes) if (c.kind === 'mark' && (c.change === 'left' || c.change === 'reinforced')) queue.enqueue(c.on.id);
-  } }],
+  streams: [
+    { where: { kinds: [MARK] }, onMark: (mark) => {
+      for (const c of mark.changes) if (c.kind === 'mark' && (c.change === 'left' || c.change === 'reinforced')) queue.enqueue(c.on.id);
+    } },
+    // Sensed only as the cause of the verification (the mark left beside it is what triggers the work).
+    { where: { eventTypes: ['ReferralRequested'] }, onMark: () => undefined },
+  ],
   // Slow path: marked referrals, and any requested referral whose mark was lost (e.g. intake died mid-admit).
   sweep: async () => {
     const d = await client.query<{ marked: { nodes: { id: string }[] }; unverified: { nodes: { id: string }[] } }>(`query InsuranceBacklog {

@@ -32,6 +32,8 @@ function referralRequested(c: SyntheticCase): Record<string, unknown> {
   return {
     specversion: '1.0', id: `request-${c.referralId}`, source: flags.agent, type: 'ReferralRequested', subject: `Referral/${c.referralId}`,
     time: new Date().toISOString(),
+    // The referral's process: every reaction downstream carries this correlation id (the client passes it on).
+    correlationid: `request-${c.referralId}`,
     data: {
       '@type': 'Referral', id: c.referralId, reason: c.reason, triageLevel: c.triageLevel, status: 'requested',
       requestedAt: new Date().toISOString(), requiresLab: c.requiresLab, forPatient: c.patientId, referredBy: c.gpId,
