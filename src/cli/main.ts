@@ -42,6 +42,7 @@ const commands = [
   () => import('./commands/nats.ts'),
   () => import('./commands/status.ts'),
   () => import('./commands/init.ts'),
+  () => import('./commands/trace.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 

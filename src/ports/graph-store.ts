@@ -47,6 +47,11 @@ export interface GraphStore {
    * then without the raw event and without changes about nodes outside the scope (as for history and ledger).
    */
   findEvent(eventId: string, scope?: ReadScope): Promise<LedgerEntry | undefined>;
+  /**
+   * Optional: the first event carrying `correlationid` = `correlationId` (process view by correlation id). Without
+   * it, a correlation is found only through one of its events (or when its root's event id is the correlation id).
+   */
+  firstOfCorrelation?(correlationId: string): Promise<LedgerEntry | undefined>;
   /** Subscribes to commits in this process. Returns the unsubscribe function. */
   onCommit(listener: CommitListener): () => void;
 

@@ -22,4 +22,13 @@ void it('the loop breaker stops two agents triggering each other, with a causal-
   assert.match(letter.message, /by agent:\/\/triage-relaxed\)|by agent:\/\/triage-cautious\)/);
   assert.equal(letter.explained, true);
   assert.equal(summary.completed, 6);
+
+  // The demo prints one referral's emergent process, reconstructed from the ledger: the chain of agents.
+  const chain = summary.causalChain;
+  assert.ok(chain, 'the summary carries a causal chain');
+  const order = ['ReferralRequested', 'InsuranceVerified', 'ReferralAccepted', 'AppointmentScheduled', 'ReferralCompleted'];
+  const at = order.map((t) => chain.text.indexOf(`${t} on Referral/${chain.referralId}`));
+  assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > (at[k - 1] ?? 0))), `the chain reads intake → insurance → matcher → scheduler → notifier:\n${chain.text}`);
+  assert.match(chain.text, /└─ #\d+ InsuranceVerified on Referral\/\S+ {2}by agent:\/\/insurance {2}\+\d+ ms/);
+  for (const agent of ['agent://intake', 'agent://insurance', 'agent://scheduler', 'agent://notifier']) assert.ok(chain.agents.includes(agent), agent);
 });

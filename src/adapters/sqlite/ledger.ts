@@ -177,6 +177,12 @@ export function findEvent(ctx: StoreContext, eventId: string, scope?: ReadScope)
   return row && shown(ctx, [row], scope)[0];
 }
 
+/** The first event of a correlation (a scan: correlation lookups are rare, operator-driven). */
+export function firstOfCorrelation(ctx: StoreContext, correlationId: string): LedgerEntry | undefined {
+  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.correlationid = ? AND l.kind = 'event' ORDER BY l.seq LIMIT 1`).get(correlationId) as LedgerRow | undefined;
+  return row && rowToEntry(row);
+}
+
 export function headSeq(ctx: StoreContext): number {
   return (ctx.stmt('SELECT coalesce(max(seq), 0) AS s FROM ledger').get() as { s: number }).s;
 }

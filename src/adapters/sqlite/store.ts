@@ -11,7 +11,7 @@ import { applyBatch } from './apply.ts';
 import { claim, claimsOn, releaseClaim, renewClaim, sweepClaims } from './claims.ts';
 import { createContext, guard } from './context.ts';
 import { createIndexes } from './indexes.ts';
-import { findEvent, headSeq, readHistory, readLedger } from './ledger.ts';
+import { findEvent, firstOfCorrelation, headSeq, readHistory, readLedger } from './ledger.ts';
 import { countRelated, listNodes, related } from './list.ts';
 import { leaveMark, marksOn, reinforceMark, removeMark, sweepMarks } from './marks.ts';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.ts';
@@ -52,6 +52,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     getCheckpoint: (name) => read(() => (ctx.stmt('SELECT position FROM checkpoints WHERE name = ?').pluck().get(name) as number | undefined) ?? 0),
     headSeq: () => read(() => headSeq(ctx)),
     findEvent: (eventId, scope) => read(() => findEvent(ctx, eventId, scope)),
+    firstOfCorrelation: (correlationId) => read(() => firstOfCorrelation(ctx, correlationId)),
     onCommit(listener) {
       return listeners.add(listener);
     },

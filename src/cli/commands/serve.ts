@@ -9,6 +9,7 @@ import { type Runtime, createRuntime } from '../../app/runtime.ts';
 import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts';
 import { startMarks } from '../../app/marks-runtime.ts';
 import { useDemoPage } from '../../api/http/demo-page.ts';
+import { createProcessExtension } from '../../api/process/index.ts';
 
 /** Says whether anyone may connect: the open development start must never be mistaken for a secured one. */
 function authLine(config: TrailgraphConfig, runtime: Runtime): string {
@@ -56,7 +57,7 @@ export function register(program: Command): void {
       const demoPage = runtime.ontology.classes.has('Referral') && runtime.ontology.classes.has('Specialist');
       const api = createApi({
         plugins: demoPage ? [useDemoPage()] : [],
-        extensions: [createMarksExtension({ feed: marks.feed }), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
+        extensions: [createMarksExtension({ feed: marks.feed }), createProcessExtension(), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
         services: runtime,
         ...(runtime.metrics && { metrics: runtime.metrics }),
         limits: config.limits,

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '../../client/index.ts';
+import { reconstructProcess } from '../../app/process-view.ts';
+import { formatProcess } from '../../core/causality/process.ts';
 import { createInsuranceChaos, createMatcherChaos } from './chaos.ts';
 import { seedNetwork } from './seed.ts';
 import { startDemoService, type DemoService } from './service.ts';
@@ -123,11 +125,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     await supervisor.stopAll();
     watching.abort();
     await watch;
-    const summary = await summarize({
+    const summarized = await summarize({
       runtime, tracker, options, t0, finishedAt, url: service.url, storePath, logPath,
       ...(insuranceChaos?.report && { insurance: insuranceChaos.report }),
       ...(matcherChaos && { matcher: matcherChaos.report() }),
     });
+    // The process no orchestrator wrote down: one referral's chain of agents, from the ledger.
+    const traced = [...tracker.acceptedBy.keys()].sort()[0];
+    const process = traced === undefined ? undefined : await reconstructProcess(runtime.store, `request-${traced}`);
+    const summary = process && traced !== undefined
+      ? { ...summarized, causalChain: { referralId: traced, agents: process.agents, steps: process.steps.length, text: formatProcess(process) } }
+      : summarized;
     const svc = service;
     return {
       summary,

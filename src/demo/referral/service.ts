@@ -9,6 +9,7 @@ import { useDemoPage } from '../../api/http/demo-page.ts';
 import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts';
 import { loadPersistedOperations } from '../../api/persisted-operations.ts';
 import { createApi } from '../../api/server.ts';
+import { createProcessExtension } from '../../api/process/index.ts';
 import { loadConfig } from '../../app/config.ts';
 import { startMarks, type MarksRuntime } from '../../app/marks-runtime.ts';
 import { createRuntime, type Runtime } from '../../app/runtime.ts';
@@ -47,7 +48,7 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     limits: config.limits,
     mode: config.mode,
     persistedOperations: loadPersistedOperations(config.queriesDir),
-    extensions: [createMarksExtension({ feed: marks.feed })],
+    extensions: [createMarksExtension({ feed: marks.feed }), createProcessExtension(), ...runtime.schemaExtensions],
     plugins: [useDemoPage()],
   });
   const running = await listen(api, config);

@@ -42,6 +42,8 @@ export interface DemoSummary {
   readonly chaos?: { readonly insurance?: InsuranceChaosReport; readonly matcher?: MatcherChaosReport; readonly pingPong?: PingPongReport };
   readonly storePath: string;
   readonly logPath: string;
+  /** One completed referral's process, reconstructed from the ledger (what `trailgraph trace` prints). */
+  readonly causalChain?: { readonly referralId: string; readonly agents: readonly string[]; readonly steps: number; readonly text: string };
 }
 
 /** --chaos ping-pong: what the loop breaker did about the two triage agents. */

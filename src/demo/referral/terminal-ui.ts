@@ -62,6 +62,10 @@ export function formatSummary(s: DemoSummary): string {
       ? `  chaos — ping-pong: two triage agents re-triaged each other ${pp.triaged} times, then the loop breaker refused ${pp.stopped.eventId ?? '?'}:\n      ${pp.stopped.message}`
       : `  chaos — ping-pong: NOT stopped (${pp.triaged} ReferralTriaged events)`);
   }
+  if (s.causalChain) {
+    out.push(`  the emergent process of ${s.causalChain.referralId} (reconstructed from the ledger; \`trailgraph trace request-${s.causalChain.referralId}\`):`);
+    for (const line of s.causalChain.text.split('\n')) out.push(`    ${line}`);
+  }
   out.push(`  agents' log: ${s.logPath}`);
   return out.join('\n');
 }

@@ -6,7 +6,7 @@
  * dead-lettered with reason `causal-loop`, and with no new mark the ping-pong ends.
  * `--start 1`: this agent also opens the exchange on the first referral it sees requested.
  */
-import { log, publishOnce, readFlags, referralEvent, report, runReactor, startAgent, subjectId } from './agent-kit.ts';
+import { hashOf, log, publishOnce, readFlags, referralEvent, report, runReactor, startAgent, subjectId } from './agent-kit.ts';
 
 const flags = readFlags(undefined, ['level', 'start']);
 const level = flags.extra.level ?? 'urgent';
@@ -15,7 +15,7 @@ const client = startAgent(flags);
 
 async function triage(rid: string, causeId: string): Promise<void> {
   try {
-    await publishOnce(client, referralEvent(flags.agent, `triage-${flags.role}-${causeId}`, 'ReferralTriaged', rid, { '@type': 'Referral', id: rid, triageLevel: level }));
+    await publishOnce(client, referralEvent(flags.agent, `triage-${rid}-${flags.agent.replace(/^agent:\/\//, '')}-${hashOf(causeId).toString(36)}`, 'ReferralTriaged', rid, { '@type': 'Referral', id: rid, triageLevel: level }));
     report({ type: 'react', role: 'triage', eventId: causeId });
   } catch (err) {
     const code = (err as { code?: string }).code;
