@@ -37,8 +37,11 @@ void describe('Prometheus /metrics', () => {
     const it1 = stream[Symbol.asyncIterator]();
     const first = it1.next();
     const slow = svc.marks.feed.subscribe({}, { queueLimit: 1 });
-    await sleep(300);
-    const during = await scrape(svc.url);
+    let during = await scrape(svc.url);
+    for (let i = 0; i < 200 && sample(during, 'trailgraph_mark_subscribers') < 2; i++) {
+      await sleep(50);
+      during = await scrape(svc.url);
+    }
     assert.ok(sample(during, 'trailgraph_mark_subscribers') >= 2, 'both subscribers are counted');
 
     await tg.publish(patient('p-m1'));
