@@ -63,7 +63,9 @@ export function createProcessExtension(): SchemaExtension {
     typeDefs,
     resolvers: {
       Query: {
-        causalProcess: (_: unknown, args: Record<string, unknown>, ctx: ApiContext) => reconstructProcess(ctx.store, String(args.id)),
+        // A scoped caller finds a correlation only through an event it may see (the scan is not scoped).
+        causalProcess: (_: unknown, args: Record<string, unknown>, ctx: ApiContext) =>
+          reconstructProcess(ctx.readAccess === 'all' ? ctx.store : { findEvent: (id) => ctx.store.findEvent(id), history: (id, page) => ctx.store.history(id, page), marksOn: (ids) => ctx.store.marksOn(ids), claimsOn: (ids) => ctx.store.claimsOn(ids) }, String(args.id)),
       },
       CausalProcess: {
         text: (p: ProcessReport) => formatProcess(p),
