@@ -32,14 +32,28 @@ export function bearerToken(authorization: string | null | undefined): string | 
   return m[1];
 }
 
+/** Verified tokens kept this long at most (and never past their exp): a withdrawn key stops working within it. */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 1000;
+
 export function createAccessControl(policy: CompiledPolicy, verifier: TokenVerifier): AccessControl {
   const scopes = new WeakMap<Principal, ReadAccess>();
+  // An agent sends the same token with every request: verifying its signature once a minute instead of every
+  // time keeps auth off the hot path. Bounded; the oldest entry goes first.
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return {
     policy,
     async authenticate(authorization) {
       const token = bearerToken(authorization);
       if (token === undefined) throw new UnauthenticatedError('missing', 'authentication required: send Authorization: Bearer <token> (trailgraph token issue makes development tokens)');
-      return verifier.verify(token);
+      const now = Date.now();
+      const hit = verified.get(token);
+      if (hit && hit.until > now) return hit.principal;
+      if (hit) verified.delete(token);
+      const principal = await verifier.verify(token);
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { principal, until: Math.min(now + VERIFIED_TTL_MS, principal.expiresAt ?? now + VERIFIED_TTL_MS) });
+      return principal;
     },
     decide: (p, a) => decide(policy, p, a),
     authorize: (p, a) => authorize(policy, p, a),
