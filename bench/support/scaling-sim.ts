@@ -28,6 +28,12 @@ export interface Costs {
   readonly commitMs: number;
   /** Publisher client CPU per event, when the publishers share the machine (0 when they run elsewhere). */
   readonly publisherUs: number;
+  /**
+   * The most events/s one stream takes however many cores are free (0 = no such limit): with `sync_interval:
+   * always` a write waits for its fsync, so a stream's rate is bounded by the disk's sync latency, not by CPU.
+   * A partition is modelled as its own stream.
+   */
+  readonly streamMaxPerSec: number;
   readonly batch: number;
 }
 
@@ -136,11 +142,14 @@ function partition(sim: Sim, c: Costs, design: Design, count: (n: number) => voi
   let storeBusy = false;
   const broker = (): void => {
     if (delivered + prepared >= ahead) return void sim.at(50, broker); // the buffer is full: poll again shortly
-    sim.cpu(b * (c.brokerUs + c.publisherUs), () => {
+    const cpuUs = b * (c.brokerUs + c.publisherUs);
+    // The rest of the stream's per-batch time is waiting for fsyncs: no core held.
+    const syncWaitUs = c.streamMaxPerSec > 0 ? Math.max(0, (b * 1e6) / c.streamMaxPerSec - b * c.brokerUs) : 0;
+    sim.cpu(cpuUs, () => sim.at(syncWaitUs, () => {
       delivered++;
       client();
       broker();
-    });
+    }));
   };
   const client = (): void => {
     if (clientBusy || delivered === 0 || prepared >= 1) return;
@@ -188,6 +197,7 @@ export function bound(c: Costs, design: Design, partitions: number, cores: numbe
   const commitUs = (c.commitMs * 1000) / c.batch;
   const cpu = cores / (c.brokerUs + c.publisherUs + c.clientUs + c.prepareUs + c.storeUs);
   const serial = design === 'sqlite' ? c.storeUs + commitUs : design === 'global-seq' ? c.ledgerUs + commitUs : 0;
-  const stage = Math.max(c.brokerUs + c.publisherUs, c.clientUs + c.prepareUs, c.storeUs + commitUs);
+  const streamUs = Math.max(c.brokerUs, c.streamMaxPerSec > 0 ? 1e6 / c.streamMaxPerSec : 0) + c.publisherUs;
+  const stage = Math.max(streamUs, c.clientUs + c.prepareUs, c.storeUs + commitUs);
   return Math.min(cpu, serial > 0 ? 1 / serial : Infinity, partitions / stage) * 1e6;
 }
