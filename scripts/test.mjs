@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs node's test runner over the test tiers. Tier = the file-name suffix: .unit.spec.ts, .int.spec.ts, .e2e.spec.ts.
 // `node --import tsx scripts/test.mjs [unit|int|e2e|neo4j ...] [--exclude=<regex> ...]` (no tier = every tier). Extra args after `--` go
-// to node --test. The `neo4j` tier = every test file that uses test/support/neo4j-server.ts, whatever its suffix.
+// to node --test. The `neo4j` tier = every test file that uses test/support/neo4j-server.ts or stores.ts, whatever its suffix.
 // When the chosen files include any of those, one real Neo4j is started for the whole run (NEO4J_URI/NEO4J_PASSWORD
 // in the env of every file); without a JDK/Maven they skip, saying why — except in CI, where that fails the run.
 import { spawn } from 'node:child_process';
@@ -19,7 +19,7 @@ const tiers = own.filter((a) => !a.startsWith('--exclude='));
 const extra = dash === -1 ? [] : argv.slice(dash + 1);
 const neo4jOnly = tiers.length > 0 && tiers.every((t) => t === 'neo4j');
 const wanted = tiers.length && !neo4jOnly ? tiers.filter((t) => t !== 'neo4j') : ['unit', 'int', 'e2e'];
-const usesNeo4j = (file) => readFileSync(file, 'utf8').includes('support/neo4j-server.ts');
+const usesNeo4j = (file) => /support\/(neo4j-server|stores)\.ts/.test(readFileSync(file, 'utf8'));
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {

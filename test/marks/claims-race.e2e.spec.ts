@@ -1,7 +1,9 @@
 /**
- * Claims under a real race: 8 processes × 500 claim attempts on 3 shared nodes of one SQLite file, short TTLs,
- * random kill -9s. Verified from the ledger alone: per (node, purpose) grants, renewals, releases and expiries
- * never overlap (never two holders), an expiry never precedes the lease's end, and tokens strictly increase.
+ * Claims under a real race: 8 processes × 500 claim attempts on 3 shared nodes of one store — a SQLite file
+ * (serialised by its write lock) and a real Neo4j (serialised by the head-node lock taken first in every write
+ * transaction) — short TTLs, random kill -9s. Verified from the ledger alone: per (node, purpose) grants, renewals,
+ * releases and expiries never overlap (never two holders), an expiry never precedes the lease's end, and tokens
+ * strictly increase.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LedgerEntry } from '../../src/ports/graph-store.ts';
-import { openStore, patientUpdated, tempDbPath } from './fixtures.ts';
+import { ontology, patientUpdated } from './fixtures.ts';
+import { storesUnderTest, type FreshStore } from '../support/stores.ts';
 
 const WORKER = fileURLToPath(new URL('../support/claims-worker.ts', import.meta.url));
 const WORKERS = 8;
@@ -53,8 +56,8 @@ function verify(entries: readonly LedgerEntry[]): { grants: number; expiries: nu
           grants++;
           break;
         case 'renewed':
-          // The store lets a holder renew a lease that ran out while nobody took it over (documented in
-          // src/adapters/sqlite/claims.ts): no other token was issued in between, so fencing holds — which is
+          // The store lets a holder renew a lease that ran out while nobody took it over (core's rule,
+          // src/core/claims/rules.ts): no other token was issued in between, so fencing holds — which is
           // what `cur` still being this holder's claim proves here.
           assert.ok(cur && cur.token === c.token && cur.agent === c.agent, `${where}: renewed a claim it does not hold`);
           held.set(key, { ...cur, expiresAt: Date.parse(c.expiresAt) });
@@ -76,21 +79,23 @@ function verify(entries: readonly LedgerEntry[]): { grants: number; expiries: nu
   return { grants, expiries, releases };
 }
 
-void describe('claims race across processes', () => {
-  const db = tempDbPath();
+for (const s of await storesUnderTest()) void describe(`claims race across processes (${s.kind})`, { ...(s.skip && { skip: s.skip }) }, () => {
+  let db: FreshStore | undefined;
   const workers: Worker[] = [];
   after(() => {
     for (const w of workers) w.child?.kill('SIGKILL');
-    db.cleanup();
+    db?.cleanup();
   });
 
-  void it(`${WORKERS} processes × ${ATTEMPTS} claims with random kill -9s: never two holders, tokens increase`, { timeout: 240_000 }, async () => {
-    const setup = await openStore(db.path);
+  void it(`${WORKERS} processes × ${ATTEMPTS} claims with random kill -9s: never two holders, tokens increase`, { timeout: 900_000 }, async () => {
+    db = await s.fresh();
+    const setup = db.open(ontology);
+    await setup.init(ontology);
     await setup.applyBatch(NODES.map((id) => patientUpdated(id, `evt-${id}`)));
     for (let i = 0; i < WORKERS; i++) {
       const w: Worker = { agent: `agent://w${i}`, done: 0, exited: Promise.resolve(null) };
       workers.push(w);
-      run(db.path, w);
+      run(db.locator, w);
     }
     // kill -9s at random points of progress (not of time: a fast machine would finish before a timer fires); each
     // killed worker is restarted for its remaining attempts. Six victims, each at a random attempt in 50..450.
@@ -109,7 +114,7 @@ void describe('claims race across processes', () => {
       victim.child?.kill('SIGKILL');
       await victim.exited;
       kills++;
-      run(db.path, victim);
+      run(db.locator, victim);
     }
     const codes = await Promise.all(workers.map((w) => w.exited));
     assert.deepEqual(codes, workers.map(() => 0), 'every worker finished its attempts');

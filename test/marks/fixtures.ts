@@ -44,7 +44,7 @@ export function patientUpdated(id: string, eventId: string): ChangeSet {
 }
 
 /** Takes `n` marks from an iterator, failing after `timeoutMs`. */
-export async function take<T>(it: AsyncIterator<T>, n: number, timeoutMs = 5000): Promise<T[]> {
+export async function take<T>(it: AsyncIterator<T>, n: number, timeoutMs = 30_000): Promise<T[]> {
   const out: T[] = [];
   const deadline = Date.now() + timeoutMs;
   while (out.length < n) {

@@ -1,21 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
+import type { GraphStore } from '../../src/ports/graph-store.ts';
 import { createMarkFeed } from '../../src/app/mark-feed.ts';
 import { SlowSubscriberError } from '../../src/core/errors.ts';
 import type { ChangeMark } from '../../src/core/marks/change-mark.ts';
-import { ontology, openStore, patientUpdated, referralRequested, take, tempDbPath } from './fixtures.ts';
+import { ontology, patientUpdated, referralRequested, take } from './fixtures.ts';
+import { storesUnderTest, type FreshStore } from '../support/stores.ts';
 
-void describe('in-process mark feed over a real SQLite store', () => {
-  const db = tempDbPath();
-  let store: SqliteGraphStore;
+/** The in-process mark feed over each real store (a SQLite file; the real Neo4j). */
+for (const s of await storesUnderTest()) void describe(`in-process mark feed over a real store (${s.kind})`, { ...(s.skip && { skip: s.skip }) }, () => {
+  let db: FreshStore;
+  let store: GraphStore;
+  const openStore = async (): Promise<GraphStore> => {
+    const st = db.open(ontology);
+    await st.init(ontology);
+    return st;
+  };
   before(async () => {
-    store = await openStore(db.path);
+    db = await s.fresh();
+    store = await openStore();
   });
   after(async () => {
-    await store.close();
-    db.cleanup();
+    await store?.close();
+    db?.cleanup();
   });
 
   void it('delivers live marks that match the filter, in seq order, with both relationship endpoints', async () => {
@@ -76,7 +84,7 @@ void describe('in-process mark feed over a real SQLite store', () => {
   });
 
   void it("fills gaps from the store: another connection's commits show up in order (gap fill and poll)", async () => {
-    const other = await openStore(db.path);
+    const other = await openStore();
     try {
       const feed = await createMarkFeed({ store, ontology, pollMs: 50 });
       const sub = feed.subscribe({ ids: ['p-gap'] });
@@ -85,7 +93,7 @@ void describe('in-process mark feed over a real SQLite store', () => {
       const two = await take(sub, 2);
       assert.deepEqual(two.map((m) => m.eventId), ['evt-gap-1', 'evt-gap-2']);
       await other.applyBatch([patientUpdated('p-gap', 'evt-gap-3')]); // nobody reports it: the poll finds it
-      const [third] = await take(sub, 1, 2000);
+      const [third] = await take(sub, 1, 15_000);
       assert.equal(third?.eventId, 'evt-gap-3');
       assert.ok(feed.stats().gapFills >= 1);
       await feed.close();

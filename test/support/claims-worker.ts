@@ -1,12 +1,12 @@
 /**
  * A claims-race worker process (test/marks/claims-race.e2e.spec.ts): hammers claim / renew / release on a few
- * shared nodes of one SQLite file with short TTLs. Prints one "." per attempt so the parent can count progress
+ * shared nodes of one store (a SQLite file or a Neo4j) with short TTLs. Prints one "." per attempt so the parent can count progress
  * (and pick up where a kill -9 left off).
  *
- * Usage: node --import tsx test/support/claims-worker.ts <db path> <agent> <attempts> <node ids comma-separated>
+ * Usage: node --import tsx test/support/claims-worker.ts <db path | bolt://…> <agent> <attempts> <node ids comma-separated>
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
+import { openStoreAt } from './stores.ts';
 
 const [path, agent, attemptsArg, nodesArg] = process.argv.slice(2);
 if (!path || !agent || !attemptsArg || !nodesArg) {
@@ -14,7 +14,7 @@ if (!path || !agent || !attemptsArg || !nodesArg) {
   process.exit(2);
 }
 const nodes = nodesArg.split(',');
-const store = createSqliteStore({ path, busyTimeoutMs: 30_000 });
+const store = openStoreAt(path);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
 
 for (let i = 0; i < Number(attemptsArg); i++) {

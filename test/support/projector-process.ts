@@ -1,6 +1,6 @@
 /**
  * A projector as its own process, for crash tests: `node --import tsx test/support/projector-process.ts
- * <natsUrl> <sqlitePath>`. Prints `position N` after each commit advance so the parent can follow it.
+ * <natsUrl> <sqlitePath | bolt://…>` (Neo4j: password from NEO4J_PASSWORD). Prints `position N` after each commit advance so the parent can follow it.
  * Uses the clinic fixture ontology.
  *
  * Test hooks (env): `TG_TEST_CRASH_ON=<event id>` makes the process exit abruptly (code 70, no cleanup) whenever
@@ -9,15 +9,15 @@
  */
 import { createJetStreamBus } from '../../src/adapters/nats/jetstream-bus.ts';
 import { createNatsDeadLetters } from '../../src/adapters/nats/dead-letters.ts';
-import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import { createIngestor } from '../../src/app/ingest.ts';
 import { createProjector } from '../../src/app/projector.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
+import { openStoreAt } from './stores.ts';
 
 const [natsUrl, path] = process.argv.slice(2);
-if (!natsUrl || !path) throw new Error('usage: projector-process.ts <natsUrl> <sqlitePath>');
+if (!natsUrl || !path) throw new Error('usage: projector-process.ts <natsUrl> <sqlitePath | bolt://…>');
 const ontology = clinicOntology();
-const store = createSqliteStore({ path, ontology });
+const store = openStoreAt(path, ontology);
 await store.init(ontology);
 const maxDeliver = process.env.TG_TEST_MAX_DELIVER ? Number(process.env.TG_TEST_MAX_DELIVER) : undefined;
 const bus = await createJetStreamBus({ url: natsUrl, domain: 'clinic', ackWaitMs: 2000, ...(maxDeliver !== undefined && { maxDeliver }) });

@@ -75,7 +75,9 @@ export async function dumpGraph(store: GraphStore): Promise<string[]> {
       const page = await store.listNodes({ class: cls, first: 1000, ...(after !== undefined && { after }) });
       for (const { node } of page.items) {
         ids.push(node.id);
-        lines.push(`node ${node.id} ${node.class} ${JSON.stringify(node.properties)} ${node.provenance.eventId}`);
+        // Keys sorted: stores need not keep property order.
+        const props = Object.fromEntries(Object.entries(node.properties).sort(([x], [y]) => (x < y ? -1 : 1)));
+        lines.push(`node ${node.id} ${node.class} ${JSON.stringify(props)} ${node.provenance.eventId}`);
       }
       if (!page.hasNextPage || !page.endCursor) break;
       after = page.endCursor;
