@@ -4,14 +4,17 @@ import { after, before, describe, test } from 'node:test';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 import { type Harness, createHarness, event } from './harness.ts';
+import { storesUnderTest, type FreshStore } from '../support/stores.ts';
 
 const patient = (id: string, name: string, extra: Record<string, unknown> = {}) =>
   event('PatientRegistered', { '@type': 'Patient', id, name, ...extra }, { subject: `Patient/${id}` });
 const referral = (id: string, patientId: string, priority: string, extra: Record<string, unknown> = {}) =>
   event('ReferralRequested', { '@type': 'Referral', id, reason: `reason ${id}`, priority, forPatient: patientId, ...extra }, { subject: `Referral/${id}` });
 
-void describe('GraphQL API generated from the clinic ontology (real SQLite)', () => {
+/** The generated API over each real store: a SQLite file and the run's Neo4j (read-your-writes included). */
+for (const s of await storesUnderTest()) void describe(`GraphQL API generated from the clinic ontology (${s.kind})`, { ...(s.skip && { skip: s.skip }) }, () => {
   let h: Harness;
+  let fresh: FreshStore | undefined;
   const calls = { related: 0, getNodes: 0 };
   before(async () => {
     // A counting wrapper (not a mock: every call goes to the real store) to prove reads are batched.
@@ -26,7 +29,8 @@ void describe('GraphQL API generated from the clinic ontology (real SQLite)', ()
           };
         },
       });
-    h = await createHarness(clinicOntology(), { wrapStore: wrap, limits: { maxDepth: 8 } });
+    fresh = await s.fresh();
+    h = await createHarness(clinicOntology(), { wrapStore: wrap, limits: { maxDepth: 8 }, openStore: (o) => fresh!.open(o) });
     await h.publish(
       patient('p-1', 'Ann Lee', { allergy: ['penicillin', 'latex'], birthDate: '1970-02-03' }),
       patient('p-2', 'Bo Chen'),
@@ -40,7 +44,10 @@ void describe('GraphQL API generated from the clinic ontology (real SQLite)', ()
       event('ReferralAccepted', { '@type': 'Referral', id: 'r-1', status: 'accepted', referredTo: 'sp-1' }, { subject: 'Referral/r-1' }),
     );
   });
-  after(() => h.close());
+  after(async () => {
+    await h?.close();
+    fresh?.cleanup();
+  });
 
   void test('a referral with its patient, referrer (through the superclass interface), provenance and history', async () => {
     const res = await h.gql(`{

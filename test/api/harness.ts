@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteDeadLetters, createSqliteStore } from '../../src/adapters/sqlite/index.ts';
+import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import type { ApiLimits } from '../../src/api/context.ts';
 import { type Api, type ApiOptions, createApi } from '../../src/api/server.ts';
 import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
@@ -29,15 +29,22 @@ export interface Harness {
 
 export async function createHarness(
   ontology: CompiledOntology,
-  options: { limits?: Partial<ApiLimits>; wrapStore?: (s: GraphStore) => GraphStore; access?: AccessControl } & Omit<ApiOptions, 'services' | 'limits'> = {},
+  options: {
+    limits?: Partial<ApiLimits>;
+    wrapStore?: (s: GraphStore) => GraphStore;
+    access?: AccessControl;
+    /** Another (empty) store to serve, e.g. the run's Neo4j (test/support/stores.ts); default: a SQLite file. */
+    openStore?: (ontology: CompiledOntology) => GraphStore;
+  } & Omit<ApiOptions, 'services' | 'limits'> = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-api-'));
-  const sqlite = createSqliteStore({ path: join(dir, 'graph.db'), ontology });
-  await sqlite.init(ontology);
-  const deadLetters = createSqliteDeadLetters({ db: sqlite.db });
-  const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store: sqlite, deadLetters }) });
-  const store = options.wrapStore ? options.wrapStore(sqlite) : sqlite;
-  const api = createApi({ ...options, services: { store, ontology, publisher, deadLetters, ...(options.access && { access: options.access }) }, ...(options.limits && { limits: options.limits }) });
+  const { openStore, wrapStore, access, ...apiOptions } = options;
+  const base = openStore ? openStore(ontology) : createSqliteStore({ path: join(dir, 'graph.db'), ontology });
+  await base.init(ontology);
+  const deadLetters = 'db' in base ? createSqliteDeadLetters({ db: (base as SqliteGraphStore).db }) : createSqliteDeadLetters({ path: join(dir, 'dead-letters.db') });
+  const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store: base, deadLetters }) });
+  const store = wrapStore ? wrapStore(base) : base;
+  const api = createApi({ ...apiOptions, services: { store, ontology, publisher, deadLetters, ...(access && { access }) }, ...(options.limits && { limits: options.limits }) });
   return {
     api,
     deadLetters,
@@ -60,7 +67,8 @@ export async function createHarness(
     },
     async close() {
       await publisher.close();
-      await sqlite.close();
+      await base.close();
+      await deadLetters.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,18 +1,20 @@
 /**
- * Referral 1.0.0 → 2.0.0 on real SQLite files:
- * - migrating a graph (100k nodes by default; MIGRATION_TEST_NODES to change) gives the same graph as projecting
- *   the upcast events from scratch on 2.0.0;
+ * Referral 1.0.0 → 2.0.0 on each store — a SQLite file and the run's Neo4j — read back through the GraphStore port:
+ * - migrating a graph (SQLite: 100k nodes by default, MIGRATION_TEST_NODES to change; Neo4j: 10k by default,
+ *   MIGRATION_TEST_NODES_NEO4J — projecting 100k nodes into Neo4j on a 2-core CI machine would take most of the CI
+ *   budget) gives the same graph as projecting the upcast events from scratch on 2.0.0 (into SQLite);
  * - the dry run counts what each step touches and writes nothing;
  * - old producers keep working after the migration (with and without `dataschema`), the ledger keeps the original;
- * - a migration killed with SIGKILL halfway resumes and ends with the same graph as an uninterrupted one.
+ * - a migration killed with SIGKILL halfway resumes and ends with the graph an uninterrupted one gives.
  */
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { createNeo4jMigrationTarget } from '../../src/adapters/neo4j/migration-target.ts';
+import { createExecutor } from '../../src/adapters/neo4j/executor.ts';
 import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { createSqliteMigrationTarget } from '../../src/adapters/sqlite/migration-target.ts';
 import { createIngestor } from '../../src/app/ingest.ts';
@@ -21,50 +23,70 @@ import { loadVersionChain, type LoadedChain } from '../../src/app/ontology-versi
 import { VERSION_META_KEY } from '../../src/core/migrations/plan.ts';
 import { createUpcaster, UPCAST_ORIGINAL } from '../../src/core/migrations/upcaster.ts';
 import type { CloudEvent } from '../../src/core/events/cloud-event.ts';
-import { dumpGraph, ingestAll, referralV1Events, V1_SCHEMA } from './referral-v1-events.ts';
+import type { GraphStore } from '../../src/ports/graph-store.ts';
+import type { MigrationTarget } from '../../src/ports/migration-target.ts';
+import { dumpStore, ingestAll, referralV1Events, V1_SCHEMA } from './referral-v1-events.ts';
+import { storesUnderTest, type FreshStore } from '../support/stores.ts';
 
-const NODES = Number(process.env.MIGRATION_TEST_NODES ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), 'tg-migrate-'));
 let chain: LoadedChain;
-let events: CloudEvent[];
-
-async function v1Store(path: string, evs: Iterable<CloudEvent>): Promise<SqliteGraphStore> {
-  const store = createSqliteStore({ path });
-  const v1 = chain.ontologies[0]!;
-  await store.init(v1);
-  await ingestAll(evs, { ontology: v1, store, deadLetters: createSqliteDeadLetters({ db: store.db }) });
-  await store.setMeta(VERSION_META_KEY, v1.version);
-  return store;
-}
+const deadLetters = () => createSqliteDeadLetters({ path: join(dir, 'dead-letters.db') });
 
 before(async () => {
   chain = await loadVersionChain('ontology/referral');
-  events = [...referralV1Events(NODES)];
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-void test(`migrating ${NODES} nodes from 1.0.0 to 2.0.0 gives the graph that projecting the upcast events gives`, async () => {
-  const migrated = await v1Store(join(dir, 'migrated.db'), events);
-  assert.equal((migrated.db.prepare('SELECT count(*) FROM nodes').pluck().get() as number), NODES);
-  const before = dumpGraph(migrated.db);
+async function v1Into(store: GraphStore, evs: Iterable<CloudEvent>): Promise<void> {
+  const v1 = chain.ontologies[0]!;
+  await store.init(v1);
+  await ingestAll(evs, { ontology: v1, store, deadLetters: deadLetters() });
+  await store.setMeta(VERSION_META_KEY, v1.version);
+}
 
-  const dry = await runMigration({ store: migrated, target: createSqliteMigrationTarget(migrated.db), chain, dryRun: true });
-  assert.deepEqual(dumpGraph(migrated.db), before, 'a dry run writes nothing');
-  const referrals = migrated.db.prepare("SELECT count(*) FROM node_labels WHERE label = 'Referral'").pluck().get() as number;
-  const insured = migrated.db.prepare("SELECT count(*) FROM nodes WHERE json_extract(props, '$.insuranceStatus') IS NOT NULL").pluck().get() as number;
-  assert.deepEqual(dry.steps.map((s) => [s.touched, s.created ?? 0]), [[referrals, 0], [insured, insured]]);
+/** The migration target of the store at `fresh` (SQLite: on the store's connection; Neo4j: its own driver). */
+function targetOf(fresh: FreshStore, store: GraphStore): { target: MigrationTarget; close(): Promise<void> } {
+  if (fresh.kind === 'sqlite') return { target: createSqliteMigrationTarget((store as SqliteGraphStore).db), close: async () => {} };
+  const exec = createExecutor({ uri: fresh.locator, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
+  return { target: createNeo4jMigrationTarget(exec), close: () => exec.close() };
+}
 
-  const report = await runMigration({ store: migrated, target: createSqliteMigrationTarget(migrated.db), chain });
+/** SQLite keeps a step's progress under its key in `meta`; the Neo4j target under `meta:<key>` (TrailgraphMeta). */
+const progressMetaKey = (kind: string, key: string): string => (kind === 'neo4j' ? `meta:${key}` : key);
+
+for (const s of await storesUnderTest()) void describe(`referral 1.0.0 → 2.0.0 migration (${s.kind})`, { ...(s.skip && { skip: s.skip }) }, () => {
+  const NODES = s.kind === 'neo4j' ? Number(process.env.MIGRATION_TEST_NODES_NEO4J ?? 10_000) : Number(process.env.MIGRATION_TEST_NODES ?? 100_000);
+
+void test(`migrating ${NODES} nodes from 1.0.0 to 2.0.0 gives the graph that projecting the upcast events gives`, { timeout: 1_800_000 }, async () => {
+  const events = [...referralV1Events(NODES)];
+  const fresh = await s.fresh();
+  const migrated = fresh.open();
+  await v1Into(migrated, events);
+  const v1 = chain.ontologies[0]!;
+  const before = await dumpStore(migrated, v1);
+  assert.equal(before.nodes.length, NODES);
+
+  const t = targetOf(fresh, migrated);
+  const dry = await runMigration({ store: migrated, target: t.target, chain, dryRun: true });
+  assert.deepEqual(await dumpStore(migrated, v1), before, 'a dry run writes nothing');
+  const count = async (filters: { property: string; op: 'exists'; value: boolean }[] = []): Promise<number> =>
+    (await migrated.listNodes({ class: 'Referral', first: 0, includeTotal: true, filters })).totalCount ?? -1;
+  const referrals = await count();
+  const insured = await count([{ property: 'insuranceStatus', op: 'exists', value: true }]);
+  assert.deepEqual(dry.steps.map((x) => [x.touched, x.created ?? 0]), [[referrals, 0], [insured, insured]]);
+
+  const report = await runMigration({ store: migrated, target: t.target, chain });
+  await t.close();
   assert.equal(await migrated.getMeta(VERSION_META_KEY), '2.0.0');
-  assert.deepEqual(report.steps.map((s) => s.touched), [referrals, insured]);
+  assert.deepEqual(report.steps.map((x) => x.touched), [referrals, insured]);
 
-  const replayed = createSqliteStore({ path: join(dir, 'replayed.db') });
+  const replayed = createSqliteStore({ path: join(dir, `replayed-${s.kind}.db`) });
   const v2 = chain.ontologies[1]!;
   await replayed.init(v2);
   await ingestAll(events, { ontology: v2, store: replayed, deadLetters: createSqliteDeadLetters({ db: replayed.db }), upcast: createUpcaster(chain) });
 
-  const a = dumpGraph(migrated.db);
-  const b = dumpGraph(replayed.db);
+  const a = await dumpStore(migrated, v2);
+  const b = await dumpStore(replayed, v2);
   assert.equal(a.nodes.length, NODES + insured);
   assert.deepEqual(a.nodes, b.nodes);
   assert.deepEqual(a.rels, b.rels);
@@ -75,7 +97,7 @@ void test(`migrating ${NODES} nodes from 1.0.0 to 2.0.0 gives the graph that pro
   await replayed.close();
 
   // Old producers after the migration: with and without dataschema.
-  const ingestor = createIngestor({ ontology: v2, store: migrated, deadLetters: createSqliteDeadLetters({ db: migrated.db }), upcast: createUpcaster(chain) });
+  const ingestor = createIngestor({ ontology: v2, store: migrated, deadLetters: deadLetters(), upcast: createUpcaster(chain) });
   const denied: CloudEvent = {
     specversion: '1.0', id: 'late-1', source: 'agent://old-insurance', type: 'InsuranceDenied', subject: 'Referral/r-0000001',
     data: { '@type': 'Referral', id: 'r-0000001', insuranceStatus: 'denied', insuranceNote: 'expired policy', status: 'insurance-denied' },
@@ -96,45 +118,53 @@ void test(`migrating ${NODES} nodes from 1.0.0 to 2.0.0 gives the graph that pro
   assert.equal(JSON.parse(String(entry?.event?.[UPCAST_ORIGINAL])).data.insuranceStatus, 'denied', 'the ledger keeps the original event');
   assert.equal(entry?.event?.dataschema, chain.ontologies[1]!.versionIri);
   await migrated.close();
+  fresh.cleanup();
 });
 
-void test('a migration killed with SIGKILL halfway resumes and ends with the same graph', async () => {
-  const small = events.length > 30_000 ? [...referralV1Events(20_000)] : events;
-  const base = await v1Store(join(dir, 'base.db'), small);
-  await base.close();
-  copyFileSync(join(dir, 'base.db'), join(dir, 'killed.db'));
-
-  const reference = createSqliteStore({ path: join(dir, 'base.db') });
+void test('a migration killed with SIGKILL halfway resumes and ends with the same graph', { timeout: 1_800_000 }, async () => {
+  const small = [...referralV1Events(Math.min(NODES, 20_000))];
+  // The uninterrupted reference: a SQLite file migrated in one go.
+  const reference = createSqliteStore({ path: join(dir, `reference-${s.kind}.db`) });
+  await v1Into(reference, small);
   await runMigration({ store: reference, target: createSqliteMigrationTarget(reference.db), chain });
-  const expected = dumpGraph(reference.db);
+  const expected = await dumpStore(reference, chain.ontologies[1]!);
   await reference.close();
 
+  const fresh = await s.fresh();
+  const base = fresh.open();
+  await v1Into(base, small);
+  await base.close();
   const cli = (args: string[]) =>
-    spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'migrate', '--store', join(dir, 'killed.db'), '--ontology', 'ontology/referral', ...args], {
+    spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'migrate', '--store', fresh.locator, '--ontology', 'ontology/referral', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   const child = cli(['--batch-size', '50']);
-  const watcher = new Database(join(dir, 'killed.db'), { readonly: true });
-  const progressOf = (): string | undefined =>
-    watcher.prepare("SELECT value FROM meta WHERE key = 'migration.1.0.0-to-2.0.0.step.1'").pluck().get() as string | undefined;
+  const watcher = fresh.open();
+  const progressOf = (): Promise<string | undefined> => watcher.getMeta(progressMetaKey(s.kind, 'migration.1.0.0-to-2.0.0.step.1'));
   const killedAt = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const p = progressOf();
-      if (p === undefined) return;
-      clearInterval(timer);
-      child.kill('SIGKILL');
-      resolve(p);
-    }, 2);
+    let stopped = false;
     child.on('exit', (code) => {
-      clearInterval(timer);
+      stopped = true;
       if (code !== null) reject(new Error(`migrate exited (${code}) before it could be killed`));
     });
+    void (async () => {
+      while (!stopped) {
+        const p = await progressOf();
+        if (p !== undefined) {
+          stopped = true;
+          child.kill('SIGKILL');
+          resolve(p);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })().catch(reject);
   });
   await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.on('exit', r)));
   assert.equal(child.signalCode, 'SIGKILL');
   assert.equal(JSON.parse(killedAt).done, false, 'killed in the middle of the second step');
-  const version = watcher.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(VERSION_META_KEY);
-  watcher.close();
+  const version = await watcher.getMeta(VERSION_META_KEY);
+  await watcher.close();
   assert.equal(version, '1.0.0', 'the version moves only when the migration ends');
 
   const rerun = cli([]);
@@ -144,10 +174,12 @@ void test('a migration killed with SIGKILL halfway resumes and ends with the sam
   const code = await new Promise((r) => rerun.on('exit', r));
   assert.equal(code, 0, out);
   assert.match(out, /done by an earlier run/);
-  const resumed = createSqliteStore({ path: join(dir, 'killed.db') });
+  const resumed = fresh.open();
   assert.equal(await resumed.getMeta(VERSION_META_KEY), '2.0.0');
-  const got = dumpGraph(resumed.db);
+  const got = await dumpStore(resumed, chain.ontologies[1]!);
   assert.deepEqual(got.nodes, expected.nodes);
   assert.deepEqual(got.rels, expected.rels);
   await resumed.close();
+  fresh.cleanup();
+});
 });

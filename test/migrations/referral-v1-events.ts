@@ -98,3 +98,31 @@ export function dumpGraph(db: SqliteDatabase): { nodes: string[]; rels: string[]
     .map((r) => `${r.from_id} -${r.type}-> ${r.to_id}`);
   return { nodes, rels };
 }
+
+/**
+ * The graph as comparable text, read through the GraphStore port (so the same dump works on every store): nodes
+ * (class, labels, properties with sorted keys) and relationships of every object property.
+ */
+export async function dumpStore(store: GraphStore, ontology: CompiledOntology): Promise<{ nodes: string[]; rels: string[] }> {
+  const sortKeys = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const nodes = new Map<string, string>();
+  for (const [cls, def] of ontology.classes) {
+    if (def.ancestors.some((a) => ontology.classes.has(a))) continue; // a root class lists its subclasses too
+    for (let after: string | undefined; ; ) {
+      const page = await store.listNodes({ class: cls, first: 1000, ...(after !== undefined && { after }) });
+      for (const { node } of page.items) nodes.set(node.id, `${node.id} ${node.class} ${JSON.stringify([...node.labels].sort())} ${JSON.stringify(sortKeys(node.properties))}`);
+      if (!page.hasNextPage || !page.endCursor) break;
+      after = page.endCursor;
+    }
+  }
+  const ids = [...nodes.keys()].sort();
+  const rels: string[] = [];
+  for (const [name, def] of ontology.properties) {
+    if (def.kind !== 'object') continue;
+    for (let i = 0; i < ids.length; i += 500) {
+      const related = await store.related({ ids: ids.slice(i, i + 500), type: name, direction: 'out', first: 1000 });
+      for (const [from, page] of related) for (const { node } of page.items) rels.push(`${from} -${name}-> ${node.id}`);
+    }
+  }
+  return { nodes: ids.map((id) => nodes.get(id)!), rels: rels.sort() };
+}

@@ -6,6 +6,7 @@
  * Usage: node --import tsx test/support/claims-worker.ts <db path | bolt://…> <agent> <attempts> <node ids comma-separated>
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NotFoundError } from '../../src/core/errors.ts';
 import { openStoreAt } from './stores.ts';
 
 const [path, agent, attemptsArg, nodesArg] = process.argv.slice(2);
@@ -25,8 +26,13 @@ for (let i = 0; i < Number(attemptsArg); i++) {
     await sleep(Math.random() * 15);
     let token = r.claim.token;
     if (Math.random() < 0.5) {
-      const renewed = await store.renewClaim({ on, purpose: 'triage', agent, ttlMs, token });
-      if (renewed.granted) token = renewed.claim.token;
+      // On a busy machine the lease may run out before the renewal and be taken over and released by another
+      // worker: then there is no claim to renew (NotFoundError), which a real agent handles by claiming again.
+      const renewed = await store.renewClaim({ on, purpose: 'triage', agent, ttlMs, token }).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      });
+      if (renewed?.granted) token = renewed.claim.token;
     }
     if (Math.random() < 0.7) await store.releaseClaim({ on, purpose: 'triage', agent, token });
     // else: let it expire; another worker's claim() records the expiry.
