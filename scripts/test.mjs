@@ -44,7 +44,8 @@ const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' };
 const inCI = process.env.CI === 'true';
 let neo4jServer;
 let neo4jFailed = false;
-if (!process.env.NEO4J_URI && files.some(usesNeo4j)) {
+const neo4jWanted = !process.env.TRAILGRAPH_TEST_STORES || process.env.TRAILGRAPH_TEST_STORES.split(',').map((x) => x.trim()).includes('neo4j');
+if (!process.env.NEO4J_URI && neo4jWanted && files.some(usesNeo4j)) {
   const { neo4jMissingPrerequisite, startNeo4jServer } = await import('../test/support/neo4j-server.ts');
   let reason = neo4jMissingPrerequisite();
   if (!reason) {

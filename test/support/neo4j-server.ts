@@ -150,12 +150,19 @@ export interface Neo4jConnection {
 
 let own: Promise<Neo4jServer> | undefined;
 
+/** False when TRAILGRAPH_TEST_STORES names the stores to test and leaves Neo4j out. */
+export function neo4jWanted(): boolean {
+  const only = process.env.TRAILGRAPH_TEST_STORES;
+  return !only || only.split(',').map((x) => x.trim()).includes('neo4j');
+}
+
 /**
  * The Neo4j for this test file: the run's shared server (NEO4J_URI from scripts/test.mjs) or, for a file run on
  * its own, a server started now and stopped when the process exits. Returns a skip reason instead when Neo4j cannot
  * run here — but never in CI (CI=true), where that is a failure.
  */
 export async function neo4jForTests(): Promise<{ connection: Neo4jConnection } | { skip: string }> {
+  if (!neo4jWanted()) return { skip: `Neo4j left out of this run (TRAILGRAPH_TEST_STORES=${process.env.TRAILGRAPH_TEST_STORES})` };
   const shared = process.env.NEO4J_URI;
   if (shared) return { connection: { uri: shared, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' } };
   const reason = process.env.TRAILGRAPH_NEO4J_SKIP ?? neo4jMissingPrerequisite();
