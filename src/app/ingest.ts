@@ -7,9 +7,10 @@
  * Invalid events are dead-lettered BEFORE the store batch commits its checkpoint: a crash in between can at worst
  * dead-letter an event twice on redelivery, never skip it. Retryable errors (StoreUnavailableError) propagate.
  */
-import { CausalLoopError, InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
+import { CausalLoopError, IdempotencyConflictError, InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
 import { ancestorsNeeded, type CausalLink, DEFAULT_LOOP_LIMITS, findCausalLoop, type LoopLimits } from '../core/causality/loop-breaker.ts';
 import { createCausalAncestry } from './causal-ancestry.ts';
+import { idempotencyKey, redelivery } from '../core/events/idempotency.ts';
 import type { CloudEvent } from '../core/events/cloud-event.ts';
 import type { EnvelopeLimits } from '../core/events/envelope.ts';
 import type { CompiledOntology } from '../core/ontology/model.ts';
@@ -36,7 +37,7 @@ export interface RawEvent {
 /** The outcome of one raw event, in input order. */
 export type IngestResult =
   | { status: 'applied' | 'duplicate'; eventId: string; seq: number; changes: readonly AppliedChange[] }
-  | { status: 'rejected'; eventId?: string; error: InvalidEventError | ProjectionConflictError | CausalLoopError; deadLetterId: string };
+  | { status: 'rejected'; eventId?: string; error: InvalidEventError | ProjectionConflictError | CausalLoopError | IdempotencyConflictError; deadLetterId: string };
 
 export interface Ingestor {
   /** validate → plan; throws InvalidEventError. Used to reject before forwarding to a bus. */
@@ -178,7 +179,7 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
     return kept;
   };
 
-  const deadLetter = async (raw: RawEvent, error: InvalidEventError | ProjectionConflictError | CausalLoopError): Promise<string> => {
+  const deadLetter = async (raw: RawEvent, error: InvalidEventError | ProjectionConflictError | CausalLoopError | IdempotencyConflictError): Promise<string> => {
     const letter: NewDeadLetter = {
       ...(error.eventId !== undefined && { eventId: error.eventId }),
       reason: error instanceof InvalidEventError ? 'invalid' : error instanceof CausalLoopError ? 'causal-loop' : 'conflict',
@@ -222,13 +223,15 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
     const receivedAtMs = options?.receivedAtMs ?? Date.now();
     const results: (IngestResult | undefined)[] = new Array<IngestResult | undefined>(raws.length);
     const prepared = checkSubjects(raws, await preparedFor(raws, options?.prepared));
-    // Same id twice in one batch: only the first goes to the store; the others mirror it as duplicates.
+    // Same idempotency key twice in one batch: only the first goes to the store; the others mirror it (a retry)
+    // or conflict with it (a reused id), by the same rule the store applies against the ledger.
     const firstIndex = new Map<string, number>();
     const firsts: { index: number; changeSet: ChangeSet }[] = [];
     for (const [index, p] of prepared.entries()) {
       if (!p.ok) continue;
-      if (firstIndex.has(p.changeSet.eventId)) continue;
-      firstIndex.set(p.changeSet.eventId, index);
+      const key = idempotencyKey(p.changeSet.source, p.changeSet.eventId);
+      if (firstIndex.has(key)) continue;
+      firstIndex.set(key, index);
       firsts.push({ index, changeSet: p.changeSet });
     }
     const batch = await breakLoops(firsts, raws, results);
@@ -247,6 +250,10 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
       if (outcome === undefined) throw new Error(`store ${store.kind} returned no result for event ${batch[k]?.changeSet.eventId ?? '?'}`);
       if (outcome instanceof ProjectionConflictError) {
         results[index] = { status: 'rejected', eventId: outcome.eventId, error: outcome, deadLetterId: await deadLetter(raw, outcome) };
+      } else if (outcome.conflict) {
+        const cs = batch[k]?.changeSet as ChangeSet;
+        const error = new IdempotencyConflictError(cs.eventId, cs.source, outcome.seq);
+        results[index] = { status: 'rejected', eventId: cs.eventId, error, deadLetterId: await deadLetter(raw, error) };
       } else {
         results[index] = { status: outcome.duplicate ? 'duplicate' : 'applied', eventId: outcome.eventId, seq: outcome.seq, changes: outcome.changes };
         const cs = batch[k]?.changeSet;
@@ -256,8 +263,14 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
 
     for (const [index, p] of prepared.entries()) {
       if (results[index] !== undefined || !p.ok) continue;
-      const first = results[firstIndex.get(p.changeSet.eventId) ?? -1];
-      if (first?.status === 'rejected') results[index] = first;
+      const firstAt = firstIndex.get(idempotencyKey(p.changeSet.source, p.changeSet.eventId)) ?? -1;
+      const first = results[firstAt];
+      const firstPrepared = prepared[firstAt];
+      const sameAsFirst = firstPrepared?.ok === true && redelivery(firstPrepared.changeSet.event, p.changeSet.event) === 'duplicate';
+      if (first && first.status !== 'rejected' && !sameAsFirst) {
+        const error = new IdempotencyConflictError(p.changeSet.eventId, p.changeSet.source, first.seq);
+        results[index] = { status: 'rejected', eventId: p.changeSet.eventId, error, deadLetterId: await deadLetter(raws[index] as RawEvent, error) };
+      } else if (first?.status === 'rejected') results[index] = first;
       else if (first) results[index] = { status: 'duplicate', eventId: first.eventId, seq: first.seq, changes: [] };
     }
     if (metrics) count(metrics, raws, prepared, results as IngestResult[], receivedAtMs);
@@ -314,7 +327,7 @@ function count(metrics: Metrics, raws: readonly RawEvent[], prepared: readonly P
     metrics.eventReceived(type);
     if (r.status === 'applied') metrics.eventApplied(type as string, (committedAt - (raws[i]?.publishedAtMs ?? receivedAtMs)) / 1000);
     else if (r.status === 'duplicate') metrics.eventDuplicate(type as string);
-    else if (r.status === 'rejected') metrics.eventRejected(type, r.error instanceof InvalidEventError ? 'invalid' : r.error instanceof CausalLoopError ? 'causal-loop' : 'conflict');
+    else if (r.status === 'rejected') metrics.eventRejected(type, r.error instanceof InvalidEventError ? 'invalid' : r.error instanceof CausalLoopError ? 'causal-loop' : r.error instanceof IdempotencyConflictError ? 'idempotency-conflict' : 'conflict');
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * NATS mode's publisher: validate first (an invalid event is rejected at once, 422 semantics, never reaches the
- * bus, and — like everywhere else — is kept in dead letters with the reason when a dead-letter store is given), publish to JetStream with `Nats-Msg-Id` = event id, and when `waitMs` is set wait until the projector
+ * bus, and — like everywhere else — is kept in dead letters with the reason when a dead-letter store is given), publish to JetStream with `Nats-Msg-Id` = the idempotency key and a content digest (busMsgId), and when `waitMs` is set wait until the projector
  * has committed it (read-your-writes) → `applied`/`duplicate` with its seq; otherwise `accepted`.
  */
-import { InvalidEventError, TrailgraphError } from '../core/errors.ts';
+import { createHash } from 'node:crypto';
+import { IdempotencyConflictError, InvalidEventError, TrailgraphError } from '../core/errors.ts';
+import { eventContent, idempotencyKey, redelivery } from '../core/events/idempotency.ts';
 import type { DeadLetterStore } from '../ports/dead-letters.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { GraphStore, LedgerEntry } from '../ports/graph-store.ts';
@@ -35,9 +37,9 @@ export interface NatsPublisherOptions {
 
 interface Envelope {
   readonly id: string;
+  readonly source: string;
   readonly type: string;
   readonly subject?: string;
-  readonly source?: string;
   readonly traceparent?: string;
 }
 
@@ -86,13 +88,23 @@ async function waitForEvent(store: NatsPublisherOptions['store'], eventId: strin
 /** Keeps a rejected event as received, with its reason; returns the letter's id. */
 async function deadLetter(dlq: DeadLetterStore, raw: RawEvent, error: TrailgraphError, eventId: string | undefined): Promise<string> {
   const payload = typeof raw.payload === 'string' ? raw.payload : JSON.stringify(raw.payload);
-  const issues = error instanceof InvalidEventError ? error.issues : [{ pointer: '', message: error.message }];
+  const issues = error instanceof InvalidEventError ? error.issues : [{ pointer: error instanceof IdempotencyConflictError ? error.pointer : '', message: error.message }];
   const letter = await dlq.put({
-    reason: 'invalid', message: error.message, issues, payload,
+    reason: error instanceof IdempotencyConflictError ? 'conflict' : 'invalid', message: error.message, issues, payload,
     ...(eventId !== undefined && { eventId }),
     ...(raw.headers && { headers: raw.headers }),
   });
   return letter.id;
+}
+
+/**
+ * `Nats-Msg-Id`: the idempotency key (source, id) plus a digest of the content. The bus drops a true retry within
+ * its duplicate window; a reused id with other content gets through to the projector, which reports the conflict
+ * and dead-letters it instead of the bus dropping it silently.
+ */
+export function busMsgId(envelope: Envelope): string {
+  const digest = createHash('sha256').update(idempotencyKey(envelope.source, envelope.id)).update('\n').update(eventContent(envelope as unknown as Record<string, unknown>)).digest('base64url');
+  return `${envelope.id}:${digest.slice(0, 22)}`;
 }
 
 export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLetters, agentSubjects = false }: NatsPublisherOptions): Publisher {
@@ -115,8 +127,14 @@ export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLe
           }
           const { text, envelope } = parse(raw);
           const already = await store.findEvent(envelope.id);
-          if (already) {
-            outcomes.push({ status: 'duplicate', eventId: envelope.id, seq: already.seq });
+          if (already && already.source === envelope.source) {
+            if (redelivery(already.event, envelope as unknown as Record<string, unknown>) === 'duplicate') {
+              outcomes.push({ status: 'duplicate', eventId: envelope.id, seq: already.seq });
+            } else {
+              const conflict = new IdempotencyConflictError(envelope.id, envelope.source, already.seq);
+              const deadLetterId = deadLetters ? await deadLetter(deadLetters, raw, conflict, envelope.id) : undefined;
+              outcomes.push({ status: 'rejected', error: conflict, eventId: envelope.id, ...(deadLetterId !== undefined && { deadLetterId }) });
+            }
             continue;
           }
           // A dead letter replayed within the duplicate window would be dropped by the bus under its own id.
@@ -131,7 +149,7 @@ export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLe
             ...(agentSubjects && typeof envelope.source === 'string' && { agent: envelope.source }),
           };
           const ack = await bus.publish(routing, text, {
-            msgId: replayOf === undefined ? envelope.id : `${envelope.id}:replay:${replayOf}`,
+            msgId: replayOf === undefined ? busMsgId(envelope) : `${busMsgId(envelope)}:replay:${replayOf}`,
             headers,
           });
           sent.push({ index: outcomes.length, eventId: envelope.id, duplicate: ack.duplicate });

@@ -202,3 +202,26 @@ export class BadInputError extends TrailgraphError {
     this.argument = argument;
   }
 }
+
+/**
+ * An event reused the idempotency key (source, id) of another event with different content: nothing is applied,
+ * it is dead-lettered with this reason and the caller gets the original's seq (HTTP 409). Not retryable.
+ */
+export class IdempotencyConflictError extends TrailgraphError {
+  readonly eventId: string;
+  readonly source: string;
+  /** The seq of the event that holds the key. */
+  readonly originalSeq: number;
+  readonly pointer = '/id';
+  constructor(eventId: string, source: string, originalSeq: number) {
+    super(
+      ErrorCode.IdempotencyConflict,
+      `event ${eventId}: /id: source ${source} already used id ${eventId} for an event with other content (seq ${originalSeq}); a retry must repeat the event exactly, a new event needs a new id`,
+      { retryable: false },
+    );
+    this.name = 'IdempotencyConflictError';
+    this.eventId = eventId;
+    this.source = source;
+    this.originalSeq = originalSeq;
+  }
+}

@@ -10,7 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 
 /** Why an event was not applied; also the dead-letter reasons. */
-export type RejectReason = 'invalid' | 'conflict' | 'poison' | 'causal-loop';
+export type RejectReason = 'invalid' | 'conflict' | 'idempotency-conflict' | 'poison' | 'causal-loop';
 
 /** Outcomes of claim operations and the sweeper. */
 export type ClaimOutcome = 'granted' | 'contended' | 'renewed' | 'released' | 'expired';
@@ -68,7 +68,7 @@ export interface MetricsOptions {
 /** Seconds; spans the in-process commit (~ms) to a stalled agent (minutes). */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
-const REASONS: readonly RejectReason[] = ['invalid', 'conflict', 'poison', 'causal-loop'];
+const REASONS: readonly RejectReason[] = ['invalid', 'conflict', 'idempotency-conflict', 'poison', 'causal-loop'];
 
 export function createMetrics(options: MetricsOptions): Metrics {
   const registry = new Registry();
@@ -92,7 +92,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const received = new Counter({ name: 'trailgraph_events_received_total', help: 'Events that reached the ingest pipeline, by type (unknown types: other).', labelNames: ['type'], registers });
   const applied = new Counter({ name: 'trailgraph_events_applied_total', help: 'Events committed to the graph, by type.', labelNames: ['type'], registers });
   const duplicates = new Counter({ name: 'trailgraph_events_duplicate_total', help: 'Events received again after they were committed (idempotent no-ops), by type.', labelNames: ['type'], registers });
-  const rejected = new Counter({ name: 'trailgraph_events_rejected_total', help: 'Events not applied, by type and reason (invalid, conflict, poison, causal-loop).', labelNames: ['type', 'reason'], registers });
+  const rejected = new Counter({ name: 'trailgraph_events_rejected_total', help: 'Events not applied, by type and reason (invalid, conflict, idempotency-conflict, poison, causal-loop).', labelNames: ['type', 'reason'], registers });
   const deadLetters = new Counter({ name: 'trailgraph_dead_letters_total', help: 'Dead letters written, by reason.', labelNames: ['reason'], registers });
   const loops = new Counter({ name: 'trailgraph_causal_loops_broken_total', help: 'Events stopped by the loop breaker (causation depth or repeats within one correlation), by type.', labelNames: ['type'], registers });
   const publishToCommit = new Histogram({ name: 'trailgraph_publish_to_commit_seconds', help: 'Time to consistency, first half: from publish (bus timestamp, or arrival at the service) to the commit of the event.', buckets: LATENCY_BUCKETS, registers });

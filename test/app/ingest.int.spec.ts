@@ -98,10 +98,13 @@ void describe('ingest (SQLite store)', () => {
     assert.equal(await store.headSeq(), head);
   });
 
-  void it('treats the same id twice in one batch as a duplicate of the first', async () => {
-    const results = await ingestor.ingest([patient('p-1', 'e-same'), patient('p-9', 'e-same')]);
-    assert.deepEqual(results.map((r) => r.status), ['applied', 'duplicate']);
+  void it('the same key twice in one batch: a repeat is a duplicate of the first, other content a conflict (dead-lettered)', async () => {
+    const results = await ingestor.ingest([patient('p-1', 'e-same'), patient('p-1', 'e-same'), patient('p-9', 'e-same')]);
+    assert.deepEqual(results.map((r) => r.status), ['applied', 'duplicate', 'rejected']);
     assert.equal(applied(results[1]).seq, applied(results[0]).seq);
+    const r = results[2];
+    assert.ok(r?.status === 'rejected' && r.error.code === 'IDEMPOTENCY_CONFLICT');
+    assert.equal((await deadLetters.get(r.deadLetterId))?.reason, 'conflict');
     assert.equal(await store.getNode('p-9'), undefined);
   });
 

@@ -24,6 +24,33 @@ export function applyContract(makeStore: MakeStoreFn): void {
       assert.equal((await store.ledger(0, 10)).length, 1);
     }));
 
+    void it('the idempotency key is (source, id): another source may use the same id; a reused key with other content is a conflict holding the original seq', withStore(makeStore, async (store) => {
+      const ev = (source: string, data: Record<string, unknown>) => ({ specversion: '1.0', id: 'k-1', type: 'ReferralRequested', source, data });
+      const a = referral('k-1', 'r-1', 'p-1');
+      const [first] = await store.applyBatch([{ ...a, source: 'agent://a', event: ev('agent://a', { n: 1 }) }]);
+      assert.deepEqual([first?.seq, first?.duplicate], [1, false]);
+      // Same id from another producer: its own event.
+      const [other] = await store.applyBatch([{ ...referral('k-1', 'r-2', 'p-2'), source: 'agent://b', event: ev('agent://b', { n: 1 }) }]);
+      assert.deepEqual([other?.seq, other?.duplicate, other?.conflict], [2, false, undefined]);
+      assert.equal((await store.getNode('r-2'))?.provenance.source, 'agent://b');
+      // A true retry (time and trace context may differ): a duplicate with the original seq.
+      const [retry] = await store.applyBatch([{ ...referral('k-1', 'r-1', 'p-1'), source: 'agent://a', event: { ...ev('agent://a', { n: 1 }), time: '2030-01-01T00:00:00Z' } }]);
+      assert.deepEqual(retry, { eventId: 'k-1', seq: 1, duplicate: true, changes: [] });
+      // Same key, other content: a conflict, nothing applied, the original seq.
+      const [reused] = await store.applyBatch([{ ...referral('k-1', 'r-9', 'p-9'), source: 'agent://a', event: ev('agent://a', { n: 2 }) }]);
+      assert.deepEqual(reused, { eventId: 'k-1', seq: 1, duplicate: true, conflict: true, changes: [] });
+      assert.equal(await store.getNode('r-9'), undefined);
+      // Within one batch: the second use of a key conflicts with the first, a repeat of it is a duplicate.
+      const batch = await store.applyBatch([
+        { ...referral('k-2', 'r-3', 'p-3'), source: 'agent://a', event: ev('agent://a', { n: 3 }) },
+        { ...referral('k-2', 'r-4', 'p-4'), source: 'agent://a', event: ev('agent://a', { n: 4 }) },
+        { ...referral('k-2', 'r-3', 'p-3'), source: 'agent://a', event: ev('agent://a', { n: 3 }) },
+      ]);
+      assert.deepEqual(batch.map((r) => [r.seq, r.duplicate, r.conflict ?? false]), [[3, false, false], [3, true, true], [3, true, false]]);
+      assert.equal(await store.getNode('r-4'), undefined);
+      assert.equal(await store.headSeq(), 3);
+    }));
+
     void it('is atomic: a batch whose third change set conflicts leaves no node, no ledger row and no checkpoint move', withStore(makeStore, async (store) => {
       await store.applyBatch([changeSet('e-0', [upsert('Patient/p-9', { name: 'Nine' })])], { checkpoint: { name: 'bus', position: 5 } });
       const batch = [

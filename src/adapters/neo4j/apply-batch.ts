@@ -12,6 +12,7 @@ import * as c from './cypher/apply.ts';
 import type { Executor, Tx } from './executor.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import { touchedIds } from '../../core/store/ledger.ts';
+import { idempotencyKey, redelivery } from '../../core/events/idempotency.ts';
 
 /** A ledger entry → the stored row (nulls dropped: Neo4j stores no null properties). */
 export function ledgerRow(entry: LedgerEntry): c.LedgerRowParams {
@@ -109,12 +110,18 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
     const results: AppliedEvent[] = [];
     const [head] = await tx.run(c.lockHead());
     let seq = Number(head?.head ?? 0) + 1;
-    const seen = new Map<string, number>();
-    for (const r of await tx.run(c.findDuplicates(changeSets.map((cs) => cs.eventId)))) seen.set(String(r.eventId), Number(r.seq));
+    // Keys already in the ledger (or earlier in this batch) with the event that holds them: a retry is a
+    // duplicate, a reused id with other content a conflict (core's rule).
+    const seen = new Map<string, { seq: number; event: Readonly<Record<string, unknown>> | undefined }>();
+    for (const r of await tx.run(c.findDuplicates(changeSets.map((cs) => ({ eventId: cs.eventId, source: cs.source }))))) {
+      seen.set(idempotencyKey(String(r.source), String(r.eventId)), { seq: Number(r.seq), event: typeof r.event === 'string' ? (JSON.parse(r.event) as Record<string, unknown>) : undefined });
+    }
     for (const cs of changeSets) {
-      const dup = seen.get(cs.eventId);
+      const key = idempotencyKey(cs.source, cs.eventId);
+      const dup = seen.get(key);
       if (dup !== undefined) {
-        results.push({ eventId: cs.eventId, seq: dup, duplicate: true, changes: [] });
+        const conflict = redelivery(dup.event, cs.event) === 'conflict';
+        results.push({ eventId: cs.eventId, seq: dup.seq, duplicate: true, ...(conflict && { conflict }), changes: [] });
         continue;
       }
       const prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
@@ -133,7 +140,7 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
         event: cs.event,
       });
       results.push({ eventId: cs.eventId, seq, duplicate: false, changes });
-      seen.set(cs.eventId, seq);
+      seen.set(key, { seq, event: cs.event });
       seq++;
     }
     if (entries.length) {

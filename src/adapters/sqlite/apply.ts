@@ -3,6 +3,7 @@
  * Every statement is prepared once per store (StoreContext.stmt). The AppliedChanges record what really changed:
  * an upsert that changes nothing is not reported and leaves the node's provenance alone.
  */
+import { idempotencyKey, redelivery } from '../../core/events/idempotency.ts';
 import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef, RetractRelationshipOp, UpsertNodeOp } from '../../core/projection/change-set.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
@@ -57,12 +58,16 @@ function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: 
   const out: AppliedEvent[] = [];
   let seq = nextSeq(ctx);
   const seen = knownEvents(ctx, changeSets);
+  const batchEvents = new Map<string, ChangeSet>();
   const batch: BatchState = { nodes: new Map(), created: new Set(), relsFrom: new Set() };
   const ledger = new LedgerWriter(ctx);
   for (const cs of changeSets) {
-    const existing = seen.get(cs.eventId);
+    const key = idempotencyKey(cs.source, cs.eventId);
+    const existing = seen.get(key);
     if (existing !== undefined) {
-      out.push({ eventId: cs.eventId, seq: existing, duplicate: true, changes: [] });
+      const stored = batchEvents.get(key)?.event ?? (existing.event === null ? undefined : (JSON.parse(existing.event) as Record<string, unknown>));
+      const conflict = redelivery(stored, cs.event) === 'conflict';
+      out.push({ eventId: cs.eventId, seq: existing.seq, duplicate: true, ...(conflict && { conflict }), changes: [] });
       continue;
     }
     const prov: Prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
@@ -88,7 +93,8 @@ function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: 
     if (cs.causationid !== undefined) entry.causationid = cs.causationid;
     ledger.add(entry, cs.eventJson ?? JSON.stringify(cs.event));
     entries.push(entry);
-    seen.set(cs.eventId, seq);
+    seen.set(key, { seq, event: null });
+    batchEvents.set(key, cs);
     out.push({ eventId: cs.eventId, seq, duplicate: false, changes });
     seq++;
   }
@@ -96,11 +102,18 @@ function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: 
   return out;
 }
 
-/** The seqs of the batch's event ids already in the ledger: one statement for the whole batch. */
-function knownEvents(ctx: StoreContext, changeSets: readonly ChangeSet[]): Map<string, number> {
-  const ids = JSON.stringify(changeSets.map((cs) => cs.eventId));
-  const rows = ctx.stmt('SELECT event_id, seq FROM ledger WHERE event_id IN (SELECT value FROM json_each(?))').raw().all(ids) as [string, number][];
-  return new Map(rows);
+/**
+ * The batch's idempotency keys already in the ledger, with their seq and stored event (to tell a retry from a
+ * reused id): one statement for the whole batch, probing the (event_id, source) index.
+ */
+function knownEvents(ctx: StoreContext, changeSets: readonly ChangeSet[]): Map<string, { seq: number; event: string | null }> {
+  const keys = JSON.stringify(changeSets.map((cs) => [cs.eventId, cs.source]));
+  const rows = ctx
+    .stmt(`SELECT l.event_id, l.source, l.seq, l.event FROM (SELECT value ->> '$[0]' AS id, value ->> '$[1]' AS source FROM json_each(?)) k
+           JOIN ledger l ON l.event_id = k.id AND l.source = k.source`)
+    .raw()
+    .all(keys) as [string, string, number, string | null][];
+  return new Map(rows.map(([id, source, seq, event]) => [idempotencyKey(source, id), { seq, event }]));
 }
 
 function applyOps(ctx: StoreContext, cs: ChangeSet, prov: Prov, batch: BatchState): AppliedChange[] {

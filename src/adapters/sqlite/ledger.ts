@@ -173,7 +173,7 @@ export function readHistory(ctx: StoreContext, id: string, afterSeq: number, fir
 
 export function findEvent(ctx: StoreContext, eventId: string, scope?: ReadScope): LedgerEntry | undefined {
   const vis = ledgerScopeFragment(scope);
-  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.event_id = ?${vis ? ` AND ${vis.sql}` : ''}`).get(eventId, ...(vis?.params ?? [])) as LedgerRow | undefined;
+  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.event_id = ?${vis ? ` AND ${vis.sql}` : ''} ORDER BY l.seq LIMIT 1`).get(eventId, ...(vis?.params ?? [])) as LedgerRow | undefined;
   return row && shown(ctx, [row], scope)[0];
 }
 

@@ -118,4 +118,28 @@ export const MIGRATIONS: readonly string[] = [
   // 2: nodes_class served no read (class listing walks node_labels, whose key is (label, id)); every node insert
   // paid for it (~1.5 µs of CPU per 2-node event in the projection micro-benchmark).
   `DROP INDEX IF EXISTS nodes_class;`,
+  // 3: the idempotency key is (source, event_id), as CloudEvents defines uniqueness: another producer may use the
+  // same id. SQLite cannot drop a column's UNIQUE, so the ledger is rebuilt; (event_id, source) also serves
+  // lookups by id alone.
+  `
+  CREATE TABLE ledger_v3 (
+    seq INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    committed_at TEXT NOT NULL,
+    subject TEXT,
+    traceparent TEXT,
+    correlationid TEXT,
+    causationid TEXT,
+    changes TEXT NOT NULL,
+    event TEXT,
+    UNIQUE (event_id, source)
+  );
+  INSERT INTO ledger_v3 SELECT seq, event_id, kind, type, source, time, committed_at, subject, traceparent, correlationid, causationid, changes, event FROM ledger;
+  DROP TABLE ledger;
+  ALTER TABLE ledger_v3 RENAME TO ledger;
+  `,
 ];

@@ -1,6 +1,6 @@
 /** `POST /events`: CloudEvents over HTTP into the publisher. Status codes are documented in docs/api.md. */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, TrailgraphError } from '../../core/errors.ts';
+import { ErrorCode, IdempotencyConflictError, TrailgraphError } from '../../core/errors.ts';
 import type { PublishOutcome, Publisher } from '../../app/publisher.ts';
 import { type PublishGuard, publishGuarded } from '../../app/auth/guard-publish.ts';
 import { errorDetails } from '../errors.ts';
@@ -40,7 +40,9 @@ function errorBody(err: TrailgraphError | undefined): Record<string, unknown> {
 
 /** One outcome as JSON; rejected ones carry `error`. */
 export function outcomeBody(o: PublishOutcome): Record<string, unknown> {
-  const base = { eventId: o.eventId ?? null, status: o.status, seq: o.seq ?? null };
+  // A reused id answers with the seq of the event that holds the key, as a duplicate would.
+  const seq = o.seq ?? (o.error instanceof IdempotencyConflictError ? o.error.originalSeq : null);
+  const base = { eventId: o.eventId ?? null, status: o.status, seq };
   return o.status === 'rejected' ? { ...base, error: errorBody(o.error), ...(o.deadLetterId && { deadLetterId: o.deadLetterId }) } : base;
 }
 
@@ -54,6 +56,7 @@ function statusOf(o: PublishOutcome): number {
     case 'accepted':
       return 202;
     case 'rejected':
+      if (o.error?.code === ErrorCode.IdempotencyConflict) return 409;
       return o.error?.code === ErrorCode.StoreUnavailable ? 503 : 422;
   }
 }

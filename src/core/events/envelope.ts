@@ -3,6 +3,7 @@
  * pollution-proof parsing (safe-json.ts), then the context attributes. The payload (`data`) is checked against
  * the ontology afterwards (payload.ts) — this file knows nothing about the ontology.
  */
+import { findIllFormedString } from '../text/well-formed.ts';
 import { InvalidEventError, type EventIssue } from '../errors.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { describeValue, escapePointerToken } from './json-pointer.ts';
@@ -63,9 +64,17 @@ export function parseEnvelope(input: string | unknown, limits?: Partial<Envelope
   }
 
   checkAttributes(event, lim, issues);
+  // A lone UTF-16 surrogate cannot be stored as UTF-8 (it would come back as U+FFFD, merging distinct ids). JSON
+  // text has one only through a \uD8xx-\uDFxx escape, so the walk runs only when the text holds such an escape.
+  if (typeof input !== 'string' || MAY_HOLD_SURROGATE.test(input)) {
+    const pointer = findIllFormedString(event);
+    if (pointer !== undefined) issues.push({ pointer, message: 'not well-formed Unicode: the string holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape)' });
+  }
   if (issues.length > 0) throw new InvalidEventError(id, issues.slice(0, lim.maxIssues));
   return event as unknown as CloudEvent;
 }
+
+const MAY_HOLD_SURROGATE = /\\u[dD][89a-fA-F]/;
 
 function checkAttributes(event: Record<string, unknown>, lim: EnvelopeLimits, issues: EventIssue[]): void {
   const add = (pointer: string, message: string): void => void issues.push({ pointer, message });

@@ -221,6 +221,11 @@ export interface AppliedEvent {
   readonly seq: number;
   /** True when the event was already in the ledger (nothing changed; `seq` is the original). */
   readonly duplicate: boolean;
+  /**
+   * With `duplicate`: the key (source, id) is in the ledger but the content differs — an id reused for another
+   * event. Nothing changed; `seq` is the original's. The ingestor reports it as a conflict and dead-letters it.
+   */
+  readonly conflict?: boolean;
   readonly changes: readonly AppliedChange[];
 }
 

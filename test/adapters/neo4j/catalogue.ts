@@ -26,7 +26,7 @@ export function catalogue(): Record<string, Statement> {
     'schema.showConstraints': showConstraints(),
     'apply.lockHead': apply.lockHead(),
     'apply.setHead': apply.setHead(8),
-    'apply.findDuplicates': apply.findDuplicates([V('evt-1'), V('evt-2')]),
+    'apply.findDuplicates': apply.findDuplicates([{ eventId: V('evt-1'), source: V('agent://a') }, { eventId: V('evt-2'), source: V('agent://b') }]),
     'apply.readNode': apply.readNode(V('r-1001')),
     'apply.createNode.referral': apply.createNode(ontology, V('r-1001'), 'Referral', ['Referral'], { reason: V('Chest pain'), priority: V('urgent'), score: 1 }, prov),
     'apply.createNode.patient': apply.createNode(ontology, V('p-1'), 'Patient', ['Patient'], { name: V('Ann'), allergy: [V('penicillin'), V('latex')] }, prov),

@@ -45,11 +45,11 @@ export function setHead(seq: number): Statement {
   return { cypher: "MATCH (h:TrailgraphMeta {key: 'head'}) SET h.seq = $seq", params: { seq } };
 }
 
-/** Event ids already in the ledger, with their seq. */
-export function findDuplicates(eventIds: readonly string[]): Statement {
+/** Idempotency keys (eventId, source) already in the ledger, with their seq and stored event (JSON text). */
+export function findDuplicates(keys: readonly { readonly eventId: string; readonly source: string }[]): Statement {
   return {
-    cypher: 'UNWIND $eventIds AS eventId MATCH (l:LedgerEntry {eventId: eventId}) RETURN eventId, l.seq AS seq',
-    params: { eventIds },
+    cypher: 'UNWIND $keys AS k MATCH (l:LedgerEntry {eventId: k.eventId, source: k.source}) RETURN l.eventId AS eventId, l.source AS source, l.seq AS seq, l.event AS event',
+    params: { keys: keys.map((k) => ({ eventId: k.eventId, source: k.source })) },
   };
 }
 

@@ -139,7 +139,8 @@ export function ledger(afterSeq: number, limit: number): Statement {
 }
 
 export function findEvent(eventId: string): Statement {
-  return { cypher: 'MATCH (l:LedgerEntry {eventId: $eventId}) RETURN l', params: { eventId } };
+  // Ids are unique per source only: the first event that used the id.
+  return { cypher: 'MATCH (l:LedgerEntry {eventId: $eventId}) RETURN l ORDER BY l.seq LIMIT 1', params: { eventId } };
 }
 
 export function headSeq(): Statement {

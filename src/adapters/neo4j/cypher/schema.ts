@@ -7,7 +7,7 @@ import { q } from './names.ts';
 import type { Statement } from './statement.ts';
 
 /** Constraint names trailgraph depends on: the start-up check looks for these. */
-export const REQUIRED_CONSTRAINTS = ['tg_resource_id', 'tg_ledger_event_id', 'tg_ledger_seq', 'tg_meta_key'] as const;
+export const REQUIRED_CONSTRAINTS = ['tg_resource_id', 'tg_ledger_key', 'tg_ledger_seq', 'tg_meta_key'] as const;
 
 const stmt = (cypher: string): Statement => ({ cypher, params: {} });
 
@@ -20,7 +20,11 @@ export function showConstraints(): Statement {
 export function schemaStatements(ontology: CompiledOntology): Statement[] {
   const out: Statement[] = [
     stmt('CREATE CONSTRAINT tg_resource_id IF NOT EXISTS FOR (n:Resource) REQUIRE n.id IS UNIQUE'),
-    stmt('CREATE CONSTRAINT tg_ledger_event_id IF NOT EXISTS FOR (l:LedgerEntry) REQUIRE l.eventId IS UNIQUE'),
+    // The idempotency key is (source, eventId), as CloudEvents defines uniqueness; stores made before had eventId
+    // alone unique, which would refuse another producer's event with the same id.
+    stmt('DROP CONSTRAINT tg_ledger_event_id IF EXISTS'),
+    stmt('CREATE CONSTRAINT tg_ledger_key IF NOT EXISTS FOR (l:LedgerEntry) REQUIRE (l.eventId, l.source) IS UNIQUE'),
+    stmt('CREATE INDEX tg_ledger_event_lookup IF NOT EXISTS FOR (l:LedgerEntry) ON (l.eventId)'),
     stmt('CREATE CONSTRAINT tg_ledger_seq IF NOT EXISTS FOR (l:LedgerEntry) REQUIRE l.seq IS UNIQUE'),
     stmt('CREATE CONSTRAINT tg_meta_key IF NOT EXISTS FOR (m:TrailgraphMeta) REQUIRE m.key IS UNIQUE'),
     stmt('CREATE CONSTRAINT tg_checkpoint_name IF NOT EXISTS FOR (c:TrailgraphCheckpoint) REQUIRE c.name IS UNIQUE'),
