@@ -31,6 +31,7 @@ const commands = [
   () => import('./commands/ontology.ts'),
   () => import('./commands/ontology-diff.ts'),
   () => import('./commands/ontology-sdl.ts'),
+  () => import('./commands/ontology-schemas.ts'),
   () => import('./commands/migrate.ts'),
   () => import('./commands/serve.ts'),
   () => import('./commands/publish.ts'),

@@ -1,4 +1,5 @@
 /** `trailgraph serve`: the GraphQL + CloudEvents HTTP API on the configured store. */
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createApi } from '../../api/server.ts';
 import { listen } from '../../api/http/node-server.ts';
@@ -10,6 +11,9 @@ import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts'
 import { startMarks } from '../../app/marks-runtime.ts';
 import { useDemoPage } from '../../api/http/demo-page.ts';
 import { createProcessExtension } from '../../api/process/index.ts';
+import { useSchemaDocuments } from '../../api/http/schema-documents.ts';
+import { EVENTS_PREFIX } from '../../adapters/nats/subjects.ts';
+import { natsHost } from './ontology-schemas.ts';
 
 /** Says whether anyone may connect: the open development start must never be mistaken for a secured one. */
 function authLine(config: TrailgraphConfig, runtime: Runtime): string {
@@ -56,7 +60,10 @@ export function register(program: Command): void {
       // compose gateway while the demo agents run against the replicas.
       const demoPage = runtime.ontology.classes.has('Referral') && runtime.ontology.classes.has('Specialist');
       const api = createApi({
-        plugins: demoPage ? [useDemoPage()] : [],
+        plugins: [
+          useSchemaDocuments({ ontology: () => runtime.ontology, asyncapi: { domain: basename(config.ontologyDir), subjectPrefix: EVENTS_PREFIX, ...(config.natsUrl && { natsHost: natsHost(config.natsUrl) }) } }),
+          ...(demoPage ? [useDemoPage()] : []),
+        ],
         extensions: [createMarksExtension({ feed: marks.feed }), createProcessExtension(), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
         services: runtime,
         ...(runtime.metrics && { metrics: runtime.metrics }),
@@ -75,6 +82,7 @@ export function register(program: Command): void {
           `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
           `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
           `  Health    ${running.url}/healthz  ${running.url}/readyz${runtime.metrics ? `  ${running.url}/metrics` : ''}\n` +
+          `  Schemas   ${running.url}/schemas/openapi.json  ${running.url}/schemas/asyncapi.json  ${running.url}/schemas/events/<type>.json\n` +
           (demoPage ? `  Page      ${running.url}/demo  (the live referral graph)\n` : '') +
           authLine(config, runtime) +
           `Next: publish an event with \`trailgraph publish event.json\` or curl, then query it. Ctrl-C stops.\n`,
