@@ -12,7 +12,8 @@ import type { GraphStore } from '../../ports/graph-store.ts';
 import type { Claim, GraphPath, NodeRecord, Page, SignalMark } from '../../core/store/records.ts';
 import { DEFAULT_NEIGHBOURHOOD_LIMIT, DEFAULT_PATH_LIMIT, historyPageSize, hopsWithin, pageSize, resultLimit } from '../../core/store/limits.ts';
 import { applyBatch } from './apply-batch.ts';
-import { encodeCursor } from '../../core/paging/cursor.ts';
+import { cursorOf } from '../../core/paging/cursor.ts';
+import { comparePaths, orderNeighbourhood } from '../../core/store/order.ts';
 import { reservedNameClashes } from './cypher/names.ts';
 import * as r from './cypher/reads.ts';
 import { schemaStatements, showConstraints } from './cypher/schema.ts';
@@ -54,7 +55,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
   };
   const page = (rows: readonly unknown[], first: number, sortProp: string, total?: number): Page<NodeRecord> => {
     const nodes = rows.slice(0, first).map((n) => toNodeRecord(ontology, n));
-    const items = nodes.map((node) => ({ node, cursor: encodeCursor(sortProp === 'id' ? null : ((node.properties[sortProp] ?? null) as never), node.id) }));
+    const items = nodes.map((node) => ({ node, cursor: cursorOf(node, sortProp) }));
     return { items, hasNextPage: rows.length > first, ...(items.length > 0 && { endCursor: items[items.length - 1]!.cursor }), ...(total !== undefined && { totalCount: total }) };
   };
 
@@ -145,7 +146,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
         const nodes = [{ node: toNodeRecord(o, row.start), distance: 0 }, ...found];
         const inner = nodes.filter((x) => x.distance < n).map((x) => x.node.id);
         const rels = await tx.run(r.relationshipsAmong(o, nodes.map((x) => x.node.id), inner, opts?.via));
-        return { nodes, relationships: rels.map((x) => toRelationshipRecord(x.rel as Row)), truncated: row.truncated === true };
+        return orderNeighbourhood({ nodes, relationships: rels.map((x) => toRelationshipRecord(x.rel as Row)), truncated: row.truncated === true });
       });
     },
     async paths(from, to, maxHops, opts) {
@@ -162,7 +163,8 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
         }
         if (n === 0) return [];
         const rows = await tx.run(r.paths(o, from, to, n, opts?.via, limit));
-        return rows.map((row): GraphPath => ({ nodes: row.nodes as GraphPath['nodes'], relationships: (row.rels as Row[]).map(toRelationshipRecord) }));
+        // Cypher sorts by (hops, ids) already; core's comparator is the rule, applied again so the two cannot drift.
+        return rows.map((row): GraphPath => ({ nodes: row.nodes as GraphPath['nodes'], relationships: (row.rels as Row[]).map(toRelationshipRecord) })).sort(comparePaths);
       });
     },
     async history(id, p, scope) {

@@ -2,7 +2,7 @@
 import type { Scalar } from '../../core/projection/change-set.ts';
 import type { NodeQuery, NodeRecord, Page, PropertyFilter, RelatedQuery } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
-import { decodeCursor, encodeCursor } from '../../core/paging/cursor.ts';
+import { cursorOf, decodeCursor } from '../../core/paging/cursor.ts';
 import { pageSize } from '../../core/store/limits.ts';
 import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
 import { scopeFragment } from './scope.ts';
@@ -12,8 +12,11 @@ import { and, markFilter, propertyFilter, relationshipFilter, sortFragments, typ
 
 type SortedRow = NodeRow & { sv: Scalar | null };
 
-function toPage(rows: readonly SortedRow[], first: number, totalCount?: number): Page<NodeRecord> {
-  const items = rows.slice(0, first).map((r) => ({ node: rowToNode(r), cursor: encodeCursor(r.sv, r.id) }));
+function toPage(rows: readonly SortedRow[], first: number, sortProperty: string | undefined, totalCount?: number): Page<NodeRecord> {
+  const items = rows.slice(0, first).map((r) => {
+    const node = rowToNode(r);
+    return { node, cursor: cursorOf(node, sortProperty) };
+  });
   const last = items[items.length - 1];
   return {
     items,
@@ -47,7 +50,7 @@ export function listNodes(ctx: StoreContext, q: NodeQuery): Page<NodeRecord> {
   const total = q.includeTotal
     ? (ctx.stmt(`SELECT count(*) AS c FROM nodes n WHERE ${where.sql}`).get(...where.params) as { c: number }).c
     : undefined;
-  return toPage(rows, first, total);
+  return toPage(rows, first, q.sort?.property, total);
 }
 
 function relatedFrom(direction: 'out' | 'in'): { parent: string; join: string } {
@@ -75,7 +78,7 @@ export function related(ctx: StoreContext, q: RelatedQuery): Map<string, Page<No
     for (const c of counts) totals.set(c.parent, c.c);
   }
   const out = new Map<string, Page<NodeRecord>>();
-  for (const id of q.ids) out.set(id, toPage(byParent.get(id) ?? [], first, q.includeTotal ? (totals.get(id) ?? 0) : undefined));
+  for (const id of q.ids) out.set(id, toPage(byParent.get(id) ?? [], first, q.sort?.property, q.includeTotal ? (totals.get(id) ?? 0) : undefined));
   return out;
 }
 

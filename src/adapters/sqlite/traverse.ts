@@ -6,6 +6,7 @@
 import type { GraphPath, Neighbourhood, NodeRecord, RecordProvenance, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
 import { REL_SELECT, getNodes, rowToLazyNode, rowToRel, type RelRow } from './rows.ts';
+import { comparePaths, orderNeighbourhood } from '../../core/store/order.ts';
 import { DEFAULT_NEIGHBOURHOOD_LIMIT, DEFAULT_PATH_LIMIT, hopsWithin, resultLimit } from '../../core/store/limits.ts';
 import type { ReadScope } from '../../core/auth/read-scope.ts';
 import { visibility } from './scope.ts';
@@ -114,6 +115,9 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
     }
     frontier = next;
   }
+  // A cut walk stopped reading mid-hop: relationships among the kept nodes that the unread rows held are fetched
+  // now (core's rule: both endpoints in the answer, one nearer than the hop limit), over at most `limit` ids.
+  if (truncated) addRelationshipsAmong(ctx, distance, hops, via, rels);
   const records = getNodes(ctx, [...distance.keys()], rowToLazyNode);
   // The start node's existence is checked here, not up front (one statement less): a missing node has no
   // relationships (deleting a node removes them), so the walk above found nothing.
@@ -125,7 +129,18 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
   }
   const classOf = (nid: string): string => records.get(nid)?.class ?? 'Resource';
   const relationships = [...rels.values()].map((r) => walkedRel(ctx, r, classOf(r.from_id), classOf(r.to_id)));
-  return { nodes, relationships, truncated };
+  return orderNeighbourhood({ nodes, relationships, truncated });
+}
+
+function addRelationshipsAmong(ctx: StoreContext, distance: ReadonlyMap<string, number>, hops: number, via: readonly string[] | undefined, rels: Map<string, BareRel>): void {
+  const ids = JSON.stringify([...distance.keys()]);
+  const inner = JSON.stringify([...distance].filter(([, d]) => d < hops).map(([nid]) => nid));
+  const viaSql = via ? ' AND r.type IN (SELECT value FROM json_each(?))' : '';
+  const stmt = ctx.stmt(`SELECT r.type, r.from_id, r.to_id FROM rels r WHERE r.from_id IN (SELECT value FROM json_each(?)) AND r.to_id IN (SELECT value FROM json_each(?))
+    AND (r.from_id IN (SELECT value FROM json_each(?)) OR r.to_id IN (SELECT value FROM json_each(?)))${viaSql}`);
+  for (const r of stmt.iterate(ids, ids, inner, inner, ...(via ? [JSON.stringify(via)] : [])) as IterableIterator<BareRel>) {
+    rels.set(`${r.type}\u0000${r.from_id}\u0000${r.to_id}`, { type: r.type, from_id: r.from_id, to_id: r.to_id });
+  }
 }
 
 /**
@@ -167,12 +182,14 @@ export function paths(ctx: StoreContext, from: string, to: string, maxHops: numb
   for (let len = 1; len <= hops && level.length > 0 && results.length < limit; len++) {
     load(level.map((p) => p.ids[p.ids.length - 1] ?? from));
     const next: Partial[] = [];
+    // Every path of this length first, then the canonical order (core/store/order.ts) decides which fit the limit.
+    const found: GraphPath[] = [];
     for (const p of level) {
       const end = p.ids[p.ids.length - 1] ?? from;
       for (const e of adj.get(end) ?? []) {
         if (p.ids.includes(e.other)) continue;
         if (e.other === to) {
-          if (results.length < limit) results.push(toPath([...p.ids, to], [...p.rels, e.rel]));
+          found.push(toPath([...p.ids, to], [...p.rels, e.rel]));
           continue;
         }
         const rest = toTarget.get(e.other);
@@ -180,6 +197,7 @@ export function paths(ctx: StoreContext, from: string, to: string, maxHops: numb
         if (next.length < 10_000) next.push({ ids: [...p.ids, e.other], rels: [...p.rels, e.rel] });
       }
     }
+    results.push(...found.sort(comparePaths).slice(0, limit - results.length));
     level = next;
   }
   return results;

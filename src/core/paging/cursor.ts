@@ -21,3 +21,13 @@ export function decodeCursor(cursor: string): CursorKey {
   }
   throw new BadInputError('after', `is not a cursor ("${cursor.slice(0, 64)}"): pass an endCursor/cursor returned by a previous page`);
 }
+
+/**
+ * The cursor of a node in a list sorted by `sortProperty` (default id): `[sort value, id]`, the sort value being
+ * the id itself when sorting by id, null when the node lacks the property. Both stores make cursors with this, so
+ * the same page has the same cursors whichever store answers.
+ */
+export function cursorOf(node: { readonly id: string; readonly properties: Readonly<Record<string, unknown>> }, sortProperty = 'id'): string {
+  const value = sortProperty === 'id' ? node.id : node.properties[sortProperty];
+  return encodeCursor(value === undefined || Array.isArray(value) ? null : (value as Scalar | null), node.id);
+}

@@ -80,6 +80,16 @@ export function countRelated(ontology: CompiledOntology, ids: readonly string[],
 }
 
 /**
+ * `via` as a relationship-type alternation in the pattern (`:forPatient|referredBy`), names checked against the
+ * ontology, so the planner expands only those types instead of every relationship and filtering afterwards (a walk
+ * through a hub otherwise visits the hub's whole fan-out). The `$via` predicate stays: it is what makes an empty
+ * `via` list match nothing.
+ */
+function viaTypes(ontology: CompiledOntology, via: readonly string[] | undefined): string {
+  return via && via.length > 0 ? `:${via.map((v) => relType(ontology, v)).join('|')}` : '';
+}
+
+/**
  * Nodes within `n` hops of `id` (either direction), nearest first (ties by id), at most `limit` besides the start,
  * and whether more existed. Collected in the order of the preceding WITH ... ORDER BY (the documented idiom).
  */
@@ -88,7 +98,7 @@ export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: nu
   return {
     cypher:
       'MATCH (s:Resource {id: $id}) ' +
-      `OPTIONAL MATCH p = (s)-[rs*1..${hops(n)}]-(m:Resource) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ` +
+      `OPTIONAL MATCH p = (s)-[rs${viaTypes(ontology, via)}*1..${hops(n)}]-(m:Resource) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ` +
       'WITH s, m, min(length(p)) AS distance ORDER BY distance, m.id ' +
       'WITH s, collect(CASE WHEN m IS NULL THEN null ELSE {node: m, distance: distance} END) AS found ' +
       'RETURN s AS start, found[..$limit] AS nodes, size(found) > $limit AS truncated',
@@ -117,7 +127,7 @@ export function paths(ontology: CompiledOntology, from: string, to: string, maxH
   for (const v of via ?? []) relType(ontology, v);
   return {
     cypher:
-      `MATCH p = (a:Resource {id: $from})-[rs*1..${hops(maxHops)}]-(b:Resource {id: $to}) ` +
+      `MATCH p = (a:Resource {id: $from})-[rs${viaTypes(ontology, via)}*1..${hops(maxHops)}]-(b:Resource {id: $to}) ` +
       'WHERE ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ' +
       'AND all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..]) ' +
       'WITH p, length(p) AS hops, [x IN nodes(p) | x.id] AS key ORDER BY hops, key LIMIT $limit ' +
