@@ -11,7 +11,15 @@ import { DEFAULT_LOOP_LIMITS, type LoopLimits } from '../core/causality/loop-bre
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'neo4j'; readonly uri: string; readonly user: string; readonly password: string; readonly database?: string };
+  | {
+      readonly kind: 'neo4j';
+      readonly uri: string;
+      readonly user: string;
+      readonly password: string;
+      readonly database?: string;
+      /** SQLite file of the dead letters (Neo4j keeps the graph only); env TRAILGRAPH_DEAD_LETTERS. */
+      readonly deadLettersPath: string;
+    };
 
 /** Bearer-token authentication and the access policy. Present = auth on. */
 export interface AuthConfig {
@@ -117,7 +125,8 @@ function storeConfig(value: string, env: NodeJS.ProcessEnv): StoreConfig {
   const password = env.TRAILGRAPH_NEO4J_PASSWORD ?? env.NEO4J_PASSWORD;
   if (!password) throw new ConfigError('TRAILGRAPH_NEO4J_PASSWORD', 'a neo4j:// store needs a password; set TRAILGRAPH_NEO4J_PASSWORD (or NEO4J_PASSWORD)');
   const database = env.TRAILGRAPH_NEO4J_DATABASE ?? env.NEO4J_DATABASE;
-  return { kind: 'neo4j', uri: value, user: env.TRAILGRAPH_NEO4J_USER ?? env.NEO4J_USER ?? 'neo4j', password, ...(database && { database }) };
+  const deadLettersPath = env.TRAILGRAPH_DEAD_LETTERS || './.trailgraph/dead-letters.db';
+  return { kind: 'neo4j', uri: value, user: env.TRAILGRAPH_NEO4J_USER ?? env.NEO4J_USER ?? 'neo4j', password, ...(database && { database }), deadLettersPath };
 }
 
 /** The shortest HS256 secret accepted (RFC 7518 §3.2: at least the hash size). */

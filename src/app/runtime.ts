@@ -35,9 +35,9 @@ export interface Runtime {
 }
 
 async function openStore(config: StoreConfig, ontology: CompiledOntology): Promise<{ store: GraphStore; deadLetters: DeadLetterStore }> {
+  const { mkdirSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
   if (config.kind === 'sqlite') {
-    const { mkdirSync } = await import('node:fs');
-    const { dirname } = await import('node:path');
     mkdirSync(dirname(config.path), { recursive: true });
     const { createSqliteStore, createSqliteDeadLetters } = await import('../adapters/sqlite/index.ts');
     const store = createSqliteStore({ path: config.path, ontology });
@@ -48,7 +48,8 @@ async function openStore(config: StoreConfig, ontology: CompiledOntology): Promi
   const { createNeo4jStore } = await import('../adapters/neo4j/index.ts');
   const store = createNeo4jStore({ uri: config.uri, user: config.user, password: config.password, ...(config.database && { database: config.database }), ontology });
   const { createSqliteDeadLetters } = await import('../adapters/sqlite/index.ts');
-  return { store, deadLetters: createSqliteDeadLetters({ path: './.trailgraph/dead-letters.db' }) };
+  mkdirSync(dirname(config.deadLettersPath), { recursive: true });
+  return { store, deadLetters: createSqliteDeadLetters({ path: config.deadLettersPath }) };
 }
 
 /** Wires the service from its configuration. */

@@ -44,7 +44,7 @@ export function register(program: Command): void {
       return n;
     }, 20)
     .option('-p, --port <port>', 'port of the service and the /demo page (0 = any free port)', int('--port', 0), 4000)
-    .option('--store <path>', 'SQLite file for the graph (default: a temp file, removed afterwards)')
+    .option('--store <path|url>', 'the graph: a new SQLite file, or neo4j://host:7687 with an empty database (password in TRAILGRAPH_NEO4J_PASSWORD); default: a temp SQLite file, removed afterwards')
     .option('--nats <url>', 'run the service in NATS JetStream mode against this server, e.g. nats://127.0.0.1:4222')
     .option('--chaos [scenario]', 'failure injection: insurance (stop the insurance agent for a while), matcher (kill -9 a matcher replica holding claims), ping-pong (two triage agents trigger each other until the loop breaker stops them), all (default)')
     .option('--stall <ms>', 'how long --chaos stops the insurance agent', int('--stall', 100))

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { createClient } from '../../client/index.ts';
 import { reconstructProcess } from '../../app/process-view.ts';
 import { formatProcess } from '../../core/causality/process.ts';
+import { ConfigError } from '../../core/errors.ts';
+import type { GraphStore } from '../../ports/graph-store.ts';
 import { createInsuranceChaos, createMatcherChaos } from './chaos.ts';
 import { seedNetwork } from './seed.ts';
 import { startDemoService, type DemoService } from './service.ts';
@@ -23,7 +25,7 @@ export interface DemoOptions {
   /** Referrals per second intake requests. */
   readonly rate: number;
   readonly port: number;
-  /** SQLite file; default: a temp file removed at the end. */
+  /** SQLite file or neo4j:// URL of an empty database; default: a temp SQLite file removed at the end. */
   readonly store?: string;
   readonly natsUrl?: string;
   readonly chaos: readonly ChaosScenario[];
@@ -45,6 +47,17 @@ export interface DemoRun {
 }
 
 const MARK = 'needs-insurance-check';
+
+/**
+ * The demo's ids are fixed (p-0001, r-0001, …) and its agents skip work the graph shows done, so a graph left by an
+ * earlier run would make this one wait for referrals that never move. Refuse it up front, saying what to do.
+ */
+async function requireEmpty(store: GraphStore, where: string): Promise<void> {
+  const head = await store.headSeq();
+  if (head > 0) {
+    throw new ConfigError('--store', `the demo needs an empty graph, but ${where.replace(/\/\/[^@/]*@/, '//')} already holds ${head} ledger entries; give a new SQLite path, or empty the Neo4j database first (MATCH (n) DETACH DELETE n)`);
+  }
+}
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runDemo(options: DemoOptions): Promise<DemoRun> {
@@ -55,8 +68,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const tracker = createTracker();
   const t0 = Date.now();
   try {
-    service = await startDemoService({ port: options.port, storePath, ...(options.natsUrl && { natsUrl: options.natsUrl }) });
+    service = await startDemoService({ port: options.port, storePath, deadLettersPath: join(dir, 'dead-letters.db'), ...(options.natsUrl && { natsUrl: options.natsUrl }) });
     const { runtime, marks } = service;
+    await requireEmpty(runtime.store, storePath);
     options.onListening?.(service.url, logPath);
     await seedNetwork(createClient({ url: service.url, agent: 'agent://seed' }), options.seed);
 

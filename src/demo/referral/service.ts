@@ -17,8 +17,10 @@ import { createRuntime, type Runtime } from '../../app/runtime.ts';
 export interface DemoServiceOptions {
   readonly port: number;
   readonly host?: string;
-  /** SQLite file. */
+  /** SQLite file, or a neo4j:// / bolt:// URL (password from TRAILGRAPH_NEO4J_PASSWORD or NEO4J_PASSWORD). */
   readonly storePath: string;
+  /** Dead letters of a Neo4j store (a SQLite file); default ./.trailgraph/dead-letters.db. */
+  readonly deadLettersPath?: string;
   readonly natsUrl?: string;
   readonly ontologyDir?: string;
 }
@@ -39,7 +41,7 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     ontology: options.ontologyDir ?? 'ontology/referral',
     mode: 'development',
     ...(options.natsUrl && { natsUrl: options.natsUrl }),
-  });
+  }, { ...process.env, ...(options.deadLettersPath && { TRAILGRAPH_DEAD_LETTERS: options.deadLettersPath }) });
   const runtime = await createRuntime(config);
   const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, sweepMs: 200, queueLimit: 5000, ...(config.natsUrl && { natsUrl: config.natsUrl }), ...(runtime.metrics && { metrics: runtime.metrics }) });
   const api = createApi({
