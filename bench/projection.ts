@@ -22,7 +22,8 @@ const DATA = join(import.meta.dirname, '.data');
 const PRIORITIES = ['routine', 'urgent', 'emergency'] as const;
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
-function event(i: number): ChangeSet {
+/** The i-th benchmark change set (shared with projection-neo4j.ts). */
+export function projectionEvent(i: number): ChangeSet {
   const r = `r-${i}`;
   const p = `p-${i}`;
   const time = new Date(T0 + i * 1000).toISOString();
@@ -44,13 +45,13 @@ function event(i: number): ChangeSet {
   };
 }
 
-interface Result {
+export interface Result {
   seconds: number;
   tailSeconds: number;
   tailEvents: number;
 }
 
-type Apply = (cs: ChangeSet[]) => Promise<void> | void;
+export type Apply = (cs: ChangeSet[]) => Promise<void> | void;
 
 async function time(apply: Apply, css: ChangeSet[]): Promise<number> {
   const t = process.hrtime.bigint();
@@ -63,7 +64,7 @@ async function time(apply: Apply, css: ChangeSet[]): Promise<number> {
  * shared machine hits both sides alike. Only the apply calls are timed; the last 10% of batches is the
  * "at size" tail.
  */
-async function lockstep(events: number, batch: number, store: Apply, raw: Apply): Promise<{ store: Result; raw: Result }> {
+export async function lockstep(events: number, batch: number, store: Apply, raw: Apply, event: (i: number) => ChangeSet = projectionEvent): Promise<{ store: Result; raw: Result }> {
   const progress = new cliProgress.SingleBar(
     { format: 'build [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
     cliProgress.Presets.shades_classic,
@@ -149,6 +150,24 @@ function clean(path: string): void {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** Builds `nodes` nodes in the SQLite store and with the raw loop, in lockstep; the files are removed after. */
+export async function runSqlite(nodes: number, batch: number): Promise<{ store: Result; raw: Result }> {
+  const storePath = join(DATA, `projection-store-${nodes}.db`);
+  const rawPath = join(DATA, `projection-raw-${nodes}.db`);
+  clean(storePath);
+  clean(rawPath);
+  const storeSide = await openStore(storePath);
+  const rawSide = openRaw(rawPath);
+  try {
+    return await lockstep(Math.ceil(nodes / 2), batch, storeSide.apply, rawSide.apply);
+  } finally {
+    await storeSide.close();
+    rawSide.close();
+    clean(storePath);
+    clean(rawPath);
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const opts = new Command('projection')
     .description('events/s applying change sets to the SQLite store vs a raw insert loop of the same rows')
@@ -161,23 +180,13 @@ export async function main(argv: string[]): Promise<void> {
   const rows: string[] = [];
   for (const nodes of sizes) {
     const events = Math.ceil(nodes / 2);
-    const storePath = join(DATA, `projection-store-${nodes}.db`);
-    const rawPath = join(DATA, `projection-raw-${nodes}.db`);
-    clean(storePath);
-    clean(rawPath);
     console.log(`\n${fmt(nodes)} nodes = ${fmt(events)} events (2 nodes + 1 relationship + 1 ledger row each), batches of ${batch}`);
-    const storeSide = await openStore(storePath);
-    const rawSide = openRaw(rawPath);
-    const { store, raw } = await lockstep(events, batch, storeSide.apply, rawSide.apply);
-    await storeSide.close();
-    rawSide.close();
+    const { store, raw } = await runSqlite(nodes, batch);
     const rate = (r: Result) => events / r.seconds;
     const tail = (r: Result) => r.tailEvents / r.tailSeconds;
     const line = `| ${fmt(nodes)} | ${batch} | ${fmt(rate(store))} | ${fmt(rate(raw))} | ${(rate(store) / rate(raw)).toFixed(2)}× | ${fmt(tail(store))} | ${fmt(tail(raw))} | ${(tail(store) / tail(raw)).toFixed(2)}× |`;
     console.log(`store ${fmt(rate(store))} events/s (last 10%: ${fmt(tail(store))}) | raw ${fmt(rate(raw))} events/s (last 10%: ${fmt(tail(raw))}) | ratio ${(rate(store) / rate(raw)).toFixed(2)}×`);
     rows.push(line);
-    clean(storePath);
-    clean(rawPath);
   }
   console.log('\n| nodes | batch | store events/s | raw events/s | store/raw | store last 10% | raw last 10% | store/raw last 10% |');
   console.log('|---|---|---|---|---|---|---|---|');

@@ -10,7 +10,11 @@
  * cold round of the 1-hop query (reported on its own, never in the summary), then reads the file through once
  * to warm the page cache, and only then measures the rounds. `--no-cold` skips the cold round.
  *
- *   npm run bench -- query --nodes 100000,1000000 [--seconds 10] [--concurrency 32] [--rounds 3] [--fresh] [--no-cold]
+ * `--stores sqlite,neo4j` runs the same queries against `serve --store neo4j://…` too (NEO4J_URI / NEO4J_PASSWORD, or
+ * a Neo4j test server started for the run; its graph is bulk-written in the store's own format, see
+ * support/query-seed-neo4j.ts), the SQLite figures of the same run beside them.
+ *
+ *   npm run bench -- query --nodes 100000,1000000 [--seconds 10] [--concurrency 32] [--rounds 3] [--fresh] [--no-cold] [--stores sqlite,neo4j]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
@@ -19,6 +23,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededStore } from './support/query-seed.ts';
+import { seedNeo4j } from './support/query-seed-neo4j.ts';
+import { startNeo4jServer, type Neo4jConnection } from '../test/support/neo4j-server.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -61,22 +67,47 @@ export async function main(argv: string[]): Promise<void> {
       fresh: { type: 'boolean', default: false },
       'no-cold': { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
+      stores: { type: 'string', default: 'sqlite' },
     },
   });
+  const stores = values.stores.split(',').map((s) => s.trim());
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
   const rounds = Number(values.rounds);
   for (const nodes of values.nodes.split(',').map(Number)) {
-    const t0 = performance.now();
-    const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
-    console.log(seeded ? `seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${path}` : `using cached ${path}`);
-    await measure(path, nodes, shape, { seconds, concurrency, rounds, cold: !values['no-cold'] });
+    if (stores.includes('sqlite')) {
+      const t0 = performance.now();
+      const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
+      console.log(seeded ? `seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${path}` : `using cached ${path}`);
+      await measure({ kind: 'sqlite', path }, nodes, shape, { seconds, concurrency, rounds, cold: !values['no-cold'] });
+    }
+    if (stores.includes('neo4j')) await withNeo4j(async (c) => {
+      const t0 = performance.now();
+      const shape = await seedNeo4j(c, nodes);
+      console.log(`seeded ${nodes} nodes into Neo4j (${c.uri}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await measure({ kind: 'neo4j', connection: c }, nodes, shape, { seconds, concurrency, rounds, cold: false });
+    });
   }
 }
 
-async function startServe(db: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** The Neo4j from NEO4J_URI / NEO4J_PASSWORD, or a test server started for the run (test/support/neo4j-server.ts). */
+async function withNeo4j(body: (c: Neo4jConnection) => Promise<void>): Promise<void> {
+  const server = process.env.NEO4J_URI ? undefined : await startNeo4jServer();
+  try {
+    await body(server ?? { uri: process.env.NEO4J_URI!, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
+  } finally {
+    await server?.stop();
+  }
+}
+
+type Target = { kind: 'sqlite'; path: string } | { kind: 'neo4j'; connection: Neo4jConnection };
+
+async function startServe(target: Target): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['bin/trailgraph.js', 'serve', '--port', String(port), '--store', db, '--mode', 'production', '--insecure'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const store = target.kind === 'sqlite' ? target.path : target.connection.uri;
+  const env = target.kind === 'sqlite' ? process.env : { ...process.env, TRAILGRAPH_NEO4J_USER: target.connection.user, TRAILGRAPH_NEO4J_PASSWORD: target.connection.password };
+  // The service in its own process: the load below comes from this one, so the two do not share an event loop.
+  const proc = spawn(process.execPath, ['bin/trailgraph.js', 'serve', '--port', String(port), '--store', store, '--mode', 'production', '--insecure'], { stdio: ['ignore', 'pipe', 'inherit'], env });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
@@ -108,9 +139,10 @@ async function warmPageCache(file: string): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
-async function measure(db: string, nodes: number, shape: { patients: number; referrals: number }, { seconds, concurrency, rounds, cold }: { seconds: number; concurrency: number; rounds: number; cold: boolean }): Promise<void> {
-  const dropped = cold && dropPageCache(db);
-  const server = await startServe(db);
+async function measure(target: Target, nodes: number, shape: { patients: number; referrals: number }, { seconds, concurrency, rounds, cold }: { seconds: number; concurrency: number; rounds: number; cold: boolean }): Promise<void> {
+  const db = target.kind === 'sqlite' ? target.path : undefined;
+  const dropped = cold && db !== undefined && dropPageCache(db);
+  const server = await startServe(target);
   const pick = (n: number) => Math.floor(Math.random() * n);
   const gql = (query: string, variables?: Record<string, unknown>) => () => JSON.stringify({ query, variables });
   const trivial = gql('{ __typename }');
@@ -128,10 +160,12 @@ async function measure(db: string, nodes: number, shape: { patients: number; ref
       coldLine = `Cold page cache (this file's pages dropped first), one ${seconds}-s round of the 1-hop query: ${(r.lat.length / r.seconds).toFixed(0)} req/s, p50 ${q(sorted, 0.5).toFixed(1)} ms, p99 ${q(sorted, 0.99).toFixed(1)} ms.`;
       console.log(coldLine);
     }
-    const warmS = await warmPageCache(db);
-    const warmLine = `Page cache warmed before the rounds: read the ${(statSync(db).size / 1e9).toFixed(2)} GB store once in ${warmS.toFixed(1)} s.`;
-    console.log(warmLine);
-    coldLine = [coldLine, warmLine].filter(Boolean).join(' ');
+    if (db !== undefined) {
+      const warmS = await warmPageCache(db);
+      const warmLine = `Page cache warmed before the rounds: read the ${(statSync(db).size / 1e9).toFixed(2)} GB store once in ${warmS.toFixed(1)} s.`;
+      console.log(warmLine);
+      coldLine = [coldLine, warmLine].filter(Boolean).join(' ');
+    }
     await load(server.url, 'warm-up', queries[0]![1], 2, concurrency);
     // The machine is shared and its load drifts, so each round measures trivial and every query back to back and
     // the figures are summed over the rounds: drift hits the baseline and the queries alike.
@@ -152,7 +186,7 @@ async function measure(db: string, nodes: number, shape: { patients: number; ref
     const base = results[0]!.rps;
     const lines = [
       '',
-      `#### ${nodes.toLocaleString('en')} nodes (${new Date().toISOString().slice(0, 16)}Z, ${concurrency} concurrent clients, ${rounds} rounds × ${seconds} s per query, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
+      `#### ${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes (${new Date().toISOString().slice(0, 16)}Z, ${concurrency} concurrent clients, ${rounds} rounds × ${seconds} s per query, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
       '',
       '| Query | req/s | × trivial | p50 ms | p99 ms | errors |',
       '|---|---:|---:|---:|---:|---:|',
