@@ -40,3 +40,19 @@ export function useMetrics(metrics: Metrics): Plugin {
     },
   };
 }
+
+/** Serves `GET /status[?nearExpiryMs=N]`: the coordination health report as JSON. */
+export function useStatus(status: (options?: { nearExpiryMs?: number }) => Promise<unknown>): Plugin {
+  return {
+    async onRequest({ url, endResponse }) {
+      if (url.pathname !== '/status') return;
+      const near = url.searchParams.get('nearExpiryMs');
+      const nearExpiryMs = near === null ? undefined : Number(near);
+      if (nearExpiryMs !== undefined && !(Number.isSafeInteger(nearExpiryMs) && nearExpiryMs >= 0)) {
+        endResponse(new Response(JSON.stringify({ error: { code: 'BAD_USER_INPUT', message: `nearExpiryMs: expected a whole number of milliseconds, got ${JSON.stringify(near)}` } }), { status: 400, headers: { 'content-type': 'application/json; charset=utf-8' } }));
+        return;
+      }
+      endResponse(new Response(JSON.stringify(await status(nearExpiryMs === undefined ? {} : { nearExpiryMs })), { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } }));
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { principalOf, useAuthentication } from './auth/authenticate.ts';
 import { scopeStore } from './auth/scoped-store.ts';
 import { handleEvents } from './http/events-endpoint.ts';
 import { useJitExecution } from './jit.ts';
-import { useMetrics } from './metrics.ts';
+import { useMetrics, useStatus } from './metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createLoaders } from './loaders.ts';
 import { type PersistedOperation, indexPersistedOperations } from './persisted-operations.ts';
@@ -45,6 +45,8 @@ export interface ApiOptions {
   readonly ready?: () => Promise<void>;
   /** Serves `/metrics` and times GraphQL operations (the runtime's metrics). */
   readonly metrics?: Metrics;
+  /** Serves `/status` (coordination health, src/app/status.ts). */
+  readonly status?: (options?: { nearExpiryMs?: number }) => Promise<unknown>;
 }
 
 export type Api = YogaServerInstance<Record<string, unknown>, ApiContext>;
@@ -124,6 +126,7 @@ export function createApi(options: ApiOptions): Api {
       useAuthentication(options.services.access),
       useTrailgraphRoutes(options, limits),
       ...(options.metrics ? [useMetrics(options.metrics)] : []),
+      ...(options.status ? [useStatus(options.status)] : []),
       ...(options.introspection ?? dev ? [] : [useNoIntrospection()]),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },

@@ -38,6 +38,8 @@ export interface NatsModeOptions {
 
 export interface NatsMode {
   readonly publisher: Publisher;
+  /** Events on the stream not yet committed to the store (stream position − the projector's checkpoint). */
+  readonly lag: () => Promise<number>;
   readonly deadLetters: DeadLetterStore;
   readonly projector?: Projector;
   close(): Promise<void>;
@@ -56,11 +58,13 @@ export async function startNatsMode({ url, ontology, store, ontologyDir, project
     const checkpointName = `nats:${bus.streamName}:${bus.consumerSettings.durable}`;
     const projector = project ? createProjector({ bus, ingestor, store, deadLetters, checkpointName }) : undefined;
     // Read from the store, not the projector: a serving-only replica reports the lag of the projector it relies on.
-    metrics?.watch({ lag: async () => Math.max(0, (await bus.lastSeq()) - (await store.getCheckpoint(checkpointName))) });
+    const lag = async (): Promise<number> => Math.max(0, (await bus.lastSeq()) - (await store.getCheckpoint(checkpointName)));
+    metrics?.watch({ lag });
     await projector?.start();
     const publisher = createNatsPublisher({ bus, ingestor, store, deadLetters, agentSubjects });
     return {
       publisher,
+      lag,
       deadLetters,
       ...(projector && { projector }),
       async close() {

@@ -30,6 +30,8 @@ export interface Runtime {
   readonly busMode: 'embedded' | 'nats';
   /** Prometheus metrics of this instance (`/metrics`); absent when turned off (`TRAILGRAPH_METRICS=0`). */
   readonly metrics?: Metrics;
+  /** Bus mode: events on the stream not yet committed to the store. */
+  readonly lag?: () => Promise<number>;
   /** Stops publishing, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
     ...(access && { access }),
     busMode,
     ...(metrics && { metrics }),
+    ...(nats && { lag: nats.lag }),
     close() {
       closing ??= (async () => {
         unlistenMetrics?.();

@@ -31,6 +31,12 @@ export type { ReadScope };
 /** Called after each commit with the new ledger entries (not for duplicates). */
 export type CommitListener = (entries: readonly LedgerEntry[]) => void;
 
+/** Nodes with something waiting on them (GraphStore.waitingNodes). */
+export interface WaitingNodes {
+  readonly oldestMarkNode: string | undefined;
+  readonly claimNodesNearExpiry: readonly string[];
+}
+
 /** The graph store port. Every method may throw StoreUnavailableError (retryable). */
 export interface GraphStore {
   readonly kind: string;
@@ -52,6 +58,8 @@ export interface GraphStore {
    * it, a correlation is found only through one of its events (or when its root's event id is the correlation id).
    */
   firstOfCorrelation?(correlationId: string): Promise<LedgerEntry | undefined>;
+  /** Optional: where the oldest live signal mark is and which nodes hold claims expiring within `nearExpiryMs`. */
+  waitingNodes?(now: number, nearExpiryMs: number, limit: number): Promise<WaitingNodes>;
   /** Subscribes to commits in this process. Returns the unsubscribe function. */
   onCommit(listener: CommitListener): () => void;
 

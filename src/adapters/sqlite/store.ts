@@ -17,6 +17,7 @@ import { leaveMark, marksOn, reinforceMark, removeMark, sweepMarks } from './mar
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.ts';
 import { getNode, getNodes } from './rows.ts';
 import { neighbourhood, paths } from './traverse.ts';
+import { waitingNodes } from './waiting.ts';
 import { historyPageSize } from '../../core/store/limits.ts';
 
 export interface SqliteStoreOptions extends Partial<OpenOptions> {
@@ -80,6 +81,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     releaseClaim: (input) => read(() => releaseClaim(ctx, input)),
     claimsOn: (ids, now) => read(() => claimsOn(ctx, ids, now)),
     sweepClaims: (now) => read(() => sweepClaims(ctx, now)),
+    waitingNodes: (now, nearExpiryMs, limit) => read(() => waitingNodes(ctx, now, nearExpiryMs, limit)),
     close: () =>
       read(() => {
         listeners.clear();

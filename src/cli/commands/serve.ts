@@ -6,6 +6,7 @@ import { listen } from '../../api/http/node-server.ts';
 import { loadPersistedOperations } from '../../api/persisted-operations.ts';
 import { type ConfigFlags, type TrailgraphConfig, loadConfig } from '../../app/config.ts';
 import { type Runtime, createRuntime } from '../../app/runtime.ts';
+import { statusOf } from '../../app/status.ts';
 // marks layer (issue 5): feed + fan-out + sweeper, GraphQL extension, graphql-ws transport
 import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts';
 import { startMarks } from '../../app/marks-runtime.ts';
@@ -67,6 +68,7 @@ export function register(program: Command): void {
         extensions: [createMarksExtension({ feed: marks.feed }), createProcessExtension(), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
         services: runtime,
         ...(runtime.metrics && { metrics: runtime.metrics }),
+        status: statusOf(runtime, marks.feed),
         limits: config.limits,
         mode: config.mode,
         corsOrigins: config.corsOrigins,
@@ -81,7 +83,7 @@ export function register(program: Command): void {
           `  GraphQL   ${running.url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
           `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
           `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
-          `  Health    ${running.url}/healthz  ${running.url}/readyz${runtime.metrics ? `  ${running.url}/metrics` : ''}\n` +
+          `  Health    ${running.url}/healthz  ${running.url}/readyz  ${running.url}/status${runtime.metrics ? `  ${running.url}/metrics` : ''}\n` +
           `  Schemas   ${running.url}/schemas/openapi.json  ${running.url}/schemas/asyncapi.json  ${running.url}/schemas/events/<type>.json\n` +
           (demoPage ? `  Page      ${running.url}/demo  (the live referral graph)\n` : '') +
           authLine(config, runtime) +

@@ -12,6 +12,7 @@ import { createApi } from '../../api/server.ts';
 import { createProcessExtension } from '../../api/process/index.ts';
 import { loadConfig } from '../../app/config.ts';
 import { startMarks, type MarksRuntime } from '../../app/marks-runtime.ts';
+import { statusOf } from '../../app/status.ts';
 import { createRuntime, type Runtime } from '../../app/runtime.ts';
 
 export interface DemoServiceOptions {
@@ -47,6 +48,7 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
   const api = createApi({
     services: runtime,
     ...(runtime.metrics && { metrics: runtime.metrics }),
+    status: statusOf(runtime, marks.feed),
     limits: config.limits,
     mode: config.mode,
     persistedOperations: loadPersistedOperations(config.queriesDir),
