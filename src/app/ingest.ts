@@ -7,7 +7,7 @@
  * Invalid events are dead-lettered BEFORE the store batch commits its checkpoint: a crash in between can at worst
  * dead-letter an event twice on redelivery, never skip it. Retryable errors (StoreUnavailableError) propagate.
  */
-import { CausalLoopError, IdempotencyConflictError, InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
+import { CausalLoopError, type EventIssue, IdempotencyConflictError, InvalidEventError, ProjectionConflictError, TrailgraphError } from '../core/errors.ts';
 import { ancestorsNeeded, type CausalLink, DEFAULT_LOOP_LIMITS, findCausalLoop, type LoopLimits } from '../core/causality/loop-breaker.ts';
 import { createCausalAncestry } from './causal-ancestry.ts';
 import { idempotencyKey, redelivery } from '../core/events/idempotency.ts';
@@ -86,7 +86,7 @@ export interface IngestorOptions {
    * permissions are generated from the policy); returns why they disagree, or undefined. The event is then
    * dead-lettered: an agent allowed to publish on its own subjects cannot speak for another agent.
    */
-  readonly checkSubject?: (subject: string, source: string) => string | undefined;
+  readonly checkSubject?: (subject: string, event: ChangeSet) => EventIssue | undefined;
   readonly now?: () => Date;
   readonly limits?: Partial<EnvelopeLimits>;
   /**
@@ -113,8 +113,8 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
     return prepared.map((p, i) => {
       const subject = raws[i]?.subject;
       if (!p.ok || subject === undefined) return p;
-      const problem = checkSubject(subject, p.changeSet.source);
-      return problem === undefined ? p : { ok: false, error: new InvalidEventError(p.changeSet.eventId, [{ pointer: '/source', message: problem }]) };
+      const problem = checkSubject(subject, p.changeSet);
+      return problem === undefined ? p : { ok: false, error: new InvalidEventError(p.changeSet.eventId, [problem]) };
     });
   };
   const pool: PreparePool | undefined = prepareWorker && createPreparePool(prepareWorker);

@@ -2,6 +2,9 @@
  * NATS mode's wiring, called by the composition root (runtime.ts) when `config.natsUrl` is set: the JetStream
  * bus, the dead-letter stream, an ingestor that files dead letters there, the projector and the NATS publisher.
  */
+import type { EventIssue } from '../core/errors.ts';
+import type { ChangeSet } from '../core/projection/change-set.ts';
+import { UPCAST_ORIGINAL } from '../core/migrations/upcaster.ts';
 import { basename } from 'node:path';
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { DeadLetterStore } from '../ports/dead-letters.ts';
@@ -45,12 +48,29 @@ export interface NatsMode {
   close(): Promise<void>;
 }
 
+function publishedEvent(event: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const original = event[UPCAST_ORIGINAL];
+  if (typeof original !== 'string') return event;
+  try {
+    return JSON.parse(original) as Record<string, unknown>;
+  } catch {
+    return event;
+  }
+}
+
 export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics, replicas, agentSubjects = false, loopLimits }: NatsModeOptions): Promise<NatsMode> {
   const { createJetStreamBus } = await import('../adapters/nats/jetstream-bus.ts');
-  const { subjectAgentProblem } = await import('../adapters/nats/subjects.ts');
-  const checkSubject = (subject: string, source: string): string | undefined => subjectAgentProblem(subject, source, agentSubjects);
+  const { subjectAgentProblem, subjectEventProblem } = await import('../adapters/nats/subjects.ts');
+  const domain = ontologyDir ? basename(ontologyDir) : 'default';
+  const checkSubject = (subject: string, event: ChangeSet): EventIssue | undefined => {
+    const agent = subjectAgentProblem(subject, event.source, agentSubjects);
+    if (agent !== undefined) return { pointer: '/source', message: agent };
+    // The event as published (before any upcast): its own type and subject, not a subject the planner derived.
+    const sent = publishedEvent(event.event);
+    return subjectEventProblem(subject, domain, { type: String(sent.type), ...(typeof sent.subject === 'string' && { subject: sent.subject }) });
+  };
   const { createNatsDeadLetters } = await import('../adapters/nats/dead-letters.ts');
-  const bus = await createJetStreamBus({ url, domain: ontologyDir ? basename(ontologyDir) : 'default', ...(replicas && { replicas }) });
+  const bus = await createJetStreamBus({ url, domain, ...(replicas && { replicas }) });
   try {
     const stream = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm, ...(replicas && { replicas }) });
     const deadLetters = metrics ? countDeadLetters(stream, metrics) : stream;

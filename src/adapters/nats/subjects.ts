@@ -81,3 +81,19 @@ export function subjectAgentProblem(subject: string, source: string, requireAgen
   }
   return parsed.agent === source ? undefined : `source does not match the subject's agent: the event says ${source}, the subject ${parsed.agent}`;
 }
+
+/**
+ * The projector's check of a subject against the event itself: the subject is the ordering/partition key and the
+ * unit of NATS permissions, so an event whose domain, type or aggregate differs from its subject (or a subject
+ * outside the scheme) is refused — "subject does not match the event" — with the pointer of the attribute at odds.
+ */
+export function subjectEventProblem(subject: string, domain: string, event: { readonly type: string; readonly subject?: string }): { pointer: string; message: string } | undefined {
+  const parsed = parseEventSubject(subject);
+  const say = (pointer: string, detail: string) => ({ pointer, message: `subject does not match the event: ${detail}` });
+  if (!parsed) return say('', `${subject} is not an event subject (${EVENTS_PREFIX}.<domain>.<type>.<aggregate>)`);
+  if (parsed.domain !== domain) return say('', `the subject's domain is ${parsed.domain}, this service projects ${domain}`);
+  if (parsed.type !== event.type) return say('/type', `the event's type is ${event.type}, the subject's ${parsed.type}`);
+  const aggregate = aggregateIdOf(event.subject);
+  if (aggregate !== parsed.aggregateId) return say('/subject', `the event's aggregate is ${aggregate ?? '(none)'}, the subject's ${parsed.aggregateId ?? '(none)'}`);
+  return undefined;
+}
