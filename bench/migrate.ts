@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { createSqliteStore } from '../src/adapters/sqlite/index.ts';
 import { createSqliteMigrationTarget } from '../src/adapters/sqlite/migration-target.ts';
 import type { SqliteDatabase } from '../src/adapters/sqlite/open.ts';
-import { runMigration } from '../src/app/migrate.ts';
-import { loadVersionChain } from '../src/app/ontology-versions.ts';
+import { runMigration } from '../src/app/ontology/migrate.ts';
+import { loadVersionChain } from '../src/app/ontology/ontology-versions.ts';
 
 function arg(argv: string[], name: string, fallback: string): string {
   const i = argv.indexOf(`--${name}`);

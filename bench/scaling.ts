@@ -19,7 +19,7 @@ import { consumerConfig } from '../src/adapters/nats/pull-consumer.ts';
 import { openDatabase } from '../src/adapters/sqlite/open.ts';
 import { createSqliteStore } from '../src/adapters/sqlite/index.ts';
 import { createSqliteDeadLetters } from '../src/adapters/sqlite/dead-letters.ts';
-import { createIngestor } from '../src/app/ingest.ts';
+import { createIngestor } from '../src/app/ingest/ingest.ts';
 import type { ChangeSet } from '../src/core/projection/change-set.ts';
 import { clinicOntology } from '../test/fixtures/clinic-ontology.ts';
 import { natsServerBinary, natsServerVersion, startNatsServer } from '../test/support/nats-server.ts';

@@ -7,8 +7,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOntology } from '../src/app/ontology-loader.ts';
-import { defaultMigrationsDir, loadMigrations, versionFolders } from '../src/app/ontology-versions.ts';
+import { loadOntology } from '../src/app/ontology/ontology-loader.ts';
+import { defaultMigrationsDir, loadMigrations, versionFolders } from '../src/app/ontology/ontology-versions.ts';
 import { classify } from '../src/core/migrations/changes.ts';
 import { diffOntologies } from '../src/core/migrations/diff.ts';
 import { renameHints, uncoveredChanges } from '../src/core/migrations/plan.ts';

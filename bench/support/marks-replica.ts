@@ -10,8 +10,8 @@
 import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import { connectNats } from '../../src/adapters/nats/jetstream-bus.ts';
 import { createNatsMarkSource } from '../../src/adapters/nats/mark-fanout.ts';
-import { startNatsMode } from '../../src/app/nats-mode.ts';
-import { loadOntology } from '../../src/app/ontology-loader.ts';
+import { startNatsMode } from '../../src/service/nats-mode.ts';
+import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
 
 const [url, path] = process.argv.slice(2);
 if (!url || !path) throw new Error('usage: marks-replica.ts <natsUrl> <sqlite path>');

@@ -8,7 +8,7 @@
 import neo4j from 'neo4j-driver';
 import { createNeo4jStore } from '../../src/adapters/neo4j/index.ts';
 import { labelExpr } from '../../src/adapters/neo4j/cypher/names.ts';
-import { loadOntology } from '../../src/app/ontology-loader.ts';
+import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
 import { VERSION_META_KEY } from '../../src/core/migrations/plan.ts';
 import { labelsOf } from '../../src/core/ontology/model.ts';
 import { resetNeo4j, type Neo4jConnection } from '../../test/support/neo4j-server.ts';

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
-import { loadOntology } from '../../src/app/ontology-loader.ts';
+import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
 import { parseEnvelope } from '../../src/core/events/envelope.ts';
 import { validatePayload } from '../../src/core/events/payload.ts';
 import type { ChangeSet } from '../../src/core/projection/change-set.ts';

@@ -1,6 +1,6 @@
 /** What every resolver sees: the ports, the ontology, per-request loaders and the limits. */
 import type { CompiledOntology } from '../core/ontology/model.ts';
-import type { Publisher } from '../app/publisher.ts';
+import type { Publisher } from '../app/publish/publisher.ts';
 import type { GraphStore } from '../ports/graph-store.ts';
 import type { AccessControl } from '../app/auth/access-control.ts';
 import type { Principal } from '../core/auth/principal.ts';

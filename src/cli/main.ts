@@ -2,7 +2,7 @@
  * The `trailgraph` command. Each sub-command lives in `commands/<name>.ts` and exports `register(program)`.
  */
 import { Command, CommanderError } from 'commander';
-import { applyConfigFile } from '../app/config-file.ts';
+import { applyConfigFile } from '../service/config-file.ts';
 import { TrailgraphError } from '../core/errors.ts';
 
 function fail(err: unknown): never {

@@ -1,6 +1,6 @@
 /**
  * The mark feed port: push delivery of change marks to subscribers (DESIGN.md "Marks").
- * Implementations: the in-process hub (src/app/mark-feed.ts) fed by the store's commits, optionally fanned out
+ * Implementations: the in-process hub (src/app/marks/mark-feed.ts) fed by the store's commits, optionally fanned out
  * across replicas over NATS (src/adapters/nats/mark-fanout.ts).
  *
  * Guarantees:

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on untyped JSON responses */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadOntology } from '../../src/app/ontology-loader.ts';
+import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
 import { type Harness, createHarness, event } from './harness.ts';
 
 // A second, unrelated domain in Turtle: the API must come out of it with no code change.

@@ -4,7 +4,7 @@ import { parse, validate } from 'graphql';
 import { marksTypeDefs } from '../../src/api/marks/sdl.ts';
 import { loadPersistedOperations } from '../../src/api/persisted-operations.ts';
 import { createSchema } from '../../src/api/schema/index.ts';
-import { loadOntologySync } from '../../src/app/ontology-loader.ts';
+import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
 
 // The operations agents use must stay valid against the schema generated from the REAL referral ontology:
 // an ontology change that breaks one fails here, before an agent finds out in production.

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { applyConfigFile, readConfigFile } from '../../src/app/config-file.ts';
-import { loadConfig } from '../../src/app/config.ts';
+import { applyConfigFile, readConfigFile } from '../../src/service/config-file.ts';
+import { loadConfig } from '../../src/service/config.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 
 void describe('trailgraph.config.json', () => {

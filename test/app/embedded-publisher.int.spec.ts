@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
-import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
-import type { Publisher } from '../../src/app/publisher.ts';
+import { createEmbeddedPublisher } from '../../src/app/publish/embedded-publisher.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import type { Publisher } from '../../src/app/publish/publisher.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 
 const patient = (id: string, name: unknown = `Patient ${id}`) => ({

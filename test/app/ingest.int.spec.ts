@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
-import { createIngestor, type IngestResult, type Ingestor, type RawEvent } from '../../src/app/ingest.ts';
+import { createIngestor, type IngestResult, type Ingestor, type RawEvent } from '../../src/app/ingest/ingest.ts';
 import { InvalidEventError, ProjectionConflictError, StoreUnavailableError } from '../../src/core/errors.ts';
 import type { CloudEvent } from '../../src/core/events/cloud-event.ts';
 import type { DeadLetterStore } from '../../src/ports/dead-letters.ts';

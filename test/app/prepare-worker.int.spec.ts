@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
-import { createIngestor, type Ingestor, type RawEvent } from '../../src/app/ingest.ts';
+import { createIngestor, type Ingestor, type RawEvent } from '../../src/app/ingest/ingest.ts';
 import type { LedgerEntry } from '../../src/ports/graph-store.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 

@@ -14,8 +14,8 @@ import { jetstream } from '@nats-io/jetstream';
 import { natsAuthorization, passwordVariable, publishSubjects } from '../../src/adapters/nats/permissions.ts';
 import { createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { loadPolicy } from '../../src/app/auth/load-policy.ts';
-import { startNatsMode, type NatsMode } from '../../src/app/nats-mode.ts';
-import { loadOntologySync } from '../../src/app/ontology-loader.ts';
+import { startNatsMode, type NatsMode } from '../../src/service/nats-mode.ts';
+import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
 import { startNatsServer, type NatsServer } from '../support/nats-server.ts';
 
 const ontology = loadOntologySync('ontology/referral');

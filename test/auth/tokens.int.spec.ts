@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createTokenVerifier } from '../../src/adapters/jose/verifier.ts';
-import { loadOntologySync } from '../../src/app/ontology-loader.ts';
+import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
 import { UnauthenticatedError } from '../../src/core/auth/errors.ts';
 import { createHarness, type Harness } from '../api/harness.ts';
 import { AUDIENCE, ISSUER, claims, signHs256, testAccess, tokenFor, unsignedToken } from '../support/auth.ts';

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import neo4j from 'neo4j-driver';
 import { createNeo4jStore } from '../../src/adapters/neo4j/index.ts';
-import { loadOntology } from '../../src/app/ontology-loader.ts';
+import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
 import { neo4jForTests, resetNeo4j } from '../support/neo4j-server.ts';
 
 const neo = await neo4jForTests();

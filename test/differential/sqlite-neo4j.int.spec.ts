@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { loadOntology } from '../../src/app/ontology-loader.ts';
-import type { PublishOutcome } from '../../src/app/publisher.ts';
+import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
+import type { PublishOutcome } from '../../src/app/publish/publisher.ts';
 import type { CompiledOntology } from '../../src/core/ontology/model.ts';
 import { firstDifference, normalise } from './compare.ts';
 import { playMarksAndClaims } from './marks-script.ts';

@@ -10,10 +10,10 @@ import { createNeo4jStore } from '../../src/adapters/neo4j/index.ts';
 import { createSqliteDeadLetters, createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import { createMarksExtension } from '../../src/api/marks/index.ts';
 import { type Api, createApi } from '../../src/api/server.ts';
-import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
-import { startMarks } from '../../src/app/marks-runtime.ts';
-import type { PublishOutcome } from '../../src/app/publisher.ts';
+import { createEmbeddedPublisher } from '../../src/app/publish/embedded-publisher.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import { startMarks } from '../../src/app/marks/marks-runtime.ts';
+import type { PublishOutcome } from '../../src/app/publish/publisher.ts';
 import type { CompiledOntology } from '../../src/core/ontology/model.ts';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
 

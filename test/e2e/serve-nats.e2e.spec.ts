@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
-import { loadOntology } from '../../src/app/ontology-loader.ts';
+import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
 import { startNatsServer, type NatsServer } from '../support/nats-server.ts';
 
 async function freePort(): Promise<number> {

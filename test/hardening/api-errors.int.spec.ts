@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { createMarksExtension } from '../../src/api/marks/index.ts';
 import { createApi, type Api } from '../../src/api/server.ts';
-import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
-import { startMarks, type MarksRuntime } from '../../src/app/marks-runtime.ts';
+import { createEmbeddedPublisher } from '../../src/app/publish/embedded-publisher.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import { startMarks, type MarksRuntime } from '../../src/app/marks/marks-runtime.ts';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 

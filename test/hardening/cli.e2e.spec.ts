@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createSqliteDeadLetters, createSqliteStore } from '../../src/adapters/sqlite/index.ts';
-import { loadVersionChain } from '../../src/app/ontology-versions.ts';
+import { loadVersionChain } from '../../src/app/ontology/ontology-versions.ts';
 import { VERSION_META_KEY } from '../../src/core/migrations/plan.ts';
 import { ingestAll, referralV1Events } from '../migrations/referral-v1-events.ts';
 

@@ -1,7 +1,7 @@
 /** Cross-site access and introspection are settings: no CORS unless origins are allowed; introspection off in production. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../../src/app/config.ts';
+import { loadConfig } from '../../src/service/config.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 import { type Harness, createHarness } from '../api/harness.ts';
 

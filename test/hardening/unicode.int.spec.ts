@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createMarksExtension } from '../../src/api/marks/index.ts';
-import { startMarks, type MarksRuntime } from '../../src/app/marks-runtime.ts';
+import { startMarks, type MarksRuntime } from '../../src/app/marks/marks-runtime.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 import { type Harness, createHarness } from '../api/harness.ts';
 

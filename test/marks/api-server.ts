@@ -7,9 +7,9 @@ import { listen } from '../../src/api/http/node-server.ts';
 import { attachGraphqlWs, createMarksExtension } from '../../src/api/marks/index.ts';
 import { loadPersistedOperations } from '../../src/api/persisted-operations.ts';
 import { createApi } from '../../src/api/server.ts';
-import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
-import { startMarks, type MarksRuntime } from '../../src/app/marks-runtime.ts';
+import { createEmbeddedPublisher } from '../../src/app/publish/embedded-publisher.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import { startMarks, type MarksRuntime } from '../../src/app/marks/marks-runtime.ts';
 import { ontology, openStore, tempDbPath } from './fixtures.ts';
 
 export interface TestApi {

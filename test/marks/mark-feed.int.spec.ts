@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
-import { createMarkFeed } from '../../src/app/mark-feed.ts';
+import { createMarkFeed } from '../../src/app/marks/mark-feed.ts';
 import { SlowSubscriberError } from '../../src/core/errors.ts';
 import type { ChangeMark } from '../../src/core/marks/change-mark.ts';
 import { ontology, patientUpdated, referralRequested, take } from './fixtures.ts';

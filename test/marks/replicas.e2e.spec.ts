@@ -12,7 +12,7 @@ import { startNatsServer, type NatsServer } from '../support/nats-server.ts';
 import { take, tempDbPath } from './fixtures.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Replica {
   readonly url: string;

@@ -17,9 +17,9 @@ import { createNeo4jMigrationTarget } from '../../src/adapters/neo4j/migration-t
 import { createExecutor } from '../../src/adapters/neo4j/executor.ts';
 import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { createSqliteMigrationTarget } from '../../src/adapters/sqlite/migration-target.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
-import { runMigration } from '../../src/app/migrate.ts';
-import { loadVersionChain, type LoadedChain } from '../../src/app/ontology-versions.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import { runMigration } from '../../src/app/ontology/migrate.ts';
+import { loadVersionChain, type LoadedChain } from '../../src/app/ontology/ontology-versions.ts';
 import { VERSION_META_KEY } from '../../src/core/migrations/plan.ts';
 import { createUpcaster, UPCAST_ORIGINAL } from '../../src/core/migrations/upcaster.ts';
 import type { CloudEvent } from '../../src/core/events/cloud-event.ts';

@@ -10,7 +10,7 @@ import { lintCypherQuery, type DbSchema } from '@neo4j-cypher/language-support';
 import * as m from '../../src/adapters/neo4j/migration-target.ts';
 import type { Statement } from '../../src/adapters/neo4j/cypher/statement.ts';
 import { INTERNAL_LABELS, INTERNAL_REL_TYPES } from '../../src/adapters/neo4j/cypher/statement.ts';
-import { loadVersionChain, type LoadedChain } from '../../src/app/ontology-versions.ts';
+import { loadVersionChain, type LoadedChain } from '../../src/app/ontology/ontology-versions.ts';
 import { rewriteNode } from '../../src/core/migrations/node-rewrite.ts';
 import { planSteps } from '../../src/core/migrations/plan.ts';
 import { labelsOf } from '../../src/core/ontology/model.ts';

@@ -1,6 +1,6 @@
 /**
  * Old producers and old API clients after the referral 2.0.0 release, through the real composition root
- * (createRuntime + createApi on a SQLite file): a 1.0.0 event is upcast and projected in 2.0.0 form, and the
+ * (startService on a SQLite file): a 1.0.0 event is upcast and projected in 2.0.0 form, and the
  * renamed field `priority` still answers, marked @deprecated.
  */
 import { after, before, test } from 'node:test';
@@ -8,25 +8,27 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApi } from '../../src/api/server.ts';
-import { loadConfig } from '../../src/app/config.ts';
-import { createRuntime, type Runtime } from '../../src/app/runtime.ts';
+import { loadConfig } from '../../src/service/config.ts';
+import type { Runtime } from '../../src/service/runtime.ts';
+import { startService, type Service } from '../../src/service/start-service.ts';
 import { V1_SCHEMA } from './referral-v1-events.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-evolve-'));
+let service: Service;
 let runtime: Runtime;
 let gql: (query: string) => Promise<{ data?: any; errors?: { message: string }[] }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 before(async () => {
-  runtime = await createRuntime(loadConfig({ store: join(dir, 'graph.db'), ontology: 'ontology/referral' }, {}));
-  const api = createApi({ services: runtime, extensions: runtime.schemaExtensions });
+  service = await startService(loadConfig({ store: join(dir, 'graph.db'), ontology: 'ontology/referral', port: 0, queries: join(dir, 'no-queries') }, {}));
+  runtime = service.runtime;
+  const { api } = service;
   gql = async (query) => {
     const res = await api.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     return (await res.json()) as never;
   };
 });
 after(async () => {
-  await runtime.close();
+  await service.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,8 +3,8 @@
  * practitioners, specialists with specialties, patients, referrals with priority and insurance status,
  * insurance verifications / denials and acceptances. About `nodes` nodes in the v1 graph.
  */
-import type { RawEvent } from '../../src/app/ingest.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
+import type { RawEvent } from '../../src/app/ingest/ingest.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
 import type { CloudEvent } from '../../src/core/events/cloud-event.ts';
 import type { CompiledOntology } from '../../src/core/ontology/model.ts';
 import type { DeadLetterStore } from '../../src/ports/dead-letters.ts';

@@ -10,10 +10,10 @@ import { listen } from '../../src/api/http/node-server.ts';
 import { attachGraphqlWs, createMarksExtension } from '../../src/api/marks/index.ts';
 import { createApi } from '../../src/api/server.ts';
 import type { AccessControl } from '../../src/app/auth/access-control.ts';
-import { createEmbeddedPublisher } from '../../src/app/embedded-publisher.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
-import { startMarks } from '../../src/app/marks-runtime.ts';
-import { loadOntologySync } from '../../src/app/ontology-loader.ts';
+import { createEmbeddedPublisher } from '../../src/app/publish/embedded-publisher.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import { startMarks } from '../../src/app/marks/marks-runtime.ts';
+import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
 import type { DeadLetterStore } from '../../src/ports/dead-letters.ts';
 import { testAccess } from './auth.ts';
 

@@ -9,8 +9,8 @@
  */
 import { createJetStreamBus } from '../../src/adapters/nats/jetstream-bus.ts';
 import { createNatsDeadLetters } from '../../src/adapters/nats/dead-letters.ts';
-import { createIngestor } from '../../src/app/ingest.ts';
-import { createProjector } from '../../src/app/projector.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import { createProjector } from '../../src/app/ingest/projector.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
 import { openStoreAt } from './stores.ts';
 

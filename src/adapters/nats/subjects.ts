@@ -97,3 +97,13 @@ export function subjectEventProblem(subject: string, domain: string, event: { re
   if (aggregate !== parsed.aggregateId) return say('/subject', `the event's aggregate is ${aggregate ?? '(none)'}, the subject's ${parsed.aggregateId ?? '(none)'}`);
   return undefined;
 }
+
+/** `nats://user@host:4222` → `host:4222` (AsyncAPI servers carry host and protocol apart). */
+export function natsHost(url: string): string {
+  try {
+    const u = new URL(url.split(',')[0] ?? url);
+    return `${u.hostname}:${u.port || '4222'}`;
+  } catch {
+    return url;
+  }
+}

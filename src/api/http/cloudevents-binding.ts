@@ -3,7 +3,7 @@
  * raw events for the publisher. Malformed HTTP is an `HttpProblem` (400 / 415); event validity is the
  * ingest pipeline's business, so a structurally odd event still reaches it and is rejected with a JSON pointer.
  */
-import type { RawEvent } from '../../app/ingest.ts';
+import type { RawEvent } from '../../app/ingest/ingest.ts';
 
 export const STRUCTURED = 'application/cloudevents+json';
 export const BATCH = 'application/cloudevents-batch+json';

@@ -1,7 +1,7 @@
 /** `POST /events`: CloudEvents over HTTP into the publisher. Status codes are documented in docs/api.md. */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, IdempotencyConflictError, TrailgraphError } from '../../core/errors.ts';
-import type { PublishOutcome, Publisher } from '../../app/publisher.ts';
+import type { PublishOutcome, Publisher } from '../../app/publish/publisher.ts';
 import { type PublishGuard, publishGuarded } from '../../app/auth/guard-publish.ts';
 import { errorDetails } from '../errors.ts';
 import { HttpProblem, parseCloudEventsRequest } from './cloudevents-binding.ts';

@@ -2,8 +2,8 @@
  * `Query.causalProcess(id)`: the emergent process reconstructed from the ledger (src/app/process-view.ts) — the causal
  * DAG of a correlation, each step's agent and reaction time, and what is still waiting (open marks, live claims).
  */
-import type { ProcessReport } from '../../app/process-view.ts';
-import { reconstructProcess } from '../../app/process-view.ts';
+import type { ProcessReport } from '../../app/causality/process-view.ts';
+import { reconstructProcess } from '../../app/causality/process-view.ts';
 import { formatProcess } from '../../core/causality/process.ts';
 import type { ApiContext } from '../context.ts';
 import type { SchemaExtension } from '../schema/index.ts';

@@ -1,38 +1,13 @@
 /**
- * Ontology evolution (issue 7): a field renamed by the last migration stays in the GraphQL API for one version
- * as a `@deprecated(reason: "renamed to X in 2.0.0")` alias that resolves to the new field. Built as a
- * SchemaExtension, so the generator itself does not change. Aliases cover datatype properties (renameProperty);
- * renamed relationships and moved properties are breaking for the API, as `ontology diff` reports.
+ * A field renamed by the last migration stays in the GraphQL API for one version as a
+ * `@deprecated(reason: "renamed to X in 2.0.0")` alias that resolves to the new field. Built as a SchemaExtension,
+ * so the generator itself does not change; which fields are aliased is core's decision (core/migrations/aliases.ts).
  */
-import type { Migration } from '../../core/migrations/steps.ts';
+import type { FieldAlias } from '../../core/migrations/aliases.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { NodeRecord } from '../../ports/graph-store.ts';
 import { SCALAR_OF, planClassFields } from './field-plan.ts';
 import type { SchemaExtension } from './index.ts';
-
-/** One deprecated alias field. */
-export interface FieldAlias {
-  /** The class whose type (and subclasses' types) get the alias. */
-  readonly class: string;
-  /** The old field name. */
-  readonly field: string;
-  /** The datatype property it now reads. */
-  readonly target: string;
-  readonly reason: string;
-}
-
-/** The aliases a migration INTO `current` calls for (renamed datatype properties). */
-export function aliasesFrom(migration: Migration, current: CompiledOntology): FieldAlias[] {
-  const out: FieldAlias[] = [];
-  for (const s of migration.steps) {
-    if (s.kind !== 'renameProperty') continue;
-    const def = current.properties.get(s.to);
-    if (def?.kind !== 'datatype') continue;
-    const classes = s.class ? [s.class] : [...current.classes.values()].filter((c) => c.datatypeProperties.includes(s.to)).map((c) => c.name);
-    for (const c of classes) out.push({ class: c, field: s.from, target: s.to, reason: `renamed to ${s.to} in ${migration.to}` });
-  }
-  return out;
-}
 
 const str = (s: string): string => JSON.stringify(s);
 

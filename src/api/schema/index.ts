@@ -6,7 +6,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import { waitForSeq } from '../../app/consistency.ts';
+import { waitForSeq } from '../../app/publish/consistency.ts';
 import type { ApiContext } from '../context.ts';
 import { publishEventResolver } from './publish-event.ts';
 import { type ResolverMap, buildResolvers } from './resolvers.ts';

@@ -10,7 +10,7 @@ import type { CompiledPolicy } from '../../core/auth/policy.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { type ReadAccess, readScope } from '../../core/auth/read-scope.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import type { AuthConfig } from '../config.ts';
+import type { AuthConfig } from '../../service/config.ts';
 import { loadPolicy } from './load-policy.ts';
 
 export interface AccessControl {

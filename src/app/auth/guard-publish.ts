@@ -8,8 +8,8 @@ import { describeAction } from '../../core/auth/decide.ts';
 import { ForbiddenError } from '../../core/auth/errors.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import type { DeadLetterStore } from '../../ports/dead-letters.ts';
-import type { RawEvent } from '../ingest.ts';
-import type { PublishOptions, PublishOutcome, Publisher } from '../publisher.ts';
+import type { RawEvent } from '../ingest/ingest.ts';
+import type { PublishOptions, PublishOutcome, Publisher } from '../publish/publisher.ts';
 import type { AccessControl } from './access-control.ts';
 
 /** Who publishes, under which rules, and where refusals are kept. */

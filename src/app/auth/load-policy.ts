@@ -9,7 +9,7 @@ import { compilePolicy } from '../../core/auth/compile-policy.ts';
 import type { CompiledPolicy } from '../../core/auth/policy.ts';
 import { ConfigError } from '../../core/errors.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import { listVersions } from '../ontology-loader.ts';
+import { listVersions } from '../ontology/ontology-loader.ts';
 
 /** Where the policy of the domain at `ontologyDir` lives by default. */
 export function defaultPolicyDir(ontologyDir: string): string {

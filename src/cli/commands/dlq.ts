@@ -4,9 +4,9 @@
  * the letter once the event is accepted.
  */
 import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig } from '../../app/config.ts';
-import { REPLAY_HEADER } from '../../app/nats-publisher.ts';
-import { createRuntime, type Runtime } from '../../app/runtime.ts';
+import { type ConfigFlags, loadConfig } from '../../service/config.ts';
+import { REPLAY_HEADER } from '../../app/publish/nats-publisher.ts';
+import { createRuntime, type Runtime } from '../../service/runtime.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { DeadLetter } from '../../ports/dead-letters.ts';
 import { createProgress } from '../progress.ts';

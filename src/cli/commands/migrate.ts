@@ -4,26 +4,10 @@
  */
 import { createProgress } from '../progress.ts';
 import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig, type StoreConfig } from '../../app/config.ts';
-import { runMigration, type MigrationReport } from '../../app/migrate.ts';
-import { defaultMigrationsDir, loadVersionChain } from '../../app/ontology-versions.ts';
-import type { GraphStore } from '../../ports/graph-store.ts';
-import type { MigrationTarget } from '../../ports/migration-target.ts';
-
-async function openTarget(config: StoreConfig): Promise<{ store: GraphStore; target: MigrationTarget; close(): Promise<void> }> {
-  if (config.kind === 'sqlite') {
-    const { createSqliteStore } = await import('../../adapters/sqlite/index.ts');
-    const { createSqliteMigrationTarget } = await import('../../adapters/sqlite/migration-target.ts');
-    const store = createSqliteStore({ path: config.path });
-    return { store, target: createSqliteMigrationTarget(store.db), close: () => store.close() };
-  }
-  const { createNeo4jStore } = await import('../../adapters/neo4j/index.ts');
-  const { createExecutor } = await import('../../adapters/neo4j/executor.ts');
-  const { createNeo4jMigrationTarget } = await import('../../adapters/neo4j/migration-target.ts');
-  const store = createNeo4jStore(config);
-  const exec = createExecutor(config);
-  return { store, target: createNeo4jMigrationTarget(exec), close: async () => { await exec.close(); await store.close(); } };
-}
+import { runMigration, type MigrationReport } from '../../app/ontology/migrate.ts';
+import { defaultMigrationsDir, loadVersionChain } from '../../app/ontology/ontology-versions.ts';
+import { type ConfigFlags, loadConfig } from '../../service/config.ts';
+import { openStore } from '../../service/open-store.ts';
 
 /** Pauses the projector's consumer for the migration (consumer-pause.ts) and says so. */
 async function pauseProjection(url: string): Promise<{ resume(): Promise<void> }> {
@@ -87,7 +71,9 @@ export function register(program: Command): void {
       const batchSize = Number(opts.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size: expected a positive integer, got ${opts.batchSize}`);
       const chain = await loadVersionChain(config.ontologyDir, opts.migrations ?? defaultMigrationsDir(config.ontologyDir));
-      const { store, target, close } = await openTarget(config.store);
+      const opened = await openStore(config.store);
+      const { store } = opened;
+      const target = await opened.migrationTarget();
       const pause = config.natsUrl && !opts.dryRun ? await pauseProjection(config.natsUrl) : undefined;
       const progress = createProgress('migrate');
       try {
@@ -113,7 +99,7 @@ export function register(program: Command): void {
       } finally {
         progress.stop();
         await pause?.resume();
-        await close();
+        await opened.close();
       }
     });
 }

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { natsAuthorization, type NatsAgent } from '../../adapters/nats/permissions.ts';
 import { loadPolicy } from '../../app/auth/load-policy.ts';
-import { loadOntology } from '../../app/ontology-loader.ts';
+import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import { ConfigError } from '../../core/errors.ts';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -3,7 +3,7 @@
  * an admin can pipe into cypher-shell (the service creates them itself at start when it has schema rights).
  */
 import type { Command } from 'commander';
-import { loadOntology } from '../../app/ontology-loader.ts';
+import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import { schemaStatements } from '../../adapters/neo4j/cypher/schema.ts';
 
 export function register(program: Command): void {

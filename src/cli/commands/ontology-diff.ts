@@ -5,8 +5,8 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadMigrations } from '../../app/ontology-versions.ts';
-import { loadOntology } from '../../app/ontology-loader.ts';
+import { loadMigrations } from '../../app/ontology/ontology-versions.ts';
+import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import { classify, type OntologyChange } from '../../core/migrations/changes.ts';
 import { diffOntologies } from '../../core/migrations/diff.ts';
 import { renameHints, uncoveredChanges } from '../../core/migrations/plan.ts';

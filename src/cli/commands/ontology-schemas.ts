@@ -5,23 +5,16 @@
 import { writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { EVENTS_PREFIX } from '../../adapters/nats/subjects.ts';
-import { loadOntology, resolveOntologyDir } from '../../app/ontology-loader.ts';
+import { EVENTS_PREFIX, natsHost } from '../../adapters/nats/subjects.ts';
+
+export { natsHost };
+import { loadOntology, resolveOntologyDir } from '../../app/ontology/ontology-loader.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { asyncApiDocument } from '../../core/schemas/asyncapi.ts';
 import { eventDataSchemas } from '../../core/schemas/event-json-schema.ts';
 import { openApiDocument } from '../../core/schemas/openapi.ts';
 import { ontologyCommand } from './ontology.ts';
 
-/** `nats://user@host:4222` → `host:4222` (AsyncAPI servers carry host and protocol apart). */
-export function natsHost(url: string): string {
-  try {
-    const u = new URL(url.split(',')[0] ?? url);
-    return `${u.hostname}:${u.port || '4222'}`;
-  } catch {
-    return url;
-  }
-}
 
 /** The domain token of the ontology at `path`: its domain folder's name (`ontology/referral/v2` → `referral`). */
 function domainOf(path: string): string {

@@ -5,11 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { printSchema } from 'graphql';
-import { createMarksExtension } from '../../api/marks/index.ts';
 import { createSchema } from '../../api/schema/index.ts';
-import { loadEvolution } from '../../app/evolution.ts';
-import { loadOntology } from '../../app/ontology-loader.ts';
+import { serviceExtensions } from '../../api/service-schema.ts';
+import { loadEvolution } from '../../app/ontology/evolution.ts';
+import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import type { MarkFeed } from '../../ports/mark-feed.ts';
+import { loadConfig } from '../../service/config.ts';
 import { ontologyCommand } from './ontology.ts';
 
 /** Printing never subscribes; the feed is only captured by the subscription resolver. */
@@ -25,7 +26,7 @@ const PRINT_ONLY_FEED: MarkFeed = {
 export async function schemaSdl(path: string): Promise<string> {
   const ontology = await loadOntology(path);
   const evolution = await loadEvolution(path, ontology);
-  const schema = createSchema(ontology, [createMarksExtension({ feed: PRINT_ONLY_FEED }), ...evolution.extensions]);
+  const schema = createSchema(ontology, serviceExtensions(ontology, { feed: PRINT_ONLY_FEED, deprecatedAliases: evolution.aliases }));
   return printSchema(schema);
 }
 
@@ -34,11 +35,11 @@ export function register(program: Command): void {
   if (group.commands.some((c) => c.name() === 'sdl')) return;
   group
     .command('sdl')
-    .argument('[path]', 'ontology domain folder, version folder or .ttl file', process.env.TRAILGRAPH_ONTOLOGY ?? 'ontology/referral')
+    .argument('[path]', 'ontology domain folder, version folder or .ttl file (default --ontology / TRAILGRAPH_ONTOLOGY, ontology/referral)')
     .option('-o, --out <file>', 'write the SDL to a file instead of stdout')
     .description('Print the GraphQL schema generated from the ontology (what `trailgraph serve` exposes)')
-    .action(async (path: string, opts: { out?: string }) => {
-      const sdl = await schemaSdl(path);
+    .action(async (path: string | undefined, opts: { out?: string }) => {
+      const sdl = await schemaSdl(path ?? loadConfig().ontologyDir);
       if (opts.out) {
         writeFileSync(opts.out, `${sdl}\n`);
         process.stderr.write(`wrote ${opts.out} (${sdl.split('\n').length} lines)\n`);

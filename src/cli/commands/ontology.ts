@@ -14,7 +14,7 @@
 import type { Command } from 'commander';
 import { ConfigError, formatDiagnostic } from '../../core/errors.ts';
 import type { CompiledOntology, ObjectPropertyDef, DatatypePropertyDef, EventTypeDef } from '../../core/ontology/model.ts';
-import { loadOntologyResult } from '../../app/ontology-loader.ts';
+import { loadOntologyResult } from '../../app/ontology/ontology-loader.ts';
 
 /** The `ontology` command group (created on first use). */
 export function ontologyCommand(program: Command): Command {

@@ -1,9 +1,9 @@
 /** `trailgraph publish <file|->`: publish CloudEvents (a JSON object, a JSON array, or NDJSON) through the runtime. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig } from '../../app/config.ts';
-import type { RawEvent } from '../../app/ingest.ts';
-import { createRuntime } from '../../app/runtime.ts';
+import { type ConfigFlags, loadConfig } from '../../service/config.ts';
+import type { RawEvent } from '../../app/ingest/ingest.ts';
+import { createRuntime } from '../../service/runtime.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { publishGuarded } from '../../app/auth/guard-publish.ts';
 import { TrailgraphClientError } from '../../client/index.ts';

@@ -2,24 +2,20 @@
  * `trailgraph replay --into <new store> (--from-seq N | --from-time T)`: rebuild a graph into a fresh store from
  * the JetStream stream (`--nats-url`) or, embedded mode, from another store's ledger (`--store`).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { createProgress } from '../progress.ts';
 import type { Command } from 'commander';
-import { createSqliteDeadLetters, createSqliteStore } from '../../adapters/sqlite/index.ts';
-import { createIngestor } from '../../app/ingest.ts';
-import { loadOntology } from '../../app/ontology-loader.ts';
-import { busSource, ledgerSource, replay, type ReplaySourceEvent } from '../../app/replay.ts';
+import { createIngestor } from '../../app/ingest/ingest.ts';
+import { busSource, ledgerSource, replay, type ReplaySourceEvent } from '../../app/ingest/replay.ts';
+import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import { ConfigError } from '../../core/errors.ts';
+import { type ConfigFlags, loadConfig } from '../../service/config.ts';
+import { openStore } from '../../service/open-store.ts';
 
-interface ReplayFlags {
+interface ReplayFlags extends Pick<ConfigFlags, 'ontology' | 'store' | 'nats' | 'natsUrl'> {
   into: string;
   fromSeq?: string;
   fromTime?: string;
-  ontology?: string;
-  store?: string;
-  nats?: string;
-  natsUrl?: string;
 }
 
 export function register(program: Command): void {
@@ -39,30 +35,31 @@ export function register(program: Command): void {
       const fromSeq = flags.fromSeq === undefined ? 1 : Number(flags.fromSeq);
       if (!Number.isInteger(fromSeq) || fromSeq < 1) throw new ConfigError('--from-seq', `${flags.fromSeq} is not a positive integer`);
       if (flags.fromTime !== undefined && Number.isNaN(Date.parse(flags.fromTime))) throw new ConfigError('--from-time', `${flags.fromTime} is not an ISO 8601 time`);
-      const natsUrl = flags.nats ?? flags.natsUrl ?? process.env.TRAILGRAPH_NATS_URL;
-      const sourceStorePath = flags.store ?? process.env.TRAILGRAPH_STORE ?? './.trailgraph/graph.db';
-      const ontology = await loadOntology(flags.ontology ?? process.env.TRAILGRAPH_ONTOLOGY ?? 'ontology/referral');
-      mkdirSync(dirname(flags.into), { recursive: true });
-      const target = createSqliteStore({ path: flags.into, ontology });
-      await target.init(ontology);
-      const ingestor = createIngestor({ ontology, store: target, deadLetters: createSqliteDeadLetters({ db: target.db }) });
+      const { into, fromSeq: _seq, fromTime: _time, ...configFlags } = flags;
+      const config = loadConfig(configFlags);
+      const ontology = await loadOntology(config.ontologyDir);
+      const target = await openStore({ kind: 'sqlite', path: into }, { ontology });
+      await target.store.init(ontology);
+      const ingestor = createIngestor({ ontology, store: target.store, deadLetters: await target.deadLetters() });
       const bar = createProgress('replay');
-      const cleanups: (() => Promise<void>)[] = [async () => target.close()];
+      const cleanups: (() => Promise<void>)[] = [() => target.close()];
       try {
         let source: AsyncIterable<ReplaySourceEvent>;
         let total: number;
-        if (natsUrl) {
+        if (config.natsUrl) {
           const { createJetStreamBus } = await import('../../adapters/nats/jetstream-bus.ts');
-          const bus = await createJetStreamBus({ url: natsUrl });
+          const bus = await createJetStreamBus({ url: config.natsUrl });
           cleanups.push(() => bus.close());
           total = Math.max(0, (await bus.lastSeq()) - fromSeq + 1);
           source = busSource(bus.read(flags.fromTime ? { time: flags.fromTime } : { seq: fromSeq }));
         } else {
-          if (!existsSync(sourceStorePath)) throw new ConfigError('--store', `${sourceStorePath} does not exist; give the store to replay from, or --nats`);
-          const from = createSqliteStore({ path: sourceStorePath, ontology });
-          cleanups.push(async () => from.close());
-          total = Math.max(0, (await from.headSeq()) - fromSeq + 1);
-          source = ledgerSource(from, fromSeq, flags.fromTime);
+          if (config.store.kind === 'sqlite' && !existsSync(config.store.path)) {
+            throw new ConfigError('--store', `${config.store.path} does not exist; give the store to replay from, or --nats`);
+          }
+          const from = await openStore(config.store, { ontology });
+          cleanups.push(() => from.close());
+          total = Math.max(0, (await from.store.headSeq()) - fromSeq + 1);
+          source = ledgerSource(from.store, fromSeq, flags.fromTime);
         }
         bar.step('events', total);
         const report = await replay({ source, ingestor, onProgress: (done) => bar.update(Math.min(done, total)) });

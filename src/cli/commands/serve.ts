@@ -1,20 +1,8 @@
 /** `trailgraph serve`: the GraphQL + CloudEvents HTTP API on the configured store. */
-import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { createApi } from '../../api/server.ts';
-import { listen } from '../../api/http/node-server.ts';
-import { loadPersistedOperations } from '../../api/persisted-operations.ts';
-import { type ConfigFlags, type TrailgraphConfig, loadConfig } from '../../app/config.ts';
-import { type Runtime, createRuntime } from '../../app/runtime.ts';
-import { statusOf } from '../../app/status.ts';
-// marks layer (issue 5): feed + fan-out + sweeper, GraphQL extension, graphql-ws transport
-import { attachGraphqlWs, createMarksExtension } from '../../api/marks/index.ts';
-import { startMarks } from '../../app/marks-runtime.ts';
-import { useDemoPage } from '../../api/http/demo-page.ts';
-import { createProcessExtension } from '../../api/process/index.ts';
-import { useSchemaDocuments } from '../../api/http/schema-documents.ts';
-import { EVENTS_PREFIX } from '../../adapters/nats/subjects.ts';
-import { natsHost } from './ontology-schemas.ts';
+import { type ConfigFlags, type TrailgraphConfig, loadConfig } from '../../service/config.ts';
+import type { Runtime } from '../../service/runtime.ts';
+import { startService } from '../../service/start-service.ts';
 
 /** Says whether anyone may connect: the open development start must never be mistaken for a secured one. */
 function authLine(config: TrailgraphConfig, runtime: Runtime): string {
@@ -53,39 +41,17 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  trailgraph serve --port 4000 --store ./.trailgraph/graph.db\n  trailgraph serve --nats nats://localhost:4222   (bus mode; events on tg.events.<domain>.<type>.<aggregate>)\n  curl -X POST localhost:4000/events -H "content-type: application/cloudevents+json" -d @event.json')
     .action(async (flags: ConfigFlags) => {
       const config = loadConfig(flags);
-      const runtime = await createRuntime(config);
-      // marks layer (issue 5)
-      const marks = await startMarks({ store: runtime.store, ontology: runtime.ontology, ...(config.natsUrl && { natsUrl: config.natsUrl }), ...(runtime.metrics && { metrics: runtime.metrics }) });
-      const persisted = { persistedOperations: loadPersistedOperations(config.queriesDir), persistedOnly: config.persistedOnly };
-      // The live referral page (issue 8) wherever the served ontology is the referral domain, e.g. behind the
-      // compose gateway while the demo agents run against the replicas.
-      const demoPage = runtime.ontology.classes.has('Referral') && runtime.ontology.classes.has('Specialist');
-      const api = createApi({
-        plugins: [
-          useSchemaDocuments({ ontology: () => runtime.ontology, asyncapi: { domain: basename(config.ontologyDir), subjectPrefix: EVENTS_PREFIX, ...(config.natsUrl && { natsHost: natsHost(config.natsUrl) }) } }),
-          ...(demoPage ? [useDemoPage()] : []),
-        ],
-        extensions: [createMarksExtension({ feed: marks.feed }), createProcessExtension(), ...runtime.schemaExtensions], // marks layer (issue 5); deprecated aliases (issue 7)
-        services: runtime,
-        ...(runtime.metrics && { metrics: runtime.metrics }),
-        status: statusOf(runtime, marks.feed),
-        limits: config.limits,
-        mode: config.mode,
-        corsOrigins: config.corsOrigins,
-        introspection: config.introspection,
-        ...persisted,
-      });
-      const running = await listen(api, config);
-      const ws = attachGraphqlWs(running.server, api, { ...persisted, access: runtime.access }); // graphql-ws on /graphql: same persisted rule, same auth
+      const service = await startService(config);
+      const { runtime, marks, url } = service;
       const store = config.store.kind === 'sqlite' ? config.store.path : config.store.uri;
       process.stdout.write(
         `trailgraph ${runtime.ontology.version} (${runtime.ontology.iri}) on ${store}, ${runtime.busMode} mode${config.natsUrl ? (config.natsProject === false ? ', projector off (serving only)' : ', projecting the stream') : ''}\n` +
-          `  GraphQL   ${running.url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
-          `  Events    POST ${running.url}/events  (CloudEvents: structured, binary or batch)\n` +
-          `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${running.url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
-          `  Health    ${running.url}/healthz  ${running.url}/readyz  ${running.url}/status${runtime.metrics ? `  ${running.url}/metrics` : ''}\n` +
-          `  Schemas   ${running.url}/schemas/openapi.json  ${running.url}/schemas/asyncapi.json  ${running.url}/schemas/events/<type>.json\n` +
-          (demoPage ? `  Page      ${running.url}/demo  (the live referral graph)\n` : '') +
+          `  GraphQL   ${url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
+          `  Events    POST ${url}/events  (CloudEvents: structured, binary or batch)\n` +
+          `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
+          `  Health    ${url}/healthz  ${url}/readyz  ${url}/status${runtime.metrics ? `  ${url}/metrics` : ''}\n` +
+          `  Schemas   ${url}/schemas/openapi.json  ${url}/schemas/asyncapi.json  ${url}/schemas/events/<type>.json\n` +
+          (service.demoPage ? `  Page      ${url}/demo  (the live referral graph)\n` : '') +
           authLine(config, runtime) +
           `Next: publish an event with \`trailgraph publish event.json\` or curl, then query it. Ctrl-C stops.\n`,
       );
@@ -94,20 +60,16 @@ export function register(program: Command): void {
         if (stopping) return;
         stopping = true;
         process.stdout.write(`trailgraph: ${signal}, finishing in-flight requests…\n`);
-        ws.close() // marks layer (issue 5)
-          .then(() => marks.close())
-          .then(() => running.stop())
-          .then(() => runtime.close())
-          .then(
-            () => {
-              process.stdout.write('trailgraph: stopped\n');
-              process.exit(0);
-            },
-            (err: unknown) => {
-              process.stderr.write(`trailgraph: error while stopping: ${String(err)}\n`);
-              process.exit(1);
-            },
-          );
+        service.close().then(
+          () => {
+            process.stdout.write('trailgraph: stopped\n');
+            process.exit(0);
+          },
+          (err: unknown) => {
+            process.stderr.write(`trailgraph: error while stopping: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { issueToken } from '../../adapters/jose/issue.ts';
-import { MIN_SECRET_BYTES } from '../../app/config.ts';
+import { MIN_SECRET_BYTES } from '../../service/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 
 interface TokenFlags {

@@ -4,9 +4,9 @@
  * Reads the store directly (like `dlq`), or asks a running service with `--url`.
  */
 import type { Command } from 'commander';
-import { type ConfigFlags, loadConfig } from '../../app/config.ts';
-import { reconstructProcess, type ProcessReport } from '../../app/process-view.ts';
-import { createRuntime } from '../../app/runtime.ts';
+import { type ConfigFlags, loadConfig } from '../../service/config.ts';
+import { reconstructProcess, type ProcessReport } from '../../app/causality/process-view.ts';
+import { createRuntime } from '../../service/runtime.ts';
 import { formatProcess } from '../../core/causality/process.ts';
 import { NotFoundError } from '../../core/errors.ts';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '../../client/index.ts';
-import { reconstructProcess } from '../../app/process-view.ts';
+import { reconstructProcess } from '../../app/causality/process-view.ts';
 import { formatProcess } from '../../core/causality/process.ts';
 import { ConfigError } from '../../core/errors.ts';
 import type { GraphStore } from '../../ports/graph-store.ts';
@@ -140,7 +140,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     watching.abort();
     await watch;
     const summarized = await summarize({
-      runtime, tracker, options, t0, finishedAt, url: service.url, storePath, logPath,
+      runtime, tracker, count: options.count, scenarios: options.chaos, t0, finishedAt, url: service.url, storePath, logPath,
       ...(insuranceChaos?.report && { insurance: insuranceChaos.report }),
       ...(matcherChaos && { matcher: matcherChaos.report() }),
     });

@@ -3,9 +3,8 @@
  * referrals completed, duplicates (a referral with more than one ReferralAccepted / AppointmentScheduled /
  * ReferralCompleted), dead letters and whether each is explained, time-to-consistency, throughput, chaos.
  */
-import type { Runtime } from '../../app/runtime.ts';
+import type { Runtime } from '../../service/runtime.ts';
 import type { InsuranceChaosReport, MatcherChaosReport } from './chaos.ts';
-import type { DemoOptions } from './runner.ts';
 import { percentile, type Tracker } from './tracker.ts';
 
 /** One status tick, for the terminal UI. */
@@ -59,7 +58,10 @@ const ONCE_ONLY = ['ReferralAccepted', 'AppointmentScheduled', 'ReferralComplete
 export interface SummarizeInput {
   readonly runtime: Runtime;
   readonly tracker: Tracker;
-  readonly options: DemoOptions;
+  /** Referrals the run asked intake for. */
+  readonly count: number;
+  /** The --chaos scenarios the run played. */
+  readonly scenarios: readonly string[];
   readonly t0: number;
   readonly finishedAt: number;
   readonly url: string;
@@ -70,7 +72,7 @@ export interface SummarizeInput {
 }
 
 export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
-  const { runtime, tracker, options } = input;
+  const { runtime, tracker, count, scenarios } = input;
   // Duplicates and completion straight from the ledger.
   const perReferral = new Map<string, string[]>();
   const completed = new Set<string>();
@@ -100,7 +102,7 @@ export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
 
   // Dead letters: the demo's only expected ones are intake's deliberately malformed legacy records.
   const letters = await runtime.deadLetters.list({ limit: 10_000 });
-  const pingPong = options.chaos.includes('ping-pong');
+  const pingPong = scenarios.includes('ping-pong');
   const items = letters.map((l) => {
     const legacy = (l.eventId ?? '').startsWith('legacy-patient-') && l.reason === 'invalid';
     const loop = pingPong && (l.eventId ?? '').startsWith('triage-') && l.reason === 'causal-loop';
@@ -124,7 +126,7 @@ export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
     : undefined;
   const pingPongOk = !pingPongReport || pingPongReport.stopped !== undefined;
   return {
-    ok: completed.size === options.count && details.length === 0 && unexplained === 0 && insuranceOk && matcherOk && pingPongOk,
+    ok: completed.size === count && details.length === 0 && unexplained === 0 && insuranceOk && matcherOk && pingPongOk,
     mode: runtime.busMode,
     url: input.url,
     requested: requested.size,

@@ -29,7 +29,7 @@ export interface RunningAgent {
   exited: boolean;
 }
 
-const AGENTS_DIR = fileURLToPath(new URL('./agents/', import.meta.url));
+const AGENTS_DIR = fileURLToPath(new URL('./agents', import.meta.url));
 // Compiled (dist/*.js) the agents are plain JS; from the sources they run through tsx like the rest of the checkout.
 const AGENT_ENTRY = import.meta.url.endsWith('.ts') ? { loader: ['--import', 'tsx'], ext: '.ts' } : { loader: [], ext: '.js' };
 

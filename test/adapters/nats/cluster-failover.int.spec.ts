@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createIngestor } from '../../../src/app/ingest.ts';
-import { createProjector, type Projector } from '../../../src/app/projector.ts';
+import { createIngestor } from '../../../src/app/ingest/ingest.ts';
+import { createProjector, type Projector } from '../../../src/app/ingest/projector.ts';
 import { assertExactlyOnce, ontology, projectorParts, startClusterRig, startLoad, streamLeader, until, type ClusterRig } from './cluster-rig.ts';
 import { clinicWaves } from './fixtures.ts';
 

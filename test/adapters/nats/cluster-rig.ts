@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createNatsDeadLetters } from '../../../src/adapters/nats/dead-letters.ts';
 import { createJetStreamBus, type JetStreamBus } from '../../../src/adapters/nats/jetstream-bus.ts';
 import { createSqliteStore, type SqliteGraphStore } from '../../../src/adapters/sqlite/index.ts';
-import { createIngestor } from '../../../src/app/ingest.ts';
+import { createIngestor } from '../../../src/app/ingest/ingest.ts';
 import type { DeadLetterStore } from '../../../src/ports/dead-letters.ts';
 import { clinicOntology } from '../../fixtures/clinic-ontology.ts';
 import { startNatsCluster, type NatsCluster } from '../../support/nats-cluster.ts';

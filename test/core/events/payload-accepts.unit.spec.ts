@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { loadOntology } from '../../../src/app/ontology-loader.ts';
+import { loadOntology } from '../../../src/app/ontology/ontology-loader.ts';
 import { buildDataAccepts } from '../../../src/core/events/payload-accepts.ts';
 import { payloadSchema } from '../../../src/core/events/payload.ts';
 import type { CompiledOntology } from '../../../src/core/ontology/model.ts';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { loadOntology } from '../../../src/app/ontology-loader.ts';
+import { loadOntology } from '../../../src/app/ontology/ontology-loader.ts';
 import { InvalidEventError } from '../../../src/core/errors.ts';
 import type { CloudEvent } from '../../../src/core/events/cloud-event.ts';
 import { parseEnvelope } from '../../../src/core/events/envelope.ts';

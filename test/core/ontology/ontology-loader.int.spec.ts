@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadOntology, loadOntologyResult, resolveOntologyDir } from '../../../src/app/ontology-loader.ts';
+import { loadOntology, loadOntologyResult, resolveOntologyDir } from '../../../src/app/ontology/ontology-loader.ts';
 import { ConfigError, OntologyError } from '../../../src/core/errors.ts';
 import { PREFIXES, lineOf } from './helpers.ts';
 

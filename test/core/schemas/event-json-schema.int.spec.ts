@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { loadOntologySync } from '../../../src/app/ontology-loader.ts';
+import { loadOntologySync } from '../../../src/app/ontology/ontology-loader.ts';
 import { validatePayload } from '../../../src/core/events/payload.ts';
 import { InvalidEventError } from '../../../src/core/errors.ts';
 import { eventDataSchemas } from '../../../src/core/schemas/event-json-schema.ts';

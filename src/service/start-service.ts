@@ -1,0 +1,105 @@
+/**
+ * The running service: runtime (store, ingest, publisher) + marks layer (feed, fan-out, sweeper) + the GraphQL /
+ * CloudEvents HTTP API + graphql-ws on the same port. `serve`, the demo and the tests start it here, so they serve
+ * the same schema and stop in the same order: sockets, marks, HTTP (in-flight requests finish), then the runtime.
+ */
+import { basename } from 'node:path';
+import { EVENTS_PREFIX, natsHost } from '../adapters/nats/subjects.ts';
+import { useDemoPage } from '../api/http/demo-page.ts';
+import { useSchemaDocuments } from '../api/http/schema-documents.ts';
+import { listen, type RunningServer } from '../api/http/node-server.ts';
+import { attachGraphqlWs } from '../api/marks/index.ts';
+import { loadPersistedOperations } from '../api/persisted-operations.ts';
+import { createApi, type Api } from '../api/server.ts';
+import { serviceExtensions } from '../api/service-schema.ts';
+import { startMarks, type MarksRuntime } from '../app/marks/marks-runtime.ts';
+import { statusOf } from '../app/status.ts';
+import type { CompiledOntology } from '../core/ontology/model.ts';
+import type { TrailgraphConfig } from './config.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+
+export interface ServiceOptions {
+  /** Sweeper interval (marks evaporating, claims expiring); 0 disables it. */
+  readonly sweepMs?: number;
+  /** Live marks a subscriber may have queued before it is cut off. */
+  readonly queueLimit?: number;
+  /** How long `close()` lets in-flight requests finish before cutting connections. */
+  readonly stopGraceMs?: number;
+}
+
+export interface Service {
+  /** e.g. `http://127.0.0.1:4000`; GraphQL at `/graphql`, events at `/events`. */
+  readonly url: string;
+  readonly config: TrailgraphConfig;
+  readonly runtime: Runtime;
+  readonly marks: MarksRuntime;
+  readonly api: Api;
+  /** Whether `/demo` serves the live referral page. */
+  readonly demoPage: boolean;
+  /** Stops the service; idempotent. */
+  close(): Promise<void>;
+}
+
+/** The live referral page is served wherever the served ontology is the referral domain. */
+const servesDemoPage = (ontology: CompiledOntology): boolean => ontology.classes.has('Referral') && ontology.classes.has('Specialist');
+
+/** Starts the service the configuration describes and listens on its host and port. */
+export async function startService(config: TrailgraphConfig, options: ServiceOptions = {}): Promise<Service> {
+  const runtime = await createRuntime(config);
+  let marks: MarksRuntime | undefined;
+  let running: RunningServer | undefined;
+  try {
+    marks = await startMarks({
+      store: runtime.store,
+      ontology: runtime.ontology,
+      ...(options.sweepMs !== undefined && { sweepMs: options.sweepMs }),
+      ...(options.queueLimit !== undefined && { queueLimit: options.queueLimit }),
+      ...(config.natsUrl && { natsUrl: config.natsUrl }),
+      ...(runtime.metrics && { metrics: runtime.metrics }),
+    });
+    const persisted = { persistedOperations: loadPersistedOperations(config.queriesDir), persistedOnly: config.persistedOnly };
+    const demoPage = servesDemoPage(runtime.ontology);
+    const api = createApi({
+      services: runtime,
+      status: statusOf(runtime, marks.feed),
+      ...(runtime.metrics && { metrics: runtime.metrics }),
+      limits: config.limits,
+      mode: config.mode,
+      corsOrigins: config.corsOrigins,
+      introspection: config.introspection,
+      extensions: serviceExtensions(runtime.ontology, { feed: marks.feed, deprecatedAliases: runtime.deprecatedAliases }),
+      plugins: [
+        useSchemaDocuments({ ontology: () => runtime.ontology, asyncapi: { domain: basename(config.ontologyDir), subjectPrefix: EVENTS_PREFIX, ...(config.natsUrl && { natsHost: natsHost(config.natsUrl) }) } }),
+        ...(demoPage ? [useDemoPage()] : []),
+      ],
+      ...persisted,
+    });
+    running = await listen(api, config);
+    // graphql-ws bypasses yoga's plugins: it gets the same persisted-operations rule and the same auth.
+    const ws = attachGraphqlWs(running.server, api, { ...persisted, access: runtime.access });
+    const [http, feed] = [running, marks];
+    let closing: Promise<void> | undefined;
+    return {
+      url: http.url,
+      config,
+      runtime,
+      marks: feed,
+      api,
+      demoPage,
+      close() {
+        closing ??= (async () => {
+          await ws.close();
+          await feed.close();
+          await http.stop(options.stopGraceMs);
+          await runtime.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await running?.stop(0);
+    await marks?.close();
+    await runtime.close();
+    throw err;
+  }
+}
