@@ -5,9 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { AuthConfig } from '../app/auth/access-control.ts';
 import { ConfigError } from '../core/errors.ts';
 import { type ApiLimits, DEFAULT_API_LIMITS } from '../api/context.ts';
 import { DEFAULT_LOOP_LIMITS, type LoopLimits } from '../core/causality/loop-breaker.ts';
+
+export type { AuthConfig };
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -21,19 +24,6 @@ export type StoreConfig =
       readonly deadLettersPath: string;
     };
 
-/** Bearer-token authentication and the access policy. Present = auth on. */
-export interface AuthConfig {
-  /** HS256 shared secret (development); from TRAILGRAPH_AUTH_SECRET or --auth-secret-file, never a flag value. */
-  readonly secret?: string;
-  /** JWKS file path or http(s) URL (production: RS256 / ES256 / EdDSA). */
-  readonly jwks?: string;
-  readonly issuer: string;
-  readonly audience: string;
-  /** Claim holding the roles. */
-  readonly rolesClaim: string;
-  /** Policy folder or file (default `<ontology>/policy`). */
-  readonly policy: string;
-}
 
 export interface TrailgraphConfig {
   /** development: GraphiQL and error details; production: neither. */

@@ -10,8 +10,21 @@ import type { CompiledPolicy } from '../../core/auth/policy.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import { type ReadAccess, readScope } from '../../core/auth/read-scope.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import type { AuthConfig } from '../../service/config.ts';
 import { loadPolicy } from './load-policy.ts';
+
+/** Bearer-token authentication and the access policy. Present = auth on. */
+export interface AuthConfig {
+  /** HS256 shared secret (development); from TRAILGRAPH_AUTH_SECRET or --auth-secret-file, never a flag value. */
+  readonly secret?: string;
+  /** JWKS file path or http(s) URL (production: RS256 / ES256 / EdDSA). */
+  readonly jwks?: string;
+  readonly issuer: string;
+  readonly audience: string;
+  /** Claim holding the roles. */
+  readonly rolesClaim: string;
+  /** Policy folder or file (default `<ontology>/policy`). */
+  readonly policy: string;
+}
 
 export interface AccessControl {
   readonly policy: CompiledPolicy;
