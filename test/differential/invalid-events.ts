@@ -4,7 +4,8 @@
  * class it may not delete, an undeclared event type, a subject that disagrees with the body. Every one must be
  * rejected (dead-lettered) identically by both stores.
  */
-import type { Ev } from './referral-stream.ts';
+/** One CloudEvent as generated (loose JSON; the stream module re-exports this). */
+export type Ev = Record<string, unknown>;
 
 type Make = (n: string, next: string) => Pick<Ev, 'type' | 'subject' | 'data'>;
 

@@ -5,9 +5,9 @@
  * Pure and deterministic: the same seed gives the same stream, so both stores receive identical input.
  */
 import { createRandom, SPECIALTIES, type SpecialtySpec } from '../../src/demo/referral/synthetic.ts';
-import { invalidEvents } from './invalid-events.ts';
+import { type Ev, invalidEvents } from './invalid-events.ts';
 
-export type Ev = Record<string, unknown>;
+export type { Ev };
 
 /** Events, in publish order, plus what the generator meant by each (for reporting, not for asserting). */
 export interface Stream {
