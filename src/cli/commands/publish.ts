@@ -84,7 +84,7 @@ export function register(program: Command): void {
       }
       const waitMs = flags.wait === undefined ? undefined : Number(flags.wait);
       if (waitMs !== undefined && (!Number.isInteger(waitMs) || waitMs < 0)) throw new ConfigError('--wait', `${flags.wait} is not a number of milliseconds`);
-      // NATS (issue 4): the CLI only publishes; the serve process owns the projector (natsProject: false).
+      // Over NATS the CLI only publishes: the serve process owns the projector, so a second one must not start here.
       const runtime = await createRuntime({ ...loadConfig(flags), natsProject: false });
       let rejected = 0;
       try {
