@@ -340,8 +340,8 @@ function linkOf(cs: ChangeSet): CausalLink {
   };
 }
 
-/** The `type` attribute of a payload that failed validation (label use only: bounded by the metrics). */
-function typeOf(payload: unknown): string | undefined {
+/** A top-level string field of a raw event (JSON text or object), read without validating the rest. */
+function stringField(payload: unknown, name: 'id' | 'type'): string | undefined {
   let p = payload;
   if (typeof p === 'string') {
     try {
@@ -350,8 +350,13 @@ function typeOf(payload: unknown): string | undefined {
       return undefined;
     }
   }
-  const type = p !== null && typeof p === 'object' ? (p as { type?: unknown }).type : undefined;
-  return typeof type === 'string' ? type : undefined;
+  const value = p !== null && typeof p === 'object' ? (p as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The `type` attribute of a payload that failed validation (label use only: bounded by the metrics). */
+function typeOf(payload: unknown): string | undefined {
+  return stringField(payload, 'type');
 }
 
 function isPreparedBatch(p: unknown): p is PreparedBatch {
@@ -369,14 +374,5 @@ function payloadText(payload: unknown): string {
 }
 
 function idOf(payload: unknown): string | undefined {
-  let p = payload;
-  if (typeof p === 'string') {
-    try {
-      p = JSON.parse(p) as unknown;
-    } catch {
-      return undefined;
-    }
-  }
-  const id = p !== null && typeof p === 'object' ? (p as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : undefined;
+  return stringField(payload, 'id');
 }
