@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** One line an agent reported. */
@@ -53,7 +54,7 @@ export function createSupervisor(options: { url: string; seed: number; logPath: 
   return {
     agents,
     start(spec) {
-      const child = spawn(process.execPath, [...AGENT_ENTRY.loader, `${AGENTS_DIR}${spec.script}${AGENT_ENTRY.ext}`, '--url', options.url, '--agent', `agent://${spec.name}`, '--seed', String(options.seed), ...(spec.args ?? [])], {
+      const child = spawn(process.execPath, [...AGENT_ENTRY.loader, join(AGENTS_DIR, `${spec.script}${AGENT_ENTRY.ext}`), '--url', options.url, '--agent', `agent://${spec.name}`, '--seed', String(options.seed), ...(spec.args ?? [])], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, NODE_NO_WARNINGS: '1' },
       });
