@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs node's test runner over the test tiers. Tier = the file-name suffix: .unit.spec.ts, .int.spec.ts, .e2e.spec.ts.
-// `node --import tsx scripts/test.mjs [unit|int|e2e|neo4j ...] [--exclude=<regex> ...]` (no tier = every tier). Extra args after `--` go
+// `node --import tsx scripts/test.mjs [unit|int|e2e|neo4j ...|<spec file> ...] [--exclude=<regex> ...]` (no tier = every tier). Extra args after `--` go
 // to node --test. The `neo4j` tier = every test file that uses test/support/neo4j-server.ts or stores.ts, whatever its suffix.
 // When the chosen files include any of those, one real Neo4j is started for the whole run (NEO4J_URI/NEO4J_PASSWORD
 // in the env of every file); without a JDK/Maven they skip, saying why — except in CI, where that fails the run.
@@ -15,7 +15,9 @@ const own = (dash === -1 ? argv : argv.slice(0, dash)).filter(Boolean);
 // --exclude=<regex> (repeatable): leave out the files whose repository path matches, e.g. the slow tiers a second
 // Node version need not repeat (.ci/run).
 const excludes = own.filter((a) => a.startsWith('--exclude=')).map((a) => new RegExp(a.slice('--exclude='.length)));
-const tiers = own.filter((a) => !a.startsWith('--exclude='));
+// Paths of spec files run just those files (with a Neo4j when they need one), e.g. while fixing one test.
+const paths = own.filter((a) => !a.startsWith('--exclude=') && a.endsWith('.ts'));
+const tiers = own.filter((a) => !a.startsWith('--exclude=') && !a.endsWith('.ts'));
 const extra = dash === -1 ? [] : argv.slice(dash + 1);
 const neo4jOnly = tiers.length > 0 && tiers.every((t) => t === 'neo4j');
 const wanted = tiers.length && !neo4jOnly ? tiers.filter((t) => t !== 'neo4j') : ['unit', 'int', 'e2e'];
@@ -30,7 +32,7 @@ function walk(dir, out = []) {
   }
   return out;
 }
-const files = [...walk('test'), ...walk('src')].sort()
+const files = (paths.length ? paths : [...walk('test'), ...walk('src')]).sort()
   .filter((f) => !neo4jOnly || usesNeo4j(f))
   .filter((f) => !excludes.some((re) => re.test(f)));
 if (files.length === 0) {

@@ -26,8 +26,12 @@ void describe('trailgraph neo4j schema on a live Neo4j', { ...('skip' in neo && 
     const c = neo.connection;
     await resetNeo4j(c, { schema: true });
     const statements = schemaFromCli();
-    const named = statements.map((s) => /^CREATE (?:CONSTRAINT|INDEX) (`[^`]+`|\S+)/.exec(s)?.[1]?.replace(/`/g, ''));
-    assert.ok(named.every(Boolean), 'every statement creates a named constraint or index');
+    // A statement either creates a named constraint or index, or drops (IF EXISTS) one an older version created.
+    const nameIn = (re: RegExp, s: string): string | undefined => re.exec(s)?.[1]?.replace(/`/g, '');
+    const named = statements.map((s) => nameIn(/^CREATE (?:CONSTRAINT|INDEX) (`[^`]+`|\S+)/, s)).filter((n) => n !== undefined);
+    const dropped = statements.map((s) => nameIn(/^DROP (?:CONSTRAINT|INDEX) (`[^`]+`|\S+) IF EXISTS$/, s)).filter((n) => n !== undefined);
+    assert.equal(named.length + dropped.length, statements.length, `every statement creates a named constraint or index, or drops one IF EXISTS:\n${statements.join('\n')}`);
+    assert.ok(named.length > 10, 'the schema creates the constraints and indexes');
     const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password));
     try {
       const schema = async (): Promise<string[]> => {
@@ -37,7 +41,8 @@ void describe('trailgraph neo4j schema on a live Neo4j', { ...('skip' in neo && 
       };
       for (const s of statements) await driver.executeQuery(s);
       const first = await schema();
-      for (const n of named) assert.ok(first.includes(n!), `${n} exists`);
+      for (const n of named) assert.ok(first.includes(n), `${n} exists`);
+      for (const n of dropped) assert.ok(!first.includes(n), `${n} is gone`);
       for (const s of statements) await driver.executeQuery(s);
       assert.deepEqual(await schema(), first, 'running the schema again changes nothing');
 
