@@ -13,6 +13,7 @@ import type {
   ShapeDef,
   ValueType,
 } from './model.ts';
+import { ClassHierarchy } from './hierarchy.ts';
 
 type Doc = { iri?: string; label?: string; comment?: string; location?: SourceLocation; deprecated?: string };
 
@@ -39,9 +40,45 @@ function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     if (value instanceof Map) for (const v of value.values()) deepFreeze(v);
-    else for (const v of Object.values(value)) deepFreeze(v);
+    // Only data properties: reading an accessor would compute a lazy closure (see `lazy`).
+    else for (const d of Object.values(Object.getOwnPropertyDescriptors(value))) if ('value' in d) deepFreeze(d.value);
   }
   return value;
+}
+
+/** Names indexed by each class a key function gives, keeping declaration order as a rank; no key → `everywhere`. */
+interface ClassIndex {
+  readonly byClass: Map<string, number[]>;
+  readonly names: readonly string[];
+  readonly everywhere: readonly number[];
+}
+
+function indexBy<T>(entries: readonly [string, T][], classesOf: (t: T) => readonly string[] | undefined): ClassIndex {
+  const byClass = new Map<string, number[]>();
+  const everywhere: number[] = [];
+  entries.forEach(([, t], i) => {
+    const cs = classesOf(t) ?? [];
+    if (cs.length === 0) everywhere.push(i);
+    for (const c of cs) {
+      const list = byClass.get(c);
+      if (list) list.push(i);
+      else byClass.set(c, [i]);
+    }
+  });
+  return { byClass, names: entries.map(([n]) => n), everywhere };
+}
+
+/** The names indexed under any of `classes` (or under none), once each, in declaration order. */
+function gather(index: ClassIndex, classes: readonly string[]): readonly string[] {
+  const hits = new Set<number>(index.everywhere);
+  for (const c of classes) for (const i of index.byClass.get(c) ?? []) hits.add(i);
+  return Object.freeze([...hits].sort((a, b) => a - b).map((i) => index.names[i] as string));
+}
+
+/** A read-only property computed on first read and remembered (the object holding it can be frozen). */
+function lazy(compute: () => readonly string[]): PropertyDescriptor {
+  let value: readonly string[] | undefined;
+  return { enumerable: true, get: () => (value ??= Object.freeze([...compute()])) };
 }
 
 function doc(d: Doc, iri: string, name: string): Omit<ClassDef, 'superClasses' | 'ancestors' | 'descendants' | 'datatypeProperties' | 'objectProperties' | 'incomingProperties'> {
@@ -62,38 +99,29 @@ export function buildOntology(spec: OntologySpec): CompiledOntology {
   const dps = spec.datatypeProperties ?? {};
   const ops = spec.objectProperties ?? {};
 
-  const ancestorsOf = (name: string): string[] => {
-    const out: string[] = [];
-    let frontier = [...(spec.classes[name]?.superClasses ?? [])];
-    while (frontier.length) {
-      const next: string[] = [];
-      for (const c of frontier) {
-        if (c === name || out.includes(c)) continue;
-        out.push(c);
-        next.push(...(spec.classes[c]?.superClasses ?? []));
-      }
-      frontier = next;
-    }
-    return out;
-  };
-  const ancestors = new Map(Object.keys(spec.classes).map((n) => [n, ancestorsOf(n)]));
-  const appliesTo = (domain: readonly string[] | undefined, cls: string): boolean =>
-    !domain || domain.length === 0 || domain.includes(cls) || (ancestors.get(cls) ?? []).some((a) => domain.includes(a));
+  const hierarchy = new ClassHierarchy(Object.keys(spec.classes), (n) => spec.classes[n]?.superClasses ?? []);
+  // Properties indexed by the class their domain (or range) names, so a class's list is gathered from its own
+  // ancestors rather than by testing every property against every class.
+  const byDomain = indexBy(Object.entries(dps), (p) => p.domain);
+  const objectsByDomain = indexBy(Object.entries(ops), (p) => p.domain);
+  const objectsByRange = indexBy(Object.entries(ops), (p) => (p.range === undefined ? [] : [p.range]));
+  const incomingIndex = { ...objectsByRange, everywhere: [] };
 
   const classes = new Map<string, ClassDef>();
   for (const [name, c] of Object.entries(spec.classes)) {
-    const anc = ancestors.get(name) ?? [];
-    classes.set(name, {
-      ...doc(c, iriOf(name), name),
-      superClasses: [...(c.superClasses ?? [])],
-      ancestors: anc,
-      descendants: [...ancestors].filter(([, a]) => a.includes(name)).map(([n]) => n),
-      datatypeProperties: Object.entries(dps).filter(([, p]) => appliesTo(p.domain, name)).map(([n]) => n),
-      objectProperties: Object.entries(ops).filter(([, p]) => appliesTo(p.domain, name)).map(([n]) => n),
-      incomingProperties: Object.entries(ops)
-        .filter(([, p]) => p.range !== undefined && (p.range === name || anc.includes(p.range)))
-        .map(([n]) => n),
-    });
+    // Closures are computed when first read: a deep hierarchy's are quadratic in size, and most are never read.
+    const self = [name];
+    const lineage = (): readonly string[] => [...self, ...hierarchy.ancestors(name)];
+    classes.set(name, Object.freeze(Object.defineProperties(
+      { ...doc(c, iriOf(name), name), superClasses: Object.freeze([...(c.superClasses ?? [])]) },
+      {
+        ancestors: lazy(() => hierarchy.ancestors(name)),
+        descendants: lazy(() => hierarchy.descendants(name)),
+        datatypeProperties: lazy(() => gather(byDomain, lineage())),
+        objectProperties: lazy(() => gather(objectsByDomain, lineage())),
+        incomingProperties: lazy(() => gather(incomingIndex, lineage())),
+      },
+    ) as ClassDef));
   }
 
   const properties = new Map<string, DatatypePropertyDef | ObjectPropertyDef>();

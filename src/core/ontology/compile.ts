@@ -9,6 +9,7 @@ import type { OntologyDiagnostic } from '../errors.ts';
 import { buildOntology } from './build.ts';
 import type { OntologySpec } from './build.ts';
 import { CompileContext } from './compile-context.ts';
+import { ClassHierarchy } from './hierarchy.ts';
 import { extractEventTypes } from './extract-event-types.ts';
 import { extractHeader } from './extract-header.ts';
 import { extractShapes } from './extract-shapes.ts';
@@ -52,8 +53,11 @@ export function compileOntology(sources: readonly OntologySource[]): CompileResu
     const name = iri.slice(Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/')) + 1);
     classes[name] = { iri, location: ext.location, superClasses: [], comment: `External class ${iri} (not declared in these files).` };
   }
-  const ancestors = closure(classes, ctx);
-  const isA = (c: string, d: string): boolean => c === d || (ancestors.get(c)?.has(d) ?? false);
+  const hierarchy = new ClassHierarchy(Object.keys(classes), (n) => classes[n]?.superClasses ?? []);
+  for (const name of hierarchy.cyclic()) {
+    ctx.error(`rdfs:subClassOf cycle through ${name}; equivalent classes are not supported`, classes[name]?.location, name);
+  }
+  const isA = (c: string, d: string): boolean => hierarchy.isA(c, d);
   const domainOf = (p: string): readonly string[] => datatypeProperties[p]?.domain ?? objectProperties[p]?.domain ?? [];
   const shapes = extractShapes(ctx, isA, domainOf);
   reportUndeclaredSubjects(ctx);
@@ -74,24 +78,6 @@ export function compileOntology(sources: readonly OntologySource[]): CompileResu
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return { ontology: buildOntology({ ...spec, diagnostics }), diagnostics };
-}
-
-/** Ancestor sets per class; a class that is its own ancestor is a cycle (an error: equivalence is not supported). */
-function closure(classes: OntologySpec['classes'], ctx: CompileContext): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const name of Object.keys(classes)) {
-    const seen = new Set<string>();
-    const stack = [...(classes[name]?.superClasses ?? [])];
-    while (stack.length) {
-      const c = stack.pop() as string;
-      if (seen.has(c)) continue;
-      seen.add(c);
-      stack.push(...(classes[c]?.superClasses ?? []));
-    }
-    if (seen.has(name)) ctx.error(`rdfs:subClassOf cycle through ${name}; equivalent classes are not supported`, classes[name]?.location, name);
-    out.set(name, seen);
-  }
-  return out;
 }
 
 /** Checks that need the whole spec: shape datatypes against ranges, event type properties against classes. */
