@@ -115,6 +115,17 @@ export class ProjectionConflictError extends TrailgraphError {
 }
 
 /**
+ * A fenced event (claimpurpose + claimtoken) whose token is no longer the claim's latest: another agent was granted
+ * the claim since, so this writer's work is refused (dead-lettered as a conflict, like any projection conflict).
+ */
+export class StaleClaimError extends ProjectionConflictError {
+  constructor(eventId: string, message: string) {
+    super(eventId, '/claimtoken', message);
+    this.name = 'StaleClaimError';
+  }
+}
+
+/**
  * The loop breaker stopped the event: its causal chain is too deep, or it repeats one (type, aggregate) too often
  * along the chain within its correlation. Not retryable: the agents that keep triggering each other must change.
  */

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import type { AppliedChange } from '../../src/core/projection/change-set.ts';
 import type { LedgerEntry } from '../../src/ports/graph-store.ts';
 import { EVAPORATION_THRESHOLD } from '../../src/ports/graph-store.ts';
-import { referral } from './change-sets.ts';
+import { ProjectionConflictError } from '../../src/core/errors.ts';
+import { changeSet, referral, upsert } from './change-sets.ts';
 import { withStore, type MakeStoreFn } from './with-store.ts';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
@@ -132,6 +133,40 @@ export function marksClaimsContract(makeStore: MakeStoreFn): void {
       assert.deepEqual(types, ['tg:ClaimGranted', 'tg:ClaimRenewed', 'tg:ClaimReleased', 'tg:ClaimGranted']);
       const released = (await store.ledger(3, 1))[0]?.changes[0];
       assert.equal(released?.kind === 'claim' && released.change, 'released');
+    }));
+
+    void it('fences writes: a fenced event applies with the latest token, and is refused once the claim was taken over', withStore(makeStore, async (store) => {
+      await store.applyBatch([referral('e-1', 'r-1', 'p-1')]);
+      const accept = (eventId: string, source: string, token: number) =>
+        changeSet(eventId, [upsert('Referral/r-1', { priority: 'urgent' })], { source, type: 'ReferralTriaged', subject: 'Referral/r-1', fence: { on: 'r-1', purpose: 'match', token } });
+      // No claim ever made for (r-1, match): nothing to fence against (a graph rebuilt from history keeps no claims).
+      const [free] = await store.applyBatch([accept('x-0', 'agent://x', 7)]);
+      assert.equal(free?.duplicate, false);
+      const a = await store.claim({ on: 'r-1', purpose: 'match', agent: 'agent://a', ttlMs: 1000, now: T0 });
+      assert.ok(a.granted);
+      // a's lease runs out while it works; b takes the claim over.
+      const b = await store.claim({ on: 'r-1', purpose: 'match', agent: 'agent://b', ttlMs: 1000, now: T0 + 1500 });
+      assert.ok(b.granted && b.claim.token === a.claim.token + 1);
+      const head = await store.headSeq();
+      // a's write arrives late, in a batch with an unfenced event: the whole batch is refused, nothing applied.
+      await assert.rejects(store.applyBatch([referral('e-2', 'r-2', 'p-2'), accept('accept-r-1', 'agent://a', a.claim.token)]), (err: Error) => {
+        assert.equal(err.name, 'StaleClaimError');
+        assert.ok(err instanceof ProjectionConflictError, 'dead-lettered as a projection conflict');
+        assert.equal((err as ProjectionConflictError).eventId, 'accept-r-1');
+        assert.equal((err as ProjectionConflictError).pointer, '/claimtoken');
+        assert.match(err.message, /stale claim token 1 for "match" on r-1: token 2 was granted since/);
+        return true;
+      });
+      assert.equal(await store.headSeq(), head, 'a refused batch leaves no ledger row');
+      assert.equal((await store.getNode('r-2')), undefined);
+      await assert.rejects(store.applyBatch([accept('bogus', 'agent://c', b.claim.token + 5)]), /was never granted/);
+      // b's token is the latest: its write applies — also after b released the claim, as nobody was granted one since.
+      assert.equal(await store.releaseClaim({ on: 'r-1', purpose: 'match', agent: 'agent://b', token: b.claim.token, now: T0 + 1600 }), true);
+      const [ok] = await store.applyBatch([accept('accept-r-1', 'agent://b', b.claim.token)]);
+      assert.equal(ok?.duplicate, false);
+      assert.equal((await store.getNode('r-1'))?.properties.priority, 'urgent');
+      const accepted = (await store.ledger(0, 100)).filter((e) => e.eventId === 'accept-r-1');
+      assert.deepEqual(accepted.map((e) => e.source), ['agent://b'], 'exactly one accept, by the current holder');
     }));
 
     void it('sweeps expired claims with one ledger row each', withStore(makeStore, async (store) => {

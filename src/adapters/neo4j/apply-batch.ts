@@ -3,12 +3,14 @@
  * the ledger, applies each change set's ops in order, writes the ledger rows (one UNWIND), moves the head and
  * commits the checkpoint. A ProjectionConflictError thrown midway rolls everything back.
  */
-import { ConfigError } from '../../core/errors.ts';
+import { fenceRefusal, type Fence } from '../../core/claims/rules.ts';
+import { ConfigError, StaleClaimError } from '../../core/errors.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import { labelsOf } from '../../core/ontology/model.ts';
 import type { AppliedChange, ChangeOp, ChangeSet, NodeRef } from '../../core/projection/change-set.ts';
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
 import * as c from './cypher/apply.ts';
+import * as cl from './cypher/claims.ts';
 import type { Executor, Tx } from './executor.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import { touchedIds } from '../../core/store/ledger.ts';
@@ -99,6 +101,13 @@ async function applyOp(o: CompiledOntology, tx: Tx, op: ChangeOp, prov: c.ProvPa
   }
 }
 
+/** Refuses a fenced event whose claim was granted to someone else since (core's fencing rule); the head lock is held. */
+async function checkFence(tx: Tx, eventId: string, fence: Fence): Promise<void> {
+  const [row] = await tx.run(cl.lastToken(fence.on, fence.purpose));
+  const refusal = fenceRefusal(fence, Number(row?.token ?? 0));
+  if (refusal !== undefined) throw new StaleClaimError(eventId, refusal);
+}
+
 /**
  * `o` may be undefined only for a batch without ops (duplicates, or none: `applyBatch([], { checkpoint })` commits
  * the checkpoint alone).
@@ -124,6 +133,7 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
         results.push({ eventId: cs.eventId, seq: dup.seq, duplicate: true, ...(conflict && { conflict }), changes: [] });
         continue;
       }
+      if (cs.fence) await checkFence(tx, cs.eventId, cs.fence);
       const prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
       const changes: AppliedChange[] = [];
       for (const op of cs.ops) {

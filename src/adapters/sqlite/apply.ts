@@ -3,6 +3,8 @@
  * Every statement is prepared once per store (StoreContext.stmt). The AppliedChanges record what really changed:
  * an upsert that changes nothing is not reported and leaves the node's provenance alone.
  */
+import { fenceRefusal, type Fence } from '../../core/claims/rules.ts';
+import { StaleClaimError } from '../../core/errors.ts';
 import { idempotencyKey, redelivery } from '../../core/events/idempotency.ts';
 import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef, RetractRelationshipOp, UpsertNodeOp } from '../../core/projection/change-set.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
@@ -70,6 +72,7 @@ function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: 
       out.push({ eventId: cs.eventId, seq: existing.seq, duplicate: true, ...(conflict && { conflict }), changes: [] });
       continue;
     }
+    if (cs.fence) checkFence(ctx, cs.eventId, cs.fence);
     const prov: Prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
     const changes = applyOps(ctx, cs, prov, batch);
     // Built once, as the committed entry (no spreads: this runs for every event of the hot path). `event` reads
@@ -100,6 +103,13 @@ function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: 
   }
   ledger.flush();
   return out;
+}
+
+/** Refuses a fenced event whose claim was granted to someone else since (core's fencing rule); the write lock is held. */
+function checkFence(ctx: StoreContext, eventId: string, fence: Fence): void {
+  const last = ctx.stmt('SELECT last_token FROM claim_tokens WHERE node_id = ? AND purpose = ?').pluck().get(fence.on, fence.purpose) as number | undefined;
+  const refusal = fenceRefusal(fence, last ?? 0);
+  if (refusal !== undefined) throw new StaleClaimError(eventId, refusal);
 }
 
 /**

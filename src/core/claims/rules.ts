@@ -55,3 +55,32 @@ export function sweepOrder(a: { expiresAt: number; on: string; purpose: string }
 }
 
 const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/**
+ * A write protected by a claim: the event names the claim's purpose and the fencing token its writer was granted
+ * (CloudEvents extension attributes `claimpurpose` and `claimtoken`); the claimed node is the event's subject.
+ */
+export interface Fence {
+  /** The claimed node's id (the event subject's id). */
+  readonly on: string;
+  readonly purpose: string;
+  readonly token: number;
+}
+
+/**
+ * Fencing (Kleppmann's rule): the store applies a fenced write only if no newer token has been granted for its
+ * (node, purpose) since. A writer whose lease ran out while it worked (a pause, a slow store) is refused as soon as
+ * another agent has taken the claim over — even though it may still believe it holds it — so the work the claim
+ * protects is done by one agent. Its own token still counts after its lease ran out or was released while nobody
+ * else was granted one: no one else could act in between. A token larger than any granted cannot come from
+ * this store's claims — unless none was ever granted here (a graph rebuilt from the event history keeps no
+ * claims), which is why `lastToken` 0 lets any fenced write through.
+ * @returns undefined when the write may apply, else why not (for the dead letter)
+ */
+export function fenceRefusal(fence: Fence, lastToken: number): string | undefined {
+  if (lastToken === 0 || fence.token === lastToken) return undefined;
+  if (fence.token < lastToken) {
+    return `stale claim token ${fence.token} for "${fence.purpose}" on ${fence.on}: token ${lastToken} was granted since (the lease ran out and another agent took the claim over); claim again and re-read before writing`;
+  }
+  return `claim token ${fence.token} for "${fence.purpose}" on ${fence.on} was never granted (the last one is ${lastToken})`;
+}

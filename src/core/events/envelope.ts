@@ -8,6 +8,7 @@ import { InvalidEventError, type EventIssue } from '../errors.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { describeValue, escapePointerToken } from './json-pointer.ts';
 import { copyJsonTree, DEFAULT_ENVELOPE_LIMITS, freezeParsedJson, parseJsonText, utf8Length, type EnvelopeLimits } from './safe-json.ts';
+import { splitSubject } from './resources.ts';
 import { isAbsoluteUri, isRfc3339, isTraceparent, isUriReference } from './uri.ts';
 
 export { DEFAULT_ENVELOPE_LIMITS, type EnvelopeLimits } from './safe-json.ts';
@@ -36,6 +37,7 @@ const STRING_ATTRIBUTES: Readonly<Record<string, Check>> = {
   tracestate: (v) => (v.length <= 512 ? undefined : 'expected a W3C tracestate of at most 512 characters'),
   correlationid: nonEmpty,
   causationid: nonEmpty,
+  claimpurpose: nonEmpty,
 };
 const REQUIRED = ['id', 'source', 'type'] as const;
 
@@ -106,6 +108,24 @@ function checkAttributes(event: Record<string, unknown>, lim: EnvelopeLimits, is
     } else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       add(`/${name}`, `extension attribute ${name}: expected a string, number or boolean, got ${describeValue(value)}`);
     }
+  }
+  checkFence(event, add);
+}
+
+/**
+ * A fenced write (core/claims/rules.ts) names its claim by purpose and token, on the node its subject names; one
+ * attribute without the other, or a fence with no node to guard, would be silently unfenced.
+ */
+function checkFence(event: Record<string, unknown>, add: (pointer: string, message: string) => void): void {
+  const token = event.claimtoken;
+  if (token === undefined) {
+    if (event.claimpurpose !== undefined) add('/claimtoken', 'missing: claimpurpose is set, so give the fencing token of that claim in claimtoken');
+    return;
+  }
+  if (typeof token !== 'number' || !Number.isSafeInteger(token) || token < 1) add('/claimtoken', `expected the claim's fencing token (a positive integer), got ${describeValue(token)}`);
+  if (event.claimpurpose === undefined) add('/claimpurpose', 'missing: claimtoken is set, so name the purpose of the claim it was granted for');
+  if (typeof event.subject !== 'string' || splitSubject(event.subject) === undefined) {
+    add('/subject', 'a fenced event (claimtoken) needs a subject naming the claimed node, e.g. "Referral/r-1001"');
   }
 }
 

@@ -4,6 +4,8 @@
  * (what actually changed in the graph), which become the ledger row and the change mark.
  */
 
+import type { Fence } from '../claims/rules.ts';
+
 /** A property value as stored: scalars, or a list of scalars for non-functional datatype properties. */
 export type Scalar = string | number | boolean;
 export type PropertyValue = Scalar | readonly Scalar[];
@@ -93,6 +95,11 @@ export interface ChangeSet extends Provenance {
    * derived subject). The ledger stores it instead of serializing `event` again.
    */
   readonly eventJson?: string;
+  /**
+   * Set when the event is a write protected by a claim (extension attributes `claimpurpose` + `claimtoken` on the
+   * subject's node): the store applies it only while core's fencing rule (core/claims/rules.ts) allows.
+   */
+  readonly fence?: Fence;
 }
 
 /** What actually changed in the graph, as the store saw it. Relationship changes carry both endpoints. */

@@ -14,6 +14,7 @@ import { isA, labelsOf, type CompiledOntology } from '../ontology/model.ts';
 import type { CloudEvent } from '../events/cloud-event.ts';
 import { escapePointerToken, toPointer } from '../events/json-pointer.ts';
 import { DELETE_KEY, isJsonObject, splitSubject, subjectOf, topLevelResources, TYPE_KEY, type JsonObject } from '../events/resources.ts';
+import type { Fence } from '../claims/rules.ts';
 import type { ChangeOp, ChangeSet, NodeRef, Scalar } from './change-set.ts';
 
 export interface PlanOptions {
@@ -91,10 +92,19 @@ export function planChangeSet(event: CloudEvent, ontology: CompiledOntology, opt
     ...(event.traceparent !== undefined && { traceparent: event.traceparent }),
     ...(event.correlationid !== undefined && { correlationid: event.correlationid }),
     ...(event.causationid !== undefined && { causationid: event.causationid }),
+    ...fenceOf(event),
     ontologyVersion: ontology.versionIri ?? ontology.version,
     ops: [...nodeOps, ...relGroups.flat()],
     event: event as Readonly<Record<string, unknown>>,
   };
+}
+
+/** The claim a fenced event writes under (the envelope checked the attributes and the subject's shape). */
+function fenceOf(event: CloudEvent): { fence: Fence } | undefined {
+  const { claimpurpose: purpose, claimtoken: token } = event;
+  const on = event.subject === undefined ? undefined : splitSubject(event.subject)?.id;
+  if (typeof purpose !== 'string' || typeof token !== 'number' || on === undefined) return undefined;
+  return { fence: { on, purpose, token } };
 }
 
 /** The ordering / partition key: the subject's id when the type has an aggregate, else the first resource's id. */

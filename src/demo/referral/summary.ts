@@ -106,10 +106,14 @@ export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
   const items = letters.map((l) => {
     const legacy = (l.eventId ?? '').startsWith('legacy-patient-') && l.reason === 'invalid';
     const loop = pingPong && (l.eventId ?? '').startsWith('triage-') && l.reason === 'causal-loop';
+    // A matcher replica whose lease ran out (a slow store, a paused process) before its accept committed, refused by
+    // the claim's fencing token because the other replica had taken the claim over: the fence doing its job.
+    const fenced = (l.eventId ?? '').startsWith('accept-') && l.reason === 'conflict' && /stale claim token/.test(l.message);
     const explanation = legacy
       ? 'legacy import with a malformed MRN; intake re-sent the corrected record'
-      : loop ? 'the loop breaker stopped the two triage agents re-triaging each other (--chaos ping-pong)' : undefined;
-    return { eventId: l.eventId ?? null, reason: l.reason, message: l.message, explained: legacy || loop, ...(explanation && { explanation }) };
+      : loop ? 'the loop breaker stopped the two triage agents re-triaging each other (--chaos ping-pong)'
+        : fenced ? 'a matcher replica whose claim ran out was fenced off; the replica that took the claim over accepted' : undefined;
+    return { eventId: l.eventId ?? null, reason: l.reason, message: l.message, explained: legacy || loop || fenced, ...(explanation && { explanation }) };
   });
   const stoppedLoop = letters.find((l) => l.reason === 'causal-loop');
   const pingPongReport: PingPongReport | undefined = pingPong

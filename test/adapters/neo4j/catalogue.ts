@@ -98,6 +98,7 @@ export function catalogue(): Record<string, Statement> {
     'claims.freeClaim': claims.freeClaim(V('r-1001'), V('triage')),
     'claims.sweepClaims': claims.sweepClaims(now),
     'claims.claimsOn': claims.claimsOn([V('r-1001')], now),
+    'claims.lastToken': claims.lastToken(V('r-1001'), V('match')),
   });
   return out;
 }

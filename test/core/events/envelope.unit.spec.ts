@@ -89,6 +89,12 @@ void describe('parseEnvelope: rejections', () => {
     ['extension name with a slash', { ...valid, 'a/b': 'x' }, '/a~1b', /extension attribute name/],
     ['object extension value', { ...valid, tenant: { id: 1 } }, '/tenant', /string, number or boolean, got an object/],
     ['array instead of an event', [valid], '', /expected a JSON object \(a CloudEvent\), got an array/],
+    ['claimtoken without claimpurpose', { ...valid, claimtoken: 3 }, '/claimpurpose', /name the purpose of the claim/],
+    ['claimpurpose without claimtoken', { ...valid, claimpurpose: 'match' }, '/claimtoken', /give the fencing token/],
+    ['claimtoken not an integer', { ...valid, claimpurpose: 'match', claimtoken: '3' }, '/claimtoken', /positive integer\), got "3"/],
+    ['claimtoken zero', { ...valid, claimpurpose: 'match', claimtoken: 0 }, '/claimtoken', /positive integer/],
+    ['empty claimpurpose', { ...valid, claimpurpose: '', claimtoken: 1 }, '/claimpurpose', /non-empty/],
+    ['fenced event without a node subject', { ...valid, subject: 'r-1001', claimpurpose: 'match', claimtoken: 1 }, '/subject', /needs a subject naming the claimed node/],
   ];
   for (const [name, input, pointer, message] of cases) {
     void it(`${name} → ${pointer || '/'}`, () => {

@@ -28,6 +28,12 @@ const referral = {
 const opsOf = (e: CloudEvent): readonly ChangeOp[] => planChangeSet(e, ontology).ops;
 
 void describe('planChangeSet', () => {
+  void it('carries a fenced write\'s claim (purpose, token, the subject\'s node) to the store, and none otherwise', () => {
+    const fenced = event('ReferralRequested', referral, { subject: 'Referral/r-1001', claimpurpose: 'match', claimtoken: 4 });
+    assert.deepEqual(planChangeSet(fenced, ontology).fence, { on: 'r-1001', purpose: 'match', token: 4 });
+    assert.equal('fence' in planChangeSet(event('ReferralRequested', referral), ontology), false);
+  });
+
   void it('plans the brief example: upserts first (pre-order), then relationships by property name', () => {
     assert.deepEqual(opsOf(event('ReferralRequested', referral)), [
       {

@@ -52,6 +52,11 @@ export function sweepClaims(now: number): Statement {
   };
 }
 
+/** The last fencing token granted for (node, purpose); no row when none ever was. Read under the head lock. */
+export function lastToken(on: string, purpose: string): Statement {
+  return { cypher: 'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) RETURN c.token AS token', params: { on, purpose } };
+}
+
 /** Live claims on nodes. */
 export function claimsOn(ids: readonly string[], now: number): Statement {
   return {

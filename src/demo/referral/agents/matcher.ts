@@ -2,8 +2,10 @@
  * Specialist matching agent — run as TWO replicas that share work only through claims (purpose `match`).
  * A referral is ready when its insurance is verified and its lab (if required) has resulted; the replica that
  * wins the claim picks the accepting specialist of the requested specialty with the lowest load relative to
- * capacity and publishes ReferralAccepted with the deterministic id `accept-<referralId>`. If a replica dies
- * holding claims, the claims expire (a `claim:match` change mark) and the other replica takes the work over.
+ * capacity and publishes ReferralAccepted with the deterministic id `accept-<referralId>`, fenced by its claim token
+ * (a replica whose lease ran out before its accept committed is refused by the store once the other took over). If
+ * a replica dies holding claims, the claims expire (a `claim:match` change mark) and the other replica takes the
+ * work over.
  */
 import { createWorkQueue, hashOf, log, publishOnce, readFlags, referralEvent, report, runReactor, sleep, startAgent, subjectId } from './agent-kit.ts';
 
@@ -63,7 +65,16 @@ async function match(rid: string): Promise<void> {
     return;
   }
   await sleep(150 + (hashOf(`review:${rid}`) % 250)); // the specialist's office reviews the case, claim held
-  await publishOnce(client, referralEvent(flags.agent, `accept-${rid}`, 'ReferralAccepted', rid, { '@type': 'Referral', id: rid, status: 'accepted', referredTo: chosen.id }));
+  // Fenced by the claim: if our lease ran out meanwhile and the other replica took it over, the store refuses this
+  // (a stale token) and that replica, not us, accepts the referral.
+  const accept = { ...referralEvent(flags.agent, `accept-${rid}`, 'ReferralAccepted', rid, { '@type': 'Referral', id: rid, status: 'accepted', referredTo: chosen.id }), claimpurpose: 'match', claimtoken: claim.token };
+  try {
+    await publishOnce(client, accept);
+  } catch (err) {
+    if (!/stale claim token/.test((err as Error).message)) throw err;
+    log(flags.agent, `${rid}: our match claim ran out and was taken over before the accept committed; the other replica has it`);
+    return;
+  }
   log(flags.agent, `${rid}: accepted by ${chosen.name} (${code}, load ${chosen.load.totalCount}/${chosen.maxActiveReferrals ?? '?'})`);
   report({ type: 'accepted', role: flags.role, agent: flags.agent, referralId: rid });
   await client.release(rid, 'match', claim.token);
