@@ -5,6 +5,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS } from './context.ts';
 import { maskError } from './errors.ts';
@@ -112,6 +113,8 @@ export function createApi(options: ApiOptions): Api {
     // The body limit is useBodyLimit's (no stream per request); yoga's own would count every body again.
     maxRequestBodySize: false,
     graphiql: dev ? { title: 'trailgraph', defaultQuery: '{ headSeq ontology { iri version } }' } : false,
+    // GraphiQL's code inlined in the page rather than fetched from a CDN, so it works offline and behind firewalls.
+    renderGraphiQL,
     maskedErrors: { maskError, isDev: dev },
     cors: corsFor(options.corsOrigins ?? []),
     context: async ({ request }) => {

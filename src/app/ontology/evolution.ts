@@ -6,7 +6,7 @@
 import { ConfigError } from '../../core/errors.ts';
 import type { CloudEvent } from '../../core/events/cloud-event.ts';
 import { aliasesFrom, type FieldAlias } from '../../core/migrations/aliases.ts';
-import { VERSION_META_KEY } from '../../core/migrations/plan.ts';
+import { DOMAIN_META_KEY, VERSION_META_KEY } from '../../core/migrations/plan.ts';
 import { createUpcaster } from '../../core/migrations/upcaster.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { GraphStore } from '../../ports/graph-store.ts';
@@ -35,6 +35,7 @@ export async function loadEvolution(domainDir: string, current: CompiledOntology
  * empty store. A store that records nothing but holds data is left alone (`trailgraph migrate --from` fixes it).
  */
 export async function checkStoredVersion(store: GraphStore, ontology: CompiledOntology): Promise<void> {
+  await checkStoredDomain(store, ontology.iri, '--ontology / TRAILGRAPH_ONTOLOGY');
   const stored = await store.getMeta(VERSION_META_KEY);
   if (stored === undefined) {
     if ((await store.headSeq()) === 0) await store.setMeta(VERSION_META_KEY, ontology.version);
@@ -43,5 +44,23 @@ export async function checkStoredVersion(store: GraphStore, ontology: CompiledOn
   if (stored !== ontology.version) {
     throw new ConfigError('--ontology / TRAILGRAPH_ONTOLOGY',
       `the store holds a ${stored} graph but the ontology is ${ontology.version}; run \`trailgraph migrate --to ${ontology.version}\` first (see docs/evolving.md)`);
+  }
+}
+
+/**
+ * Refuses a store that holds another domain's graph (its recorded ontology IRI differs), naming both, before any
+ * command plans or writes against it. A store that records no domain gets `iri` recorded: an empty one is being
+ * started on this ontology; one written by a trailgraph that did not record domains is taken to be of this domain,
+ * since its version check still follows. `record: false` (a dry run) only checks.
+ */
+export async function checkStoredDomain(store: GraphStore, iri: string, argument: string, { record = true } = {}): Promise<void> {
+  const stored = await store.getMeta(DOMAIN_META_KEY);
+  if (stored === undefined) {
+    if (record) await store.setMeta(DOMAIN_META_KEY, iri);
+    return;
+  }
+  if (stored !== iri) {
+    throw new ConfigError(argument,
+      `the store holds the graph of another domain (${stored}), not of ${iri}; point --store at that domain's store, or --ontology at the ontology of ${stored}`);
   }
 }

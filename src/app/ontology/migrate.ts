@@ -6,6 +6,7 @@
  * meanwhile are upcast on arrival anyway, but a node written mid-step may be seen before or after its rewrite.
  */
 import { MigrationError } from '../../core/migrations/errors.ts';
+import { checkStoredDomain } from './evolution.ts';
 import { migrationPath, planSteps, VERSION_META_KEY, type PlannedStep } from '../../core/migrations/plan.ts';
 import type { VersionChain } from '../../core/migrations/upcaster.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
@@ -73,6 +74,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
   const started = Date.now();
   const newest = chain.ontologies[chain.ontologies.length - 1];
   const to = options.to ?? newest?.version ?? '';
+  if (newest) await checkStoredDomain(store, newest.iri, '--store', { record: !dryRun });
   const from = await storedVersion(store, options.from);
   ontologyOf(chain, from);
   const toOntology = ontologyOf(chain, to);

@@ -10,6 +10,7 @@ import { busSource, ledgerSource, replay, type ReplaySourceEvent } from '../../a
 import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { type ConfigFlags, loadConfig } from '../../service/config.ts';
+import { checkStoredDomain } from '../../app/ontology/evolution.ts';
 import { openStore } from '../../service/open-store.ts';
 
 interface ReplayFlags extends Pick<ConfigFlags, 'ontology' | 'store' | 'nats' | 'natsUrl'> {
@@ -58,6 +59,7 @@ export function register(program: Command): void {
           }
           const from = await openStore(config.store, { ontology });
           cleanups.push(() => from.close());
+          await checkStoredDomain(from.store, ontology.iri, '--store', { record: false });
           total = Math.max(0, (await from.store.headSeq()) - fromSeq + 1);
           source = ledgerSource(from.store, fromSeq, flags.fromTime);
         }

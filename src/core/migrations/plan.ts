@@ -24,6 +24,9 @@ export interface PlannedStep {
 /** Meta key of the stored ontology version. */
 export const VERSION_META_KEY = 'ontology.version';
 
+/** Meta key of the IRI of the ontology (the domain) whose graph the store holds; versions of a domain share it. */
+export const DOMAIN_META_KEY = 'ontology.iri';
+
 /** The progress key of step `index` of `migration`. */
 export function progressKey(migration: Migration, index: number): string {
   return `migration.${migration.from}-to-${migration.to}.step.${index}`;
