@@ -6,8 +6,10 @@ import { type AccessControl, accessControlFromConfig } from '../app/auth/access-
 import { createIngestor } from '../app/ingest/ingest.ts';
 import { checkStoredVersion, loadEvolution } from '../app/ontology/evolution.ts';
 import { loadOntology } from '../app/ontology/ontology-loader.ts';
+import { isStorageFull, watchWrites } from '../app/write-health.ts';
 import { createEmbeddedPublisher } from '../app/publish/embedded-publisher.ts';
 import type { Publisher } from '../app/publish/publisher.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { FieldAlias } from '../core/migrations/aliases.ts';
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { DeadLetterStore } from '../ports/dead-letters.ts';
@@ -33,6 +35,8 @@ export interface Runtime {
   readonly lag?: () => Promise<number>;
   /** Prometheus metrics of this instance (`/metrics`); absent when turned off (`TRAILGRAPH_METRICS=0`). */
   readonly metrics?: Metrics;
+  /** Readiness: the store answers and can be written (`/readyz`). */
+  ready(): Promise<void>;
   /** Stops publishing, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -42,14 +46,18 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
   const ontology = await loadOntology(config.ontologyDir);
   // Before the store opens: a broken policy stops the start with its located errors.
   const access = accessControlFromConfig(config.auth, ontology);
-  const opened = await openStore(config.store, { ontology });
-  const { store } = opened;
+  const where = config.store.kind === 'sqlite' ? config.store.path : config.store.uri;
+  const opened = await openStore(config.store, { ontology }).catch((err: unknown) => {
+    throw startupStorageError(err, where);
+  });
+  const health = watchWrites(opened.store, where);
+  const { store } = health;
   try {
     await store.init(ontology);
     await checkStoredVersion(store, ontology);
   } catch (err) {
     await opened.close();
-    throw err;
+    throw startupStorageError(err, where);
   }
   // Events written against older ontology versions are upcast before validation.
   const evolution = await loadEvolution(config.ontologyDir, ontology);
@@ -81,6 +89,7 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
     deprecatedAliases: evolution.aliases,
     ...(access && { access }),
     busMode: nats ? 'nats' : 'embedded',
+    ready: health.check,
     ...(nats && { lag: nats.lag }),
     ...(metrics && { metrics }),
     close() {
@@ -93,4 +102,11 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
       return closing;
     },
   };
+}
+
+/** A start-up failure for lack of disk space says so, and where, instead of SQLite's code alone. */
+function startupStorageError(err: unknown, where: string): unknown {
+  if (!isStorageFull(err)) return err;
+  const code = (err as { code?: unknown }).code;
+  return new ConfigError('--store', `disk full: cannot open ${where} (${typeof code === 'string' ? code : err instanceof Error ? err.message : String(err)}); free space on the disk that holds it, or point --store elsewhere`);
 }

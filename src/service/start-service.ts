@@ -61,6 +61,7 @@ export async function startService(config: TrailgraphConfig, options: ServiceOpt
     const demoPage = servesDemoPage(runtime.ontology);
     const api = createApi({
       services: runtime,
+      ready: runtime.ready,
       status: statusOf(runtime, marks.feed),
       ...(runtime.metrics && { metrics: runtime.metrics }),
       limits: config.limits,
