@@ -65,10 +65,16 @@ void describe('POST /events: the CloudEvents HTTP binding', () => {
     assert.ok(body.error.issues.length >= 1);
   });
 
-  void test('malformed HTTP: 400 for bad JSON and missing ce-* headers, 413 above the body limit, 405 for GET', async () => {
+  void test('malformed HTTP: bad JSON is a 422 at pointer "" and dead-lettered as sent; 400 for missing ce-* headers, 413 above the body limit, 405 for GET', async () => {
     const badJson = await post('{"specversion":', { 'content-type': STRUCTURED });
-    assert.equal(badJson.status, 400);
-    assert.match(((await badJson.json()) as { error: { message: string } }).error.message, /not valid JSON/);
+    assert.equal(badJson.status, 422);
+    const rejected = (await badJson.json()) as { deadLetterId?: string; error: { message: string; issues: { pointer: string }[] } };
+    assert.match(rejected.error.message, /not valid JSON/);
+    assert.equal(rejected.error.issues[0]?.pointer, '');
+    assert.ok(rejected.deadLetterId, 'kept as a dead letter');
+    const array = await post('[]', { 'content-type': STRUCTURED });
+    assert.equal(array.status, 422);
+    assert.match(((await array.json()) as { error: { message: string } }).error.message, /cloudevents-batch\+json/, 'says how to send a batch');
     const noHeaders = await post('{"name":"x"}', { 'content-type': 'application/json' });
     assert.equal(noHeaders.status, 400);
     assert.match(((await noHeaders.json()) as { error: { message: string } }).error.message, /ce-specversion/);

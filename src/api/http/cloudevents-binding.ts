@@ -61,9 +61,8 @@ export function parseCloudEventsRequest(headers: Headers, body: string): ParsedE
     return { batch: true, events: parsed.map((payload: unknown) => ({ payload })) };
   }
   if (type === STRUCTURED) {
-    const parsed = parseJson(body, 'the CloudEvent');
-    if (Array.isArray(parsed)) throw new HttpProblem(400, 'MALFORMED_EVENT', `an array needs Content-Type: ${BATCH}`);
-    // The raw text goes on, so a dead letter keeps the payload exactly as received.
+    // The raw text goes on unparsed, even when it is not JSON or not an object: ingest rejects it with a pointer and
+    // dead-letters it exactly as received, the same as a malformed message on the bus — nothing is lost at the edge.
     return { batch: false, events: [{ payload: body }] };
   }
   if (headers.has('ce-specversion')) {

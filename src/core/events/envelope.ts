@@ -53,7 +53,8 @@ export function parseEnvelope(input: string | unknown, limits?: Partial<Envelope
 
   const id = idOf(parsed);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new InvalidEventError(undefined, [{ pointer: '', message: `expected a JSON object (a CloudEvent), got ${describeValue(parsed)}` }]);
+    const hint = Array.isArray(parsed) ? ' (several events are a batch: Content-Type application/cloudevents-batch+json over HTTP)' : '';
+    throw new InvalidEventError(undefined, [{ pointer: '', message: `expected a JSON object (a CloudEvent), got ${describeValue(parsed)}${hint}` }]);
   }
   // Text we parsed here is ours alone: check and freeze it in place; a caller's value is copied.
   const event = (typeof input === 'string' ? freezeParsedJson(parsed, lim, issues) : copyJsonTree(parsed, lim, issues)) as Record<string, unknown> | undefined;
