@@ -26,9 +26,11 @@ void describe('trailgraph demo referral', () => {
     const result = await runDemoProcess(['--count', '20', '--rate', '20']);
     assertClean(result, 20);
     assert.equal(result.summary.mode, 'embedded');
-    // p-0018 arrives as a malformed legacy record first: one dead letter, explained.
-    assert.equal(result.summary.deadLetters.total, 1);
-    assert.equal(result.summary.deadLetters.items[0]?.eventId, 'legacy-patient-p-0018');
+    // p-0018 arrives as a malformed legacy record first: one dead letter, explained. The only others a run may have
+    // are accepts refused by the claim's fencing token (a matcher whose lease ran out on a loaded machine).
+    const letters = result.summary.deadLetters.items;
+    assert.deepEqual(letters.filter((l) => l.eventId === 'legacy-patient-p-0018').length, 1, JSON.stringify(letters));
+    for (const l of letters.filter((x) => x.eventId !== 'legacy-patient-p-0018')) assert.match(`${l.eventId} ${l.message}`, /^accept-r-\d+ .*stale claim token/);
   });
 
   void describe('over NATS JetStream', { skip: !hasNatsServer() && !process.env.CI ? 'nats-server not installed' : false }, () => {

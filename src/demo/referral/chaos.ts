@@ -40,7 +40,17 @@ export interface MatcherChaosReport {
 export function createInsuranceChaos(opts: { supervisor: Supervisor; tracker: Tracker; count: number; stallMs: number; t0: number }) {
   let report: { -readonly [K in keyof InsuranceChaosReport]: InsuranceChaosReport[K] } | undefined;
   let requestedAtStall = 0;
+  let lastBacklog = 0;
   const now = (): number => Date.now() - opts.t0;
+  // Stop insurance as soon as the threshold-th request is committed, not at the next status tick: a tick can take
+  // seconds on a loaded machine, long enough for intake to have sent every referral before the stall begins.
+  const maybeStall = (): void => {
+    const requested = opts.tracker.count('ReferralRequested');
+    if (report || requested < Math.max(3, Math.floor(opts.count * 0.2))) return;
+    opts.supervisor.pause('insurance');
+    requestedAtStall = requested;
+    report = { stallStartMs: now(), backlogAtStall: lastBacklog, backlogPeak: lastBacklog, requestedDuringStall: 0 };
+  };
   return {
     get report(): InsuranceChaosReport | undefined {
       return report;
@@ -48,20 +58,19 @@ export function createInsuranceChaos(opts: { supervisor: Supervisor; tracker: Tr
     get stalled(): boolean {
       return report !== undefined && report.stallEndMs === undefined;
     },
+    /** Called for every committed ReferralRequested (after the tracker counted it). */
+    onRequested: maybeStall,
     /** Called on every status tick with the current backlog. */
     tick(backlog: number): void {
       const requested = opts.tracker.count('ReferralRequested');
       if (!report) {
-        if (requested >= Math.max(3, Math.floor(opts.count * 0.2))) {
-          opts.supervisor.pause('insurance');
-          requestedAtStall = requested;
-          report = { stallStartMs: now(), backlogAtStall: backlog, backlogPeak: backlog, requestedDuringStall: 0 };
-        }
+        lastBacklog = backlog;
+        maybeStall();
         return;
       }
       report.backlogPeak = Math.max(report.backlogPeak, backlog);
+      if (report.stallEndMs === undefined) report.requestedDuringStall = requested - requestedAtStall;
       if (report.stallEndMs === undefined) {
-        report.requestedDuringStall = requested - requestedAtStall;
         if (now() - report.stallStartMs >= opts.stallMs) {
           opts.supervisor.resume('insurance');
           report.stallEndMs = now();

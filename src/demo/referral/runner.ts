@@ -58,6 +58,11 @@ async function requireEmpty(store: GraphStore, where: string): Promise<void> {
     throw new ConfigError('--store', `the demo needs an empty graph, but ${where.replace(/\/\/[^@/]*@/, '//')} already holds ${head} ledger entries; give a new SQLite path, or empty the Neo4j database first (MATCH (n) DETACH DELETE n)`);
   }
 }
+/** True once the loop breaker dead-lettered an event (reason causal-loop). */
+async function loopBreakerFired(runtime: DemoService['runtime']): Promise<boolean> {
+  return (await runtime.deadLetters.list({ limit: 10_000 })).some((l) => l.reason === 'causal-loop');
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runDemo(options: DemoOptions): Promise<DemoRun> {
@@ -89,6 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
         try {
           for await (const mark of sub) {
             tracker.onMark(mark);
+            if (insuranceChaos && mark.kind === 'event' && mark.type === 'ReferralRequested') insuranceChaos.onRequested();
             if (matcherChaos) for (const c of mark.changes) if (c.kind === 'claim' && c.change === 'granted' && c.purpose === 'match') matcherChaos.onClaimGranted(c.agent);
           }
         } catch {
@@ -115,6 +121,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const backlog = async (): Promise<number> =>
       (await runtime.store.listNodes({ class: 'Referral', marks: [{ kind: MARK }], first: 1, includeTotal: true })).totalCount ?? 0;
     const deadline = t0 + options.timeoutMs;
+    // With ping-pong the run also waits (to the deadline) for the loop breaker: on a slow store the two triage agents'
+    // chain can take longer than the referrals do.
+    const pingPong = options.chaos.includes('ping-pong');
+    let loopStopped = false;
     let status: LiveStatus | undefined;
     for (;;) {
       const waiting = await backlog();
@@ -129,7 +139,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
         matcherKilled: matcherChaos?.killed ?? false,
       };
       options.onStatus?.(status);
-      const done = tracker.count('ReferralCompleted') >= options.count && (!insuranceChaos?.report || insuranceChaos.report.drainedAtMs !== undefined);
+      const done = tracker.count('ReferralCompleted') >= options.count && (!insuranceChaos?.report || insuranceChaos.report.drainedAtMs !== undefined)
+        && (!pingPong || (loopStopped ||= await loopBreakerFired(runtime)));
       if (done || Date.now() > deadline) break;
       await sleep(250);
     }

@@ -65,6 +65,13 @@ async function match(rid: string): Promise<void> {
     return;
   }
   await sleep(150 + (hashOf(`review:${rid}`) % 250)); // the specialist's office reviews the case, claim held
+  // Still ours? On a loaded machine the lease can run out during the review; renewing says whether the other
+  // replica took it over meanwhile (then it does the accept), and gives the accept a fresh lease to commit in.
+  const renewed = await client.renew(rid, 'match', claim.token, CLAIM_TTL_MS).catch(() => undefined);
+  if (!renewed?.granted) {
+    log(flags.agent, `${rid}: our match claim ran out during the review; leaving the referral to whoever claims it next`);
+    return;
+  }
   // Fenced by the claim: if our lease ran out meanwhile and the other replica took it over, the store refuses this
   // (a stale token) and that replica, not us, accepts the referral.
   const accept = { ...referralEvent(flags.agent, `accept-${rid}`, 'ReferralAccepted', rid, { '@type': 'Referral', id: rid, status: 'accepted', referredTo: chosen.id }), claimpurpose: 'match', claimtoken: claim.token };
