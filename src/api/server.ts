@@ -10,6 +10,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS } from './context.ts';
 import { maskError } from './errors.ts';
 import { useBodyLimit } from './http/body-limit.ts';
+import { handleDeadLetters } from './http/dead-letters-endpoint.ts';
 import { principalOf, useAuthentication } from './auth/authenticate.ts';
 import { scopeStore } from './auth/scoped-store.ts';
 import { handleEvents } from './http/events-endpoint.ts';
@@ -73,6 +74,11 @@ function useTrailgraphRoutes(options: ApiOptions, limits: ApiLimits): Plugin {
         const { access, deadLetters } = options.services;
         const guard = access ? { access, principal: await principalOf(access, request), ...(deadLetters && { deadLetters }) } : undefined;
         return endResponse(await handleEvents(request, { publisher: options.services.publisher, maxBodyBytes: limits.maxBodyBytes, maxWaitMs: limits.maxWaitMs, guard, ...(options.log && { log: options.log }) }));
+      }
+      if (url.pathname.startsWith('/dead-letters') && options.services.deadLetters) {
+        const { access, deadLetters, publisher } = options.services;
+        const answer = await handleDeadLetters(request, url, { deadLetters, publisher, access });
+        if (answer) return endResponse(answer);
       }
       if (url.pathname === '/graphql' && Number(request.headers.get('content-length') ?? 0) > limits.maxBodyBytes) {
         return endResponse(json(413, { errors: [{ message: `request body larger than ${limits.maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));

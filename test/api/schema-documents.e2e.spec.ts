@@ -63,7 +63,7 @@ void describe('OpenAPI, AsyncAPI and JSON Schema from the ontology', { timeout: 
     const result = await validate(structuredClone(served) as never);
     assert.deepEqual({ valid: result.valid, errors: (result as { errors?: unknown }).errors ?? [] }, { valid: true, errors: [] });
     const doc = served as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
-    assert.deepEqual(Object.keys(doc.paths).sort(), ['/events', '/healthz', '/readyz']);
+    assert.deepEqual(Object.keys(doc.paths).sort(), ['/dead-letters', '/dead-letters/{id}', '/dead-letters/{id}/replay', '/events', '/healthz', '/readyz']);
     assert.ok(doc.components.schemas['ReferralRequested.event'], 'one CloudEvent schema per event type');
   });
 

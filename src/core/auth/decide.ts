@@ -18,7 +18,12 @@ export type Action =
   /** Leave or reinforce a signal mark of `markKind`. */
   | { readonly kind: 'mark'; readonly markKind: string }
   /** Act on something held by `holder` (release or renew a claim, reinforce or remove a mark). */
-  | { readonly kind: 'holder'; readonly holder: string; readonly what: string };
+  | { readonly kind: 'holder'; readonly holder: string; readonly what: string }
+  /**
+   * Operator work on the pipeline itself, e.g. reading or replaying dead letters: they hold events of every type
+   * and class, and a replay publishes in another agent's name, so only a role that may read and publish anything.
+   */
+  | { readonly kind: 'operate'; readonly what: string };
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
@@ -56,6 +61,10 @@ export function decide(policy: CompiledPolicy, principal: Principal, action: Act
       return has((r) => r.markKinds, action.markKind) ? ALLOW : deny(`${principal.agent} (${roleList(principal)}) may not leave marks of kind ${action.markKind}`);
     case 'holder':
       return action.holder === principal.agent ? ALLOW : deny(`only the holder (${action.holder}) may ${action.what}; the token is ${principal.agent}`);
+    case 'operate':
+      return anyRole(policy, principal, (r) => r.read === 'any' && r.publish === 'any')
+        ? ALLOW
+        : deny(`${principal.agent} (${roleList(principal)}) may not ${action.what}: that needs a role that may read and publish anything (an operator role)`);
   }
 }
 
@@ -71,6 +80,7 @@ export function describeAction(action: Action): string {
     case 'mark':
       return `mark ${action.markKind}`;
     case 'holder':
+    case 'operate':
       return action.what;
   }
 }

@@ -38,6 +38,22 @@ export function openApiDocument(ontology: CompiledOntology, options: { serverUrl
       retryable: { type: 'boolean' },
     },
   };
+  schemas.DeadLetter = {
+    type: 'object',
+    required: ['id', 'reason', 'message', 'issues', 'payload', 'receivedAt'],
+    properties: {
+      id: { type: 'string' },
+      eventId: { type: 'string' },
+      reason: { enum: ['invalid', 'conflict', 'poison', 'forbidden', 'causal-loop'] },
+      message: { type: 'string' },
+      issues: { type: 'array', items: { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string' }, message: { type: 'string' } } } },
+      subject: { type: 'string' },
+      headers: { type: 'object', additionalProperties: { type: 'string' } },
+      payload: { type: 'string', description: 'The payload exactly as received' },
+      deliveries: { type: 'integer' },
+      receivedAt: { type: 'string', format: 'date-time' },
+    },
+  };
   const outcome = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: `${REF}PublishOutcome` } } } });
   const error = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object', properties: { error: { $ref: `${REF}Error` } } } } } });
   return {
@@ -71,6 +87,42 @@ export function openApiDocument(ontology: CompiledOntology, options: { serverUrl
             413: error('Body over the size limit'),
             422: outcome('Rejected: error.issues say where (JSON pointers); the event is in the dead letters'),
             503: error('The store is unavailable; retry (Retry-After)'),
+          },
+        },
+      },
+      '/dead-letters': {
+        get: {
+          operationId: 'listDeadLetters',
+          summary: 'Dead letters, oldest first (operators: a role that may read and publish anything)',
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            { name: 'after', in: 'query', description: 'Start after this letter id', schema: { type: 'string' } },
+          ],
+          responses: {
+            200: { description: 'A page and the total', content: { 'application/json': { schema: { type: 'object', properties: { letters: { type: 'array', items: { $ref: `${REF}DeadLetter` } }, total: { type: 'integer' } } } } } },
+            400: error('Bad ?limit'),
+            403: error('Not an operator'),
+          },
+        },
+      },
+      '/dead-letters/{id}': {
+        get: {
+          operationId: 'getDeadLetter',
+          summary: 'One dead letter',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: 'The letter', content: { 'application/json': { schema: { $ref: `${REF}DeadLetter` } } } }, 403: error('Not an operator'), 404: error('No such letter') },
+        },
+      },
+      '/dead-letters/{id}/replay': {
+        post: {
+          operationId: 'replayDeadLetter',
+          summary: 'Publish the letter again; it is removed once accepted',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            200: { description: 'Accepted; the letter is gone', content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: true }, outcome: { $ref: `${REF}PublishOutcome` } } } } } },
+            403: error('Not an operator'),
+            404: error('No such letter'),
+            422: { description: 'Still rejected; the letter stays', content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: false }, outcome: { $ref: `${REF}PublishOutcome` } } } } } },
           },
         },
       },
