@@ -4,10 +4,11 @@
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type GraphQLSchema, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type ApiContext, type ApiLimits, type ApiServices, DEFAULT_API_LIMITS } from './context.ts';
+import type { Principal } from '../core/auth/principal.ts';
 import { maskError } from './errors.ts';
 import { useBodyLimit } from './http/body-limit.ts';
 import { handleDeadLetters } from './http/dead-letters-endpoint.ts';
@@ -32,6 +33,8 @@ export interface ApiOptions {
   readonly persistedOnly?: boolean;
   /** Schema pieces on top of the generated schema (marks, claims, subscriptions). */
   readonly extensions?: readonly SchemaExtension[];
+  /** The executable schema, when the caller built it (to share it with other edges); else built from `extensions`. */
+  readonly schema?: GraphQLSchema;
   /** Extra yoga plugins (e.g. the SSE transport). */
   readonly plugins?: readonly Plugin[];
   /** Where unexpected errors are logged with their error id (default: stderr). */
@@ -106,12 +109,24 @@ function useNoIntrospection(): Plugin {
   };
 }
 
+/**
+ * What resolvers see for one request (or one MCP tool call): the services, with the store and loaders bound to
+ * what `principal` may read. Without access control the store is unscoped. Every edge builds its context here.
+ */
+export function apiContext(services: ApiServices, limits: ApiLimits, principal?: Principal): ApiContext {
+  const { access, store } = services;
+  if (!access || !principal) return { ...services, limits, loaders: createLoaders(store), readAccess: 'all' as const };
+  const readAccess = access.scope(principal);
+  const scoped = scopeStore(store, readAccess);
+  return { ...services, store: scoped, limits, loaders: createLoaders(scoped), principal, agent: principal.agent, readAccess };
+}
+
 /** Builds the API for the given services. */
 export function createApi(options: ApiOptions): Api {
   const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const dev = (options.mode ?? 'development') === 'development';
   const persisted = indexPersistedOperations(options.persistedOperations ?? []);
-  const schema = createSchema(options.services.ontology, options.extensions ?? []);
+  const schema = options.schema ?? createSchema(options.services.ontology, options.extensions ?? []);
   return createYoga<Record<string, unknown>, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -124,12 +139,8 @@ export function createApi(options: ApiOptions): Api {
     maskedErrors: { maskError, isDev: dev },
     cors: corsFor(options.corsOrigins ?? []),
     context: async ({ request }) => {
-      const { access, store } = options.services;
-      if (!access) return { ...options.services, limits, loaders: createLoaders(store), readAccess: 'all' as const };
-      const principal = await principalOf(access, request);
-      const readAccess = access.scope(principal);
-      const scoped = scopeStore(store, readAccess);
-      return { ...options.services, store: scoped, limits, loaders: createLoaders(scoped), principal, agent: principal.agent, readAccess };
+      const { access } = options.services;
+      return apiContext(options.services, limits, access ? await principalOf(access, request) : undefined);
     },
     plugins: [
       useAuthentication(options.services.access),

@@ -44,6 +44,7 @@ const commands = [
   () => import('./commands/status.ts'),
   () => import('./commands/init.ts'),
   () => import('./commands/trace.ts'),
+  () => import('./commands/mcp.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 

@@ -1,6 +1,6 @@
 /**
- * The running service: runtime (store, ingest, publisher) + marks layer (feed, fan-out, sweeper) + the GraphQL /
- * CloudEvents HTTP API + graphql-ws on the same port. `serve`, the demo and the tests start it here, so they serve
+ * The running service: the service core (runtime, marks layer, schema, MCP host) + the GraphQL / CloudEvents / MCP
+ * HTTP API + graphql-ws on the same port. `serve`, the demo and the tests start it here, so they serve
  * the same schema and stop in the same order: sockets, marks, HTTP (in-flight requests finish), then the runtime.
  */
 import { basename } from 'node:path';
@@ -11,18 +11,15 @@ import { listen, type RunningServer } from '../api/http/node-server.ts';
 import { attachGraphqlWs } from '../api/marks/index.ts';
 import { loadPersistedOperations } from '../api/persisted-operations.ts';
 import { createApi, type Api } from '../api/server.ts';
-import { serviceExtensions } from '../api/service-schema.ts';
-import { startMarks, type MarksRuntime } from '../app/marks/marks-runtime.ts';
+import type { MarksRuntime } from '../app/marks/marks-runtime.ts';
+import { type McpEndpoint, createMcpEndpoint } from '../mcp/http.ts';
 import { statusOf } from '../app/status.ts';
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { TrailgraphConfig } from './config.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
+import { type ServiceCoreOptions, startServiceCore } from './service-core.ts';
 
-export interface ServiceOptions {
-  /** Sweeper interval (marks evaporating, claims expiring); 0 disables it. */
-  readonly sweepMs?: number;
-  /** Live marks a subscriber may have queued before it is cut off. */
-  readonly queueLimit?: number;
+export interface ServiceOptions extends ServiceCoreOptions {
   /** How long `close()` lets in-flight requests finish before cutting connections. */
   readonly stopGraceMs?: number;
 }
@@ -36,6 +33,8 @@ export interface Service {
   readonly api: Api;
   /** Whether `/demo` serves the live referral page. */
   readonly demoPage: boolean;
+  /** Open MCP sessions at `/mcp`. */
+  readonly mcpSessions: () => number;
   /** Stops the service; idempotent. */
   close(): Promise<void>;
 }
@@ -45,20 +44,14 @@ const servesDemoPage = (ontology: CompiledOntology): boolean => ontology.classes
 
 /** Starts the service the configuration describes and listens on its host and port. */
 export async function startService(config: TrailgraphConfig, options: ServiceOptions = {}): Promise<Service> {
-  const runtime = await createRuntime(config);
-  let marks: MarksRuntime | undefined;
+  const core = await startServiceCore(config, options);
+  const { runtime, marks } = core;
   let running: RunningServer | undefined;
+  let mcp: McpEndpoint | undefined;
   try {
-    marks = await startMarks({
-      store: runtime.store,
-      ontology: runtime.ontology,
-      ...(options.sweepMs !== undefined && { sweepMs: options.sweepMs }),
-      ...(options.queueLimit !== undefined && { queueLimit: options.queueLimit }),
-      ...(config.natsUrl && { natsUrl: config.natsUrl }),
-      ...(runtime.metrics && { metrics: runtime.metrics }),
-    });
     const persisted = { persistedOperations: loadPersistedOperations(config.queriesDir), persistedOnly: config.persistedOnly };
     const demoPage = servesDemoPage(runtime.ontology);
+    mcp = createMcpEndpoint(core.mcp, { ...(runtime.access && { access: runtime.access }), maxBodyBytes: config.limits.maxBodyBytes });
     const api = createApi({
       services: runtime,
       ready: runtime.ready,
@@ -68,9 +61,10 @@ export async function startService(config: TrailgraphConfig, options: ServiceOpt
       mode: config.mode,
       corsOrigins: config.corsOrigins,
       introspection: config.introspection,
-      extensions: serviceExtensions(runtime.ontology, { feed: marks.feed, deprecatedAliases: runtime.deprecatedAliases }),
+      schema: core.schema,
       plugins: [
         useSchemaDocuments({ ontology: () => runtime.ontology, asyncapi: { domain: basename(config.ontologyDir), subjectPrefix: EVENTS_PREFIX, ...(config.natsUrl && { natsHost: natsHost(config.natsUrl) }) } }),
+        mcp.plugin,
         ...(demoPage ? [useDemoPage()] : []),
       ],
       ...persisted,
@@ -78,19 +72,22 @@ export async function startService(config: TrailgraphConfig, options: ServiceOpt
     running = await listen(api, config);
     // graphql-ws bypasses yoga's plugins: it gets the same persisted-operations rule and the same auth.
     const ws = attachGraphqlWs(running.server, api, { ...persisted, access: runtime.access });
-    const [http, feed] = [running, marks];
+    const [http, endpoint] = [running, mcp];
     let closing: Promise<void> | undefined;
     return {
       url: http.url,
       config,
       runtime,
-      marks: feed,
+      marks,
       api,
       demoPage,
+      mcpSessions: endpoint.sessions,
       close() {
         closing ??= (async () => {
           await ws.close();
-          await feed.close();
+          // MCP sessions hold long-lived response streams: end them before the HTTP server waits for requests.
+          await endpoint.close();
+          await marks.close();
           await http.stop(options.stopGraceMs);
           await runtime.close();
         })();
@@ -99,8 +96,8 @@ export async function startService(config: TrailgraphConfig, options: ServiceOpt
     };
   } catch (err) {
     await running?.stop(0);
-    await marks?.close();
-    await runtime.close();
+    await mcp?.close();
+    await core.close();
     throw err;
   }
 }

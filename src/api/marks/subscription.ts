@@ -116,7 +116,7 @@ function toWhere(where: Record<string, unknown> | null | undefined): MarkWhere {
  * With auth on, a change mark is shown with only the changes whose nodes the caller may read (asked of the
  * scoped store, so row rules apply as in queries), and not at all when none is left.
  */
-function deliveryAccess(ctx: Partial<ApiContext> | undefined): DeliveryAccess {
+export function deliveryAccess(ctx: Partial<ApiContext> | undefined): DeliveryAccess {
   if (!ctx?.principal) return {};
   const { store, readAccess } = ctx;
   const expiresAt = ctx.principal.expiresAt;
