@@ -73,6 +73,21 @@ export function marksClaimsContract(makeStore: MakeStoreFn): void {
       assert.deepEqual((await store.marksOn(['p-1'], { now: T0 })).get('p-1'), []);
     }));
 
+    void it('returns a node\'s marks in the order they were left: by createdAt, marks of one instant by the seq that recorded them', withStore(makeStore, async (store) => {
+      await store.applyBatch([referral('e-1', 'r-1', 'p-1')]);
+      // Ids are random: a store ordering ties by id would get these six wrong almost every time.
+      const left: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const { mark, seq } = await store.leaveMark({ on: 'r-1', kind: i % 2 ? 'a' : 'b', strength: 1, ttlMs: HOUR, agent: 'agent://x', now: T0 });
+        assert.equal(mark.createdSeq, seq, 'createdSeq is the seq of the MarkLeft row');
+        left.push(mark.id);
+      }
+      const earlier = await store.leaveMark({ on: 'r-1', kind: 'a', strength: 1, ttlMs: HOUR, agent: 'agent://x', now: T0 - 1000 });
+      const marks = (await store.marksOn(['r-1'], { now: T0 })).get('r-1') ?? [];
+      assert.deepEqual(marks.map((m) => m.id), [earlier.mark.id, ...left]);
+      assert.deepEqual((await store.marksOn(['r-1'], { now: T0, kind: 'a' })).get('r-1')?.map((m) => m.id), [earlier.mark.id, left[1], left[3], left[5]]);
+    }));
+
     void it('refuses marks on missing nodes and marks that could never evaporate', withStore(makeStore, async (store) => {
       await store.applyBatch([referral('e-1', 'r-1', 'p-1')]);
       await assert.rejects(store.leaveMark({ on: 'ghost', kind: 'k', strength: 1, ttlMs: 10, agent: 'a' }));

@@ -106,9 +106,7 @@ void describe(`differential: SQLite vs ${'skip' in side ? 'Neo4j' : side.kind}`,
     assert.equal(d, undefined, d);
   });
 
-  // todo until fixed: the one divergence left at full size — marks on a node come back in a different order (SQLite
-  // vs Neo4j; marksOn has no defined order yet). The test runs and reports; it must pass once core orders marks.
-  void it('every generated GraphQL question answers identically from both stores', { todo: 'marks on a node: order differs between SQLite and Neo4j (marksOn has no defined order)' }, async () => {
+  void it('every generated GraphQL question answers identically from both stores', async () => {
     const intro = (await left.gql(getIntrospectionQuery())) as { data: IntrospectionQuery };
     const schema: GraphQLSchema = buildClientSchema(intro.data);
     const classes = classesOf(schema);

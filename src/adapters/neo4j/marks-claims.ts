@@ -43,12 +43,13 @@ const markRow = (tx: Tx, m: SignalMark, change: keyof typeof MARK_TYPES, strengt
 
 /** Call checkMarkInput before the transaction. */
 export async function leaveMark(tx: Tx, input: LeaveMarkInput): Promise<{ mark: SignalMark; entry: LedgerEntry }> {
-  await tx.run(a.lockHead());
+  const [head] = await tx.run(a.lockHead());
   const now = input.now ?? Date.now();
   const props: mk.MarkProps = {
     id: randomUUID(), on: input.on, kind: input.kind, strength: input.strength, firstStrength: input.strength,
     halfLifeMs: input.halfLifeMs ?? null, ttlMs: input.ttlMs ?? null, agent: input.agent, note: input.note ?? null,
-    createdAt: now, reinforcedAt: now, expiresAt: markExpiry(input.strength, input.halfLifeMs, input.ttlMs, now),
+    // The seq systemRow gives the MarkLeft row below (the head is locked, nothing else can take it).
+    createdAt: now, createdSeq: Number(head?.head ?? 0) + 1, reinforcedAt: now, expiresAt: markExpiry(input.strength, input.halfLifeMs, input.ttlMs, now),
   };
   const [row] = await tx.run(mk.createMark(props));
   if (!row) throw new NotFoundError(`node ${input.on} does not exist; marks can only be left on existing nodes`);

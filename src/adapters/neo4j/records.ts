@@ -69,6 +69,7 @@ export function toSignalMark(m: Props, now: number): SignalMark {
     agent: String(m.agent),
     ...(typeof m.note === 'string' && { note: m.note }),
     createdAt: iso(m.createdAt),
+    createdSeq: Number(m.createdSeq ?? 0),
     reinforcedAt: iso(m.reinforcedAt),
   };
 }

@@ -13,7 +13,7 @@ import type { Claim, GraphPath, NodeRecord, Page, SignalMark } from '../../core/
 import { DEFAULT_NEIGHBOURHOOD_LIMIT, DEFAULT_PATH_LIMIT, historyPageSize, hopsWithin, pageSize, resultLimit } from '../../core/store/limits.ts';
 import { applyBatch } from './apply-batch.ts';
 import { cursorOf } from '../../core/paging/cursor.ts';
-import { comparePaths, orderNeighbourhood } from '../../core/store/order.ts';
+import { compareMarks, comparePaths, orderNeighbourhood } from '../../core/store/order.ts';
 import { reservedNameClashes } from './cypher/names.ts';
 import * as r from './cypher/reads.ts';
 import { schemaStatements, showConstraints } from './cypher/schema.ts';
@@ -211,6 +211,8 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
         const m = toSignalMark(row.mark as Row, now);
         if (m.strength > min) out.get(m.on.id)?.push(m);
       }
+      // Cypher sorted them already; core's comparator is the rule, applied again so the stores cannot drift.
+      for (const list of out.values()) list.sort(compareMarks);
       return out;
     },
     async sweepMarks(now) {

@@ -11,7 +11,8 @@ import { markExpiry, reinforcedStrength, strengthAt as decayed, type MarkClock }
 import { MARK_TYPES, markChange as change } from '../../core/store/ledger.ts';
 import type { LeaveMarkInput, LedgerEntry, ReinforceMarkInput, SignalMark } from '../../core/store/records.ts';
 import { writeTx, type StoreContext } from './context.ts';
-import { writeSystemRow } from './ledger.ts';
+import { compareMarks } from '../../core/store/order.ts';
+import { nextSeq, writeSystemRow } from './ledger.ts';
 
 interface MarkRow {
   id: string;
@@ -25,6 +26,7 @@ interface MarkRow {
   agent: string;
   note: string | null;
   created_at: number;
+  created_seq: number;
   reinforced_at: number;
   expires_at: number;
 }
@@ -53,6 +55,7 @@ function toMark(r: MarkRow, now: number): SignalMark {
     agent: r.agent,
     ...(r.note !== null && { note: r.note }),
     createdAt: new Date(r.created_at).toISOString(),
+    createdSeq: r.created_seq,
     reinforcedAt: new Date(r.reinforced_at).toISOString(),
   };
 }
@@ -76,10 +79,12 @@ export function leaveMark(ctx: StoreContext, input: LeaveMarkInput): { mark: Sig
       id: randomUUID(), node_id: input.on, class: cls, kind: input.kind, strength: input.strength, first_strength: input.strength,
       half_life_ms: half, ttl_ms: ttl, agent: input.agent, note: input.note ?? null, created_at: now, reinforced_at: now,
       expires_at: expiryOf(input.strength, half, ttl, now),
+      // The seq writeSystemRow gives the MarkLeft row below (the write lock is held).
+      created_seq: nextSeq(ctx),
     };
     ctx
-      .stmt(`INSERT INTO marks (id, node_id, kind, strength, first_strength, half_life_ms, ttl_ms, agent, note, created_at, reinforced_at, expires_at)
-             VALUES (@id, @node_id, @kind, @strength, @first_strength, @half_life_ms, @ttl_ms, @agent, @note, @created_at, @reinforced_at, @expires_at)`)
+      .stmt(`INSERT INTO marks (id, node_id, kind, strength, first_strength, half_life_ms, ttl_ms, agent, note, created_at, created_seq, reinforced_at, expires_at)
+             VALUES (@id, @node_id, @kind, @strength, @first_strength, @half_life_ms, @ttl_ms, @agent, @note, @created_at, @created_seq, @reinforced_at, @expires_at)`)
       .run(withoutClass(row));
     const entry = writeSystemRow(ctx, 'mark', TYPES.left, input.agent, now, markChange('left', row, { id: input.on, class: cls }, input.strength, input.agent), row.id);
     entries.push(entry);
@@ -132,13 +137,15 @@ export function marksOn(ctx: StoreContext, ids: readonly string[], options: { ki
   const now = options.now ?? Date.now();
   const min = options.minStrength ?? 0;
   const rows = ctx
-    .stmt(`${MARK_SELECT} WHERE m.node_id IN (SELECT value FROM json_each(?)) AND m.expires_at > ? AND (? IS NULL OR m.kind = ?) ORDER BY m.node_id, m.created_at, m.id`)
+    .stmt(`${MARK_SELECT} WHERE m.node_id IN (SELECT value FROM json_each(?)) AND m.expires_at > ? AND (? IS NULL OR m.kind = ?) ORDER BY m.node_id, m.created_at, m.created_seq`)
     .all(JSON.stringify([...new Set(ids)]), now, options.kind ?? null, options.kind ?? null) as MarkRow[];
   const out = new Map<string, SignalMark[]>(ids.map((id) => [id, []]));
   for (const r of rows) {
     const m = toMark(r, now);
     if (m.strength > min) out.get(r.node_id)?.push(m);
   }
+  // SQL sorted them already; core's comparator is the rule, applied again so the stores cannot drift.
+  for (const list of out.values()) list.sort(compareMarks);
   return out;
 }
 

@@ -142,4 +142,13 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE ledger;
   ALTER TABLE ledger_v3 RENAME TO ledger;
   `,
+  // 4: a node's marks are read in the order they were left (core/store/order.ts): createdAt, then the seq of the
+  // ledger row that recorded the mark, which older files fill in from that row (`mark:<id>:<seq>`, type MarkLeft).
+  `
+  ALTER TABLE marks ADD COLUMN created_seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE marks SET created_seq = coalesce((
+    SELECT min(l.seq) FROM ledger l
+    WHERE l.event_id >= 'mark:' || marks.id || ':' AND l.event_id < 'mark:' || marks.id || ';' AND l.type = 'tg:MarkLeft'
+  ), 0);
+  `,
 ];

@@ -3,6 +3,8 @@
  * Cypher's string order), never by locale or by storage order.
  * - Neighbourhood nodes: nearest first, ties by id. Relationships: by type, then from id, then to id.
  * - Paths: shortest first, ties by the sequence of node ids.
+ * - Signal marks on a node: in the order they were left — createdAt, ties (marks left at one instant) by the seq of
+ *   the ledger row that recorded each. Never by mark id: ids are random, so two stores would disagree.
  * When `limit` cuts a neighbourhood, every node nearer than the farthest distance kept is in the answer; which
  * nodes at that farthest distance are kept is the store's choice (reading all of a hub's neighbours to pick the
  * lowest ids would make the cut cost what the limit is there to avoid).
@@ -28,4 +30,9 @@ export function comparePaths(a: GraphPath, b: GraphPath): number {
     if (c !== 0) return c;
   }
   return a.nodes.length - b.nodes.length;
+}
+
+/** Marks on one node in the canonical order: the order they were left (createdAt, then the seq that recorded it). */
+export function compareMarks(a: { readonly createdAt: string; readonly createdSeq: number }, b: { readonly createdAt: string; readonly createdSeq: number }): number {
+  return Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.createdSeq - b.createdSeq;
 }

@@ -169,6 +169,8 @@ export interface SignalMark {
   readonly agent: string;
   readonly note?: string;
   readonly createdAt: string;
+  /** Seq of the ledger row that recorded the mark being left: with createdAt, its place among a node's marks (core/store/order.ts). */
+  readonly createdSeq: number;
   readonly reinforcedAt: string;
 }
 

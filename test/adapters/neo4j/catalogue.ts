@@ -85,7 +85,7 @@ export function catalogue(): Record<string, Statement> {
     'reads.setMeta': reads.setMeta(V('ontologyVersion'), V('1.0.0')),
     'reads.getMeta': reads.getMeta(V('ontologyVersion')),
     'marks.createMark': marks.createMark(
-      { id: V('m-1'), on: V('r-1001'), kind: V('needs-review'), strength: 1, firstStrength: 1, halfLifeMs: 60_000, ttlMs: null, agent: V('agent://triage'), note: V('look'), createdAt: now, reinforcedAt: now, expiresAt: now + 400_000 },
+      { id: V('m-1'), on: V('r-1001'), kind: V('needs-review'), strength: 1, firstStrength: 1, halfLifeMs: 60_000, ttlMs: null, agent: V('agent://triage'), note: V('look'), createdAt: now, createdSeq: 7, reinforcedAt: now, expiresAt: now + 400_000 },
     ),
     'marks.lockMark': marks.lockMark(V('m-1')),
     'marks.reinforceMark': marks.reinforceMark(V('m-1'), 0.9, now + 1000, now),

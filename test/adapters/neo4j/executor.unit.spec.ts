@@ -109,7 +109,7 @@ void test('params: integral numbers go as INTEGER, float-ranged properties and m
   assert.ok(!isInt(p.props.score), 'a float-ranged score of 1 is sent as a JS number (FLOAT), not an Integer');
   const cap = toNeo4jValue(createNode(ontology, 's-1', 'Specialist', ['Specialist', 'Practitioner'], { capacity: 3 }, { eventId: 'e', source: 's', time: 't', seq: 1 }).params) as { props: { capacity: unknown } };
   assert.ok(isInt(cap.props.capacity), 'an integer-ranged property is an INTEGER');
-  const m = toNeo4jValue(createMark({ id: 'm', on: 'r', kind: 'k', strength: 1, firstStrength: 1, halfLifeMs: 1000, ttlMs: null, agent: 'a', note: null, createdAt: 5, reinforcedAt: 5, expiresAt: 9 }).params) as { props: { [k: string]: unknown } };
+  const m = toNeo4jValue(createMark({ id: 'm', on: 'r', kind: 'k', strength: 1, firstStrength: 1, halfLifeMs: 1000, ttlMs: null, agent: 'a', note: null, createdAt: 5, createdSeq: 2, reinforcedAt: 5, expiresAt: 9 }).params) as { props: { [k: string]: unknown } };
   assert.ok(!isInt(m.props['strength']) && m.props['strength'] === 1);
   assert.ok(isInt(m.props['halfLifeMs']) && isInt(m.props['expiresAt']));
   assert.equal(m.props['ttlMs'], null);

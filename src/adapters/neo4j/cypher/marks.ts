@@ -1,5 +1,6 @@
 /**
  * Signal marks: (:TrailgraphMark {id, on, kind, strength, firstStrength, halfLifeMs, ttlMs, agent, note, createdAt,
+ * createdSeq (the seq of the ledger row that recorded it: the tie-break of core's mark order),
  * reinforcedAt, expiresAt}) with times in epoch ms, joined to nodes by id. Writes run after the head lock, and lock
  * the mark itself before reading it (SET m._lock first), so reinforce/remove/sweep never act on a stale read.
  * Marks are read as stored; the decayed strength is computed by core's formula (core/marks/decay.ts).
@@ -7,7 +8,7 @@
 import { FloatParam, type Statement } from './statement.ts';
 
 /** The map a SignalMark is read from (`onClass` from the marked node); `strength` as of the last reinforcement. */
-const MARK_MAP = '{id: m.id, on: m.on, onClass: n._class, kind: m.kind, strength: m.strength, halfLifeMs: m.halfLifeMs, expiresAt: m.expiresAt, agent: m.agent, note: m.note, createdAt: m.createdAt, reinforcedAt: m.reinforcedAt, firstStrength: m.firstStrength, ttlMs: m.ttlMs}';
+const MARK_MAP = '{id: m.id, on: m.on, onClass: n._class, kind: m.kind, strength: m.strength, halfLifeMs: m.halfLifeMs, expiresAt: m.expiresAt, agent: m.agent, note: m.note, createdAt: m.createdAt, createdSeq: m.createdSeq, reinforcedAt: m.reinforcedAt, firstStrength: m.firstStrength, ttlMs: m.ttlMs}';
 
 export interface MarkProps {
   readonly id: string;
@@ -20,6 +21,7 @@ export interface MarkProps {
   readonly agent: string;
   readonly note: string | null;
   readonly createdAt: number;
+  readonly createdSeq: number;
   readonly reinforcedAt: number;
   readonly expiresAt: number;
 }
@@ -69,7 +71,7 @@ export function marksOn(ids: readonly string[], kind: string | null, now: number
     cypher:
       'UNWIND $ids AS nodeId MATCH (m:TrailgraphMark {on: nodeId}) ' +
       'WHERE m.expiresAt > $now AND ($kind IS NULL OR m.kind = $kind) ' +
-      `OPTIONAL MATCH (n:Resource {id: nodeId}) RETURN ${MARK_MAP} AS mark ORDER BY mark.on, mark.createdAt, mark.id`,
+      `OPTIONAL MATCH (n:Resource {id: nodeId}) RETURN ${MARK_MAP} AS mark ORDER BY mark.on, mark.createdAt, mark.createdSeq`,
     params: { ids, kind, now },
   };
 }
