@@ -45,6 +45,7 @@ const commands = [
   () => import('./commands/init.ts'),
   () => import('./commands/trace.ts'),
   () => import('./commands/mcp.ts'),
+  () => import('./commands/export.ts'),
 ];
 for (const load of commands) (await load()).register(program);
 

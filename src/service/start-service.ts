@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { EVENTS_PREFIX, natsHost } from '../adapters/nats/subjects.ts';
 import { useDemoPage } from '../api/http/demo-page.ts';
 import { useSchemaDocuments } from '../api/http/schema-documents.ts';
+import { useRdfEndpoint } from '../api/http/rdf-endpoint.ts';
 import { listen, type RunningServer } from '../api/http/node-server.ts';
 import { attachGraphqlWs } from '../api/marks/index.ts';
 import { loadPersistedOperations } from '../api/persisted-operations.ts';
@@ -65,6 +66,7 @@ export async function startService(config: TrailgraphConfig, options: ServiceOpt
       plugins: [
         useSchemaDocuments({ ontology: () => runtime.ontology, asyncapi: { domain: basename(config.ontologyDir), subjectPrefix: EVENTS_PREFIX, ...(config.natsUrl && { natsHost: natsHost(config.natsUrl) }) } }),
         mcp.plugin,
+        useRdfEndpoint(runtime),
         ...(demoPage ? [useDemoPage()] : []),
       ],
       ...persisted,

@@ -1,0 +1,75 @@
+/**
+ * `trailgraph export` as a user runs it: a real process over a SQLite store the real ingest path filled, writing
+ * N-Quads to a file and Turtle to stdout, progress lines on stderr (a pipe, not a terminal), and a bad --format
+ * refused with the option named.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Parser } from 'n3';
+import { createSqliteDeadLetters, createSqliteStore } from '../../src/adapters/sqlite/index.ts';
+import { createIngestor } from '../../src/app/ingest/ingest.ts';
+import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
+import { nodeIri } from '../../src/core/rdf/node-quads.ts';
+import { ALL_IDS, worldEvents } from '../support/referral-world.ts';
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function trailgraph(args: string[], timeoutMs = 90_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/trailgraph.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAILGRAPH_STORE: '', TRAILGRAPH_NATS_URL: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+void describe('trailgraph export', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-export-'));
+  const db = join(dir, 'graph.db');
+  before(async () => {
+    const ontology = loadOntologySync('ontology/referral');
+    const store = createSqliteStore({ path: db, ontology });
+    await store.init(ontology);
+    const deadLetters = createSqliteDeadLetters({ db: store.db });
+    const ingestor = createIngestor({ ontology, store, deadLetters });
+    const results = await ingestor.ingest(worldEvents().map((payload) => ({ payload: JSON.stringify(payload) })));
+    assert.ok(results.every((r) => r.status === 'applied'), JSON.stringify(results.filter((r) => r.status !== 'applied')));
+    await ingestor.close();
+    await store.close();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  void test('writes N-Quads to a file with progress on stderr, and Turtle to stdout', async () => {
+    const out = join(dir, 'graph.nq');
+    const r = await trailgraph(['export', '--store', db, '--format', 'nquads', '--output', out, '--page-size', '4']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^export: nodes 0\/15 \(0%\)$/m);
+    assert.match(r.stderr, /^export: nodes 15\/15 \(100%\)$/m);
+    assert.match(r.stderr, /15 nodes written to/);
+    const quads = new Parser({ format: 'N-Quads' }).parse(readFileSync(out, 'utf8'));
+    const subjects = new Set(quads.map((q) => q.subject.value));
+    for (const id of ALL_IDS) assert.ok(subjects.has(nodeIri(id)), id);
+    const ttl = await trailgraph(['export', '--store', db, '--node-base', 'https://clinic.example/id/']);
+    assert.equal(ttl.code, 0, ttl.stderr);
+    const triples = new Parser({ format: 'Turtle' }).parse(ttl.stdout);
+    assert.ok(triples.some((q) => q.subject.value === 'https://clinic.example/id/r-1'));
+    assert.equal(triples.length, quads.length);
+  });
+
+  void test('a format it does not write is refused with the option named', async () => {
+    const r = await trailgraph(['export', '--store', db, '--format', 'rdfxml']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /--format/);
+    assert.match(r.stderr, /turtle, ntriples, nquads, jsonld/);
+  });
+});
