@@ -144,4 +144,33 @@ void describe('row rules leak nothing (SQLite)', () => {
       await ws.dispose();
     }
   });
+
+  void it('a mark keeps its subject when the caller may read the aggregate, even if the event only changed other nodes', async () => {
+    // LabResulted on Referral/r-1 creates a LabResult and results the LabOrder; the referral node itself is unchanged.
+    // A matcher may read referrals and lab orders, not lab results: it must still learn which referral it is about.
+    const matcher = await tokenFor('agent://matcher-1', ['matcher']);
+    const sse = createSseClient({ url: `${s.url}/graphql`, headers: { authorization: `Bearer ${matcher}` }, retryAttempts: 0 });
+    try {
+      const first = await new Promise<{ subject?: string | null; eventId: string; changes: { kind: string; id?: string | null }[] }>((resolve, reject) => {
+        const stop = sse.subscribe<{ marks: { subject?: string | null; eventId: string; changes: { kind: string; id?: string | null }[] } }>(
+          { query: 'subscription { marks(after: 0, where: { eventTypes: ["LabResulted"] }) { subject eventId changes { kind id } } }' },
+          {
+            next: (v) => {
+              if (v.data?.marks) {
+                stop();
+                resolve(v.data.marks);
+              }
+            },
+            error: (e) => reject(e instanceof Error ? e : new Error(JSON.stringify(e))),
+            complete: () => reject(new Error('the subscription ended without the LabResulted mark')),
+          },
+        );
+        setTimeout(() => reject(new Error('no LabResulted mark within 30 s')), 30_000).unref();
+      });
+      assert.equal(first.subject, 'Referral/r-1');
+      assert.ok(first.changes.every((c) => c.id !== WORLD.lab.result), `the lab result itself stays hidden: ${JSON.stringify(first.changes)}`);
+    } finally {
+      sse.dispose();
+    }
+  });
 });

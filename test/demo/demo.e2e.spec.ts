@@ -48,9 +48,14 @@ void describe('trailgraph demo referral', () => {
     });
   });
 
-  void it('--chaos: intake keeps going while insurance is stopped, the backlog drains, a killed matcher is taken over', async () => {
+  void it('--chaos: intake keeps going while insurance is stopped, the backlog drains, a killed matcher is taken over, the rogue agent is refused', async () => {
     const result = await runDemoProcess(['--count', '40', '--rate', '10', '--chaos', '--stall', '3000']);
     assertClean(result, 40);
+    assert.equal(result.summary.auth, true, 'auth is on by default: every agent with its own token');
+    const rogue = result.summary.chaos?.rogue;
+    assert.ok(rogue && rogue.attempts.length === 4, `the rogue agent ran: ${JSON.stringify(rogue)}`);
+    for (const a of rogue.attempts) assert.equal(a.denied, true, `${a.attack}: ${a.answer}`);
+    assert.ok(result.summary.deadLetters.items.filter((l) => l.eventId?.startsWith('rogue-')).every((l) => l.reason === 'forbidden' && l.explained), 'its publishes are dead-lettered as forbidden, and explained');
     const ins = result.summary.chaos?.insurance;
     assert.ok(ins, 'the insurance agent was stopped');
     assert.ok(ins.stallEndMs !== undefined && ins.stallEndMs - ins.stallStartMs >= 3000, 'stopped for the whole stall');

@@ -33,13 +33,15 @@ void it('shows referrals appearing and moving through their states, live', { ski
   const demo = spawn(process.execPath, ['bin/trailgraph.js', 'demo', 'referral', '--count', '60', '--rate', '6', '--port', String(port), '--chaos', 'insurance', '--stall', '5000', '--keep-open', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(demo);
   let stdout = '';
+  let stderr = '';
   demo.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
-  const url = `http://127.0.0.1:${port}/demo`;
-  for (let i = 0; ; i++) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) break;
-    assert.ok(i < 300, 'the demo service came up');
-    await sleep(200);
+  demo.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  // Auth is on: the demo prints the page URL with the page's read-only token in its fragment.
+  let url: string | undefined;
+  for (let i = 0; !url; i++) {
+    url = /watch it live at (http:\/\/\S+\/demo#token=\S+)/.exec(stderr)?.[1];
+    assert.ok(i < 300, `the demo printed its page URL:\n${stderr}`);
+    if (!url) await sleep(200);
   }
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

@@ -9,8 +9,11 @@ import { UnauthenticatedError } from '../../core/auth/errors.ts';
 import type { Principal } from '../../core/auth/principal.ts';
 import type { AccessControl } from '../../app/auth/access-control.ts';
 
-/** Paths that stay open: liveness and readiness probes say nothing about the graph. */
-export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+/**
+ * Paths that stay open: liveness and readiness probes say nothing about the graph, and the demo page is static
+ * HTML that reads the graph with the token it is given (a browser cannot send a bearer header when navigating).
+ */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/demo', '/demo/']);
 
 const principals = new WeakMap<Request, Principal>();
 

@@ -122,14 +122,15 @@ export function deliveryAccess(ctx: Partial<ApiContext> | undefined): DeliveryAc
   const expiresAt = ctx.principal.expiresAt;
   if (readAccess === 'all' || !store) return expiresAt === undefined ? {} : { expiresAt };
   const visible = async (mark: ChangeMark): Promise<ChangeMark | undefined> => {
-    const found = await store.getNodes(touchedNodeIds(mark));
+    const { subject, ...rest } = mark;
+    // The subject names the aggregate (`Referral/r-2`): shown only when the caller may read that node too — asked
+    // even when the event changed nothing on the aggregate itself (a lab result created beside the referral).
+    const sid = subject?.slice(subject.indexOf('/') + 1);
+    const found = await store.getNodes([...new Set([...touchedNodeIds(mark), ...(sid ? [sid] : [])])]);
     const changes = mark.changes.filter((c) =>
       c.kind === 'node' ? found.has(c.id) : c.kind === 'relationship' ? found.has(c.from.id) && found.has(c.to.id) : found.has(c.on.id),
     );
     if (changes.length === 0) return undefined;
-    const { subject, ...rest } = mark;
-    // The subject names the aggregate (`Referral/r-2`): shown only when the caller may read that node too.
-    const sid = subject?.slice(subject.indexOf('/') + 1);
     return { ...rest, changes, ...(subject !== undefined && sid !== undefined && found.has(sid) && { subject }) };
   };
   return { visible, ...(expiresAt !== undefined && { expiresAt }) };

@@ -11,9 +11,9 @@ const int = (name: string, min: number) => (v: string): number => {
 
 function chaosOf(value: string | boolean | undefined): ChaosScenario[] {
   if (value === undefined || value === false) return [];
-  if (value === true || value === 'all') return ['insurance', 'matcher', 'ping-pong'];
+  if (value === true || value === 'all') return ['insurance', 'matcher', 'ping-pong', 'rogue'];
   const parts = value.split(',').map((s) => s.trim());
-  for (const p of parts) if (p !== 'insurance' && p !== 'matcher' && p !== 'ping-pong') throw new InvalidArgumentError(`unknown chaos scenario "${p}"; use insurance, matcher, ping-pong or all`);
+  for (const p of parts) if (p !== 'insurance' && p !== 'matcher' && p !== 'ping-pong' && p !== 'rogue') throw new InvalidArgumentError(`unknown chaos scenario "${p}"; use insurance, matcher, ping-pong, rogue or all`);
   return parts as ChaosScenario[];
 }
 
@@ -30,6 +30,7 @@ interface DemoFlags {
   seed: number;
   timeout: number;
   url?: string;
+  auth: boolean;
 }
 
 export function register(program: Command): void {
@@ -46,7 +47,8 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port of the service and the /demo page (0 = any free port)', int('--port', 0), 4000)
     .option('--store <path|url>', 'the graph: a new SQLite file, or neo4j://host:7687 with an empty database (password in TRAILGRAPH_NEO4J_PASSWORD); default: a temp SQLite file, removed afterwards')
     .option('--nats <url>', 'run the service in NATS JetStream mode against this server, e.g. nats://127.0.0.1:4222')
-    .option('--chaos [scenario]', 'failure injection: insurance (stop the insurance agent for a while), matcher (kill -9 a matcher replica holding claims), ping-pong (two triage agents trigger each other until the loop breaker stops them), all (default)')
+    .option('--chaos [scenario]', 'failure injection: insurance (stop the insurance agent for a while), matcher (kill -9 a matcher replica holding claims), ping-pong (two triage agents trigger each other until the loop breaker stops them), rogue (an agent with a valid token tries what its role may not), all (default); comma-separate several')
+    .option('--no-auth', 'run the service open (by default every agent has its own token and role, checked against ontology/referral/policy)')
     .option('--stall <ms>', 'how long --chaos stops the insurance agent', int('--stall', 100))
     .option('--keep-open', 'keep the service (and the /demo page) up after the run, until Ctrl-C')
     .option('--json', 'print only the machine-readable summary (JSON) on stdout')
@@ -85,10 +87,12 @@ export function register(program: Command): void {
         chaos,
         ...(flags.stall !== undefined && { stallMs: flags.stall }),
         seed: flags.seed,
+        auth: flags.auth,
         timeoutMs: flags.timeout * 1000,
         ...(bar && { onStatus: (s) => bar.update(s) }),
-        onListening: (url, logPath) => {
-          if (!flags.json) process.stderr.write(`trailgraph demo: service on ${url} — watch it live at ${url}/demo (GraphiQL: ${url}/graphql)\n  agents' log: ${logPath}\n`);
+        onListening: (url, logPath, pageUrl) => {
+          // Also with --json (stdout is the summary): the page URL is how to watch, and it carries the page's token.
+          process.stderr.write(`trailgraph demo: service on ${url} — watch it live at ${pageUrl}${flags.json ? '' : ` (GraphiQL: ${url}/graphql)\n  agents' log: ${logPath}`}\n`);
         },
       }).finally(() => bar?.stop());
       const { summary } = run;

@@ -3,22 +3,25 @@
  * watches (never directs) them until every referral completed, then checks the outcome from the ledger itself:
  * duplicates, dead letters, time-to-consistency, and what --chaos did.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueToken } from '../../adapters/jose/issue.ts';
 import { createClient } from '../../client/index.ts';
 import { reconstructProcess } from '../../app/causality/process-view.ts';
 import { formatProcess } from '../../core/causality/process.ts';
 import { ConfigError } from '../../core/errors.ts';
 import type { GraphStore } from '../../ports/graph-store.ts';
 import { createInsuranceChaos, createMatcherChaos } from './chaos.ts';
+import { runRogueAgent, type RogueAttempt } from './rogue.ts';
 import { seedNetwork } from './seed.ts';
-import { startDemoService, type DemoService } from './service.ts';
+import { DEMO_AUDIENCE, DEMO_ISSUER, startDemoService, type DemoService } from './service.ts';
 import { createSupervisor } from './supervisor.ts';
 import { summarize, type DemoSummary, type LiveStatus } from './summary.ts';
 import { createTracker } from './tracker.ts';
 
-export type ChaosScenario = 'insurance' | 'matcher' | 'ping-pong';
+export type ChaosScenario = 'insurance' | 'matcher' | 'ping-pong' | 'rogue';
 
 export interface DemoOptions {
   readonly count: number;
@@ -32,12 +35,17 @@ export interface DemoOptions {
   /** How long --chaos stops the insurance agent (ms). */
   readonly stallMs?: number;
   readonly seed: number;
+  /**
+   * Auth on (default): the service checks every request against the referral access policy, each agent process
+   * has its own token and role, the page gets a read-only token. `--chaos rogue` needs it.
+   */
+  readonly auth?: boolean;
   /** Give up after this long (ms). */
   readonly timeoutMs: number;
   /** Called every status tick (terminal UI). */
   readonly onStatus?: (status: LiveStatus) => void;
-  /** Called once the service listens (e.g. to print the page URL). */
-  readonly onListening?: (url: string, logPath: string) => void;
+  /** Called once the service listens: the page URL carries the page's read-only token when auth is on. */
+  readonly onListening?: (url: string, logPath: string, pageUrl: string) => void;
 }
 
 export interface DemoRun {
@@ -65,6 +73,22 @@ async function loopBreakerFired(runtime: DemoService['runtime']): Promise<boolea
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Each demo agent's role in ontology/referral/policy (the ping-pong triage agents triage as intake does). */
+const ROLES: Readonly<Record<string, string>> = {
+  seed: 'seed', intake: 'intake', insurance: 'insurance', lab: 'lab', 'matcher-1': 'matcher', 'matcher-2': 'matcher',
+  scheduler: 'scheduler', notifier: 'notifier', 'triage-cautious': 'intake', 'triage-relaxed': 'intake', page: 'observer', rogue: 'insurance',
+};
+
+/** A fresh secret for this run and a token per agent name (long enough for --keep-open). */
+async function demoTokens(): Promise<{ secret: string; tokens: Map<string, string> }> {
+  const secret = randomBytes(32).toString('hex');
+  const tokens = new Map<string, string>();
+  for (const [name, role] of Object.entries(ROLES)) {
+    tokens.set(name, await issueToken({ secret, agent: `agent://${name}`, roles: [role], issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, ttlSec: 7 * 24 * 3600 }));
+  }
+  return { secret, tokens };
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const dir = mkdtempSync(join(tmpdir(), 'trailgraph-demo-'));
   const storePath = options.store ?? join(dir, 'graph.db');
@@ -73,13 +97,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const tracker = createTracker();
   const t0 = Date.now();
   try {
-    service = await startDemoService({ port: options.port, storePath, deadLettersPath: join(dir, 'dead-letters.db'), ...(options.natsUrl && { natsUrl: options.natsUrl }) });
+    const auth = options.auth === false ? undefined : await demoTokens();
+    if (!auth && options.chaos.includes('rogue')) throw new ConfigError('--chaos rogue', 'the rogue agent is only refused with auth on; drop --no-auth');
+    service = await startDemoService({
+      port: options.port, storePath, deadLettersPath: join(dir, 'dead-letters.db'), ...(options.natsUrl && { natsUrl: options.natsUrl }), ...(auth && { authSecret: auth.secret }),
+    });
     const { runtime, marks } = service;
     await requireEmpty(runtime.store, storePath);
-    options.onListening?.(service.url, logPath);
-    await seedNetwork(createClient({ url: service.url, agent: 'agent://seed' }), options.seed);
+    const pageToken = auth?.tokens.get('page');
+    options.onListening?.(service.url, logPath, `${service.url}/demo${pageToken ? `#token=${pageToken}` : ''}`);
+    const seedToken = auth?.tokens.get('seed');
+    await seedNetwork(createClient({ url: service.url, agent: 'agent://seed', ...(seedToken && { token: seedToken }) }), options.seed);
 
-    const supervisor = createSupervisor({ url: service.url, seed: options.seed, logPath, onReport: (name, r) => tracker.onReport(name, r) });
+    const supervisor = createSupervisor({ url: service.url, seed: options.seed, logPath, ...(auth && { tokens: auth.tokens }), onReport: (name, r) => tracker.onReport(name, r) });
+    // --chaos rogue: once some agent holds a claim, a process with a valid insurance token attacks the service.
+    let heldClaim: { node: string; purpose: string; token: number; agent: string } | undefined;
+    let rogue: Promise<RogueAttempt[]> | undefined;
+    const startRogue = (): void => {
+      const token = auth?.tokens.get('rogue');
+      if (rogue || !token || !heldClaim || !options.chaos.includes('rogue')) return;
+      rogue = runRogueAgent({ url: service?.url ?? '', agent: 'agent://rogue', token, referralId: heldClaim.node, heldClaim });
+    };
     const insuranceChaos = options.chaos.includes('insurance')
       ? createInsuranceChaos({ supervisor, tracker, count: options.count, t0, stallMs: options.stallMs ?? Math.min(15_000, Math.max(4000, (options.count / options.rate) * 350)) })
       : undefined;
@@ -95,7 +133,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
           for await (const mark of sub) {
             tracker.onMark(mark);
             if (insuranceChaos && mark.kind === 'event' && mark.type === 'ReferralRequested') insuranceChaos.onRequested();
-            if (matcherChaos) for (const c of mark.changes) if (c.kind === 'claim' && c.change === 'granted' && c.purpose === 'match') matcherChaos.onClaimGranted(c.agent);
+            for (const c of mark.changes) {
+              if (c.kind !== 'claim' || c.change !== 'granted') continue;
+              if (matcherChaos && c.purpose === 'match') matcherChaos.onClaimGranted(c.agent);
+              if (!heldClaim && c.purpose === 'match') {
+                heldClaim = { node: c.on.id, purpose: c.purpose, token: c.token, agent: c.agent };
+                startRogue();
+              }
+            }
           }
         } catch {
           // cut off (slow) or closing: resume where it stopped
@@ -150,8 +195,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     await supervisor.stopAll();
     watching.abort();
     await watch;
+    const rogueAttempts = rogue ? await rogue : undefined;
     const summarized = await summarize({
-      runtime, tracker, count: options.count, scenarios: options.chaos, t0, finishedAt, url: service.url, storePath, logPath,
+      runtime, tracker, count: options.count, scenarios: options.chaos, t0, finishedAt, url: service.url, storePath, logPath, auth: auth !== undefined,
+      ...(options.chaos.includes('rogue') && { rogue: rogueAttempts ?? [] }),
       ...(insuranceChaos?.report && { insurance: insuranceChaos.report }),
       ...(matcherChaos && { matcher: matcherChaos.report() }),
     });

@@ -16,7 +16,13 @@ export interface DemoServiceOptions {
   readonly deadLettersPath?: string;
   readonly natsUrl?: string;
   readonly ontologyDir?: string;
+  /** Auth on with this HS256 secret (the referral policy in ontology/referral/policy); off when absent. */
+  readonly authSecret?: string;
 }
+
+/** Issuer and audience of the demo's own tokens. */
+export const DEMO_ISSUER = 'trailgraph-demo';
+export const DEMO_AUDIENCE = 'trailgraph';
 
 /** The demo's service: what `startService` gives, nothing of its own. */
 export type DemoService = Service;
@@ -33,6 +39,11 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     ontology: options.ontologyDir ?? 'ontology/referral',
     mode: 'development',
     ...(options.natsUrl && { natsUrl: options.natsUrl }),
-  }, { ...process.env, ...(options.deadLettersPath && { TRAILGRAPH_DEAD_LETTERS: options.deadLettersPath }) });
+  }, {
+    ...process.env,
+    ...(options.deadLettersPath && { TRAILGRAPH_DEAD_LETTERS: options.deadLettersPath }),
+    TRAILGRAPH_AUTH_SECRET: options.authSecret ?? '',
+    ...(options.authSecret && { TRAILGRAPH_AUTH_JWKS: '', TRAILGRAPH_AUTH_ISSUER: DEMO_ISSUER, TRAILGRAPH_AUTH_AUDIENCE: DEMO_AUDIENCE }),
+  });
   return startService(config, { sweepMs: 200, queueLimit: 5000, stopGraceMs: 500 });
 }

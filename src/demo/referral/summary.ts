@@ -5,6 +5,7 @@
  */
 import type { Runtime } from '../../service/runtime.ts';
 import type { InsuranceChaosReport, MatcherChaosReport } from './chaos.ts';
+import type { RogueAttempt } from './rogue.ts';
 import { percentile, type Tracker } from './tracker.ts';
 
 /** One status tick, for the terminal UI. */
@@ -31,14 +32,20 @@ export interface DemoSummary {
   /** Completed referrals per second. */
   readonly throughput: number;
   readonly eventsCommitted: number;
-  readonly timeToConsistencyMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number; readonly open: number };
+  readonly timeToConsistencyMs: {
+    readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number; readonly open: number;
+    /** Events no reaction came for, by `<event type> → <role>`. */
+    readonly openBy: Readonly<Record<string, number>>;
+  };
   readonly duplicates: { readonly referrals: number; readonly details: readonly { readonly referralId: string; readonly type: string; readonly eventIds: readonly string[] }[] };
   readonly deadLetters: {
     readonly total: number;
     readonly unexplained: number;
     readonly items: readonly { readonly eventId: string | null; readonly reason: string; readonly message: string; readonly explained: boolean; readonly explanation?: string }[];
   };
-  readonly chaos?: { readonly insurance?: InsuranceChaosReport; readonly matcher?: MatcherChaosReport; readonly pingPong?: PingPongReport };
+  readonly chaos?: { readonly insurance?: InsuranceChaosReport; readonly matcher?: MatcherChaosReport; readonly pingPong?: PingPongReport; readonly rogue?: RogueReport };
+  /** Whether the service checked every request against the access policy (each agent with its own token). */
+  readonly auth: boolean;
   readonly storePath: string;
   readonly logPath: string;
   /** One completed referral's process, reconstructed from the ledger (what `trailgraph trace` prints). */
@@ -51,6 +58,13 @@ export interface PingPongReport {
   readonly triaged: number;
   /** The refused event's dead letter (reason causal-loop), when the breaker stopped the loop. */
   readonly stopped?: { readonly eventId: string | null; readonly message: string };
+}
+
+/** --chaos rogue: what a process with a valid token for one role tried, and how the service answered. */
+export interface RogueReport {
+  readonly attempts: readonly RogueAttempt[];
+  /** Every attempt was refused. */
+  readonly allDenied: boolean;
 }
 
 const ONCE_ONLY = ['ReferralAccepted', 'AppointmentScheduled', 'ReferralCompleted'];
@@ -69,6 +83,9 @@ export interface SummarizeInput {
   readonly logPath: string;
   readonly insurance?: InsuranceChaosReport;
   readonly matcher?: MatcherChaosReport | undefined;
+  readonly auth: boolean;
+  /** --chaos rogue: the rogue agent's attempts (empty if it never got to run). */
+  readonly rogue?: readonly RogueAttempt[];
 }
 
 export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
@@ -109,11 +126,13 @@ export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
     // A matcher replica whose lease ran out (a slow store, a paused process) before its accept committed, refused by
     // the claim's fencing token because the other replica had taken the claim over: the fence doing its job.
     const fenced = (l.eventId ?? '').startsWith('accept-') && l.reason === 'conflict' && /stale claim token/.test(l.message);
+    const rogue = input.rogue !== undefined && (l.eventId ?? '').startsWith('rogue-') && l.reason === 'forbidden';
     const explanation = legacy
       ? 'legacy import with a malformed MRN; intake re-sent the corrected record'
       : loop ? 'the loop breaker stopped the two triage agents re-triaging each other (--chaos ping-pong)'
-        : fenced ? 'a matcher replica whose claim ran out was fenced off; the replica that took the claim over accepted' : undefined;
-    return { eventId: l.eventId ?? null, reason: l.reason, message: l.message, explained: legacy || loop || fenced, ...(explanation && { explanation }) };
+        : fenced ? 'a matcher replica whose claim ran out was fenced off; the replica that took the claim over accepted'
+          : rogue ? 'the rogue agent\'s publish, refused by the access policy (--chaos rogue)' : undefined;
+    return { eventId: l.eventId ?? null, reason: l.reason, message: l.message, explained: legacy || loop || fenced || rogue, ...(explanation && { explanation }) };
   });
   const stoppedLoop = letters.find((l) => l.reason === 'causal-loop');
   const pingPongReport: PingPongReport | undefined = pingPong
@@ -125,12 +144,20 @@ export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
   const insuranceOk = !input.insurance || (input.insurance.drainedAtMs !== undefined && input.insurance.requestedDuringStall > 0);
   const matcherOk = !input.matcher || input.matcher.takenOver + input.matcher.acceptedBeforeCrash === input.matcher.claimsHeld.length;
   const unexplained = items.filter((i) => !i.explained).length;
-  const chaos = input.insurance || input.matcher || pingPongReport
-    ? { ...(input.insurance && { insurance: input.insurance }), ...(input.matcher && { matcher: input.matcher }), ...(pingPongReport && { pingPong: pingPongReport }) }
+  const rogueReport: RogueReport | undefined = input.rogue
+    ? { attempts: input.rogue, allDenied: input.rogue.length > 0 && input.rogue.every((a) => a.denied) }
+    : undefined;
+  const chaos = input.insurance || input.matcher || pingPongReport || rogueReport
+    ? {
+      ...(input.insurance && { insurance: input.insurance }), ...(input.matcher && { matcher: input.matcher }),
+      ...(pingPongReport && { pingPong: pingPongReport }), ...(rogueReport && { rogue: rogueReport }),
+    }
     : undefined;
   const pingPongOk = !pingPongReport || pingPongReport.stopped !== undefined;
+  const rogueOk = !rogueReport || rogueReport.allDenied;
   return {
-    ok: completed.size === count && details.length === 0 && unexplained === 0 && insuranceOk && matcherOk && pingPongOk,
+    ok: completed.size === count && details.length === 0 && unexplained === 0 && insuranceOk && matcherOk && pingPongOk && rogueOk,
+    auth: input.auth,
     mode: runtime.busMode,
     url: input.url,
     requested: requested.size,
@@ -139,7 +166,7 @@ export async function summarize(input: SummarizeInput): Promise<DemoSummary> {
     durationMs,
     throughput: Math.round((completed.size / (durationMs / 1000)) * 10) / 10,
     eventsCommitted: events,
-    timeToConsistencyMs: { p50: percentile(ttc.samples, 50), p99: percentile(ttc.samples, 99), max: percentile(ttc.samples, 100), samples: ttc.samples.length, open: ttc.open },
+    timeToConsistencyMs: { p50: percentile(ttc.samples, 50), p99: percentile(ttc.samples, 99), max: percentile(ttc.samples, 100), samples: ttc.samples.length, open: ttc.open, openBy: ttc.openBy },
     duplicates: { referrals: new Set(details.map((d) => d.referralId)).size, details },
     deadLetters: { total: items.length, unexplained, items },
     ...(chaos && { chaos }),

@@ -44,7 +44,16 @@ export interface Supervisor {
   stopAll(graceMs?: number): Promise<void>;
 }
 
-export function createSupervisor(options: { url: string; seed: number; logPath: string; onReport(name: string, r: AgentReport): void }): Supervisor {
+export interface SupervisorOptions {
+  readonly url: string;
+  readonly seed: number;
+  readonly logPath: string;
+  /** With auth on: each agent's own bearer token, by agent name (given to it as TRAILGRAPH_TOKEN). */
+  readonly tokens?: ReadonlyMap<string, string>;
+  onReport(name: string, r: AgentReport): void;
+}
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
   const agents = new Map<string, RunningAgent>();
   const logFile: WriteStream = createWriteStream(options.logPath, { flags: 'a' });
   const signal = (name: string, sig: NodeJS.Signals): void => {
@@ -56,7 +65,7 @@ export function createSupervisor(options: { url: string; seed: number; logPath: 
     start(spec) {
       const child = spawn(process.execPath, [...AGENT_ENTRY.loader, join(AGENTS_DIR, `${spec.script}${AGENT_ENTRY.ext}`), '--url', options.url, '--agent', `agent://${spec.name}`, '--seed', String(options.seed), ...(spec.args ?? [])], {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NODE_NO_WARNINGS: '1' },
+        env: { ...process.env, NODE_NO_WARNINGS: '1', TRAILGRAPH_TOKEN: options.tokens?.get(spec.name) ?? '' },
       });
       const running: RunningAgent = { name: spec.name, process: child, exited: false };
       agents.set(spec.name, running);

@@ -40,7 +40,8 @@ export function formatSummary(s: DemoSummary): string {
   const out = [
     '',
     `${s.ok ? '✔' : '✘'} ${s.completed}/${s.requested} referrals completed in ${ms(s.durationMs)} (${s.throughput}/s, ${s.mode} mode, ${s.eventsCommitted} events)`,
-    `  time to consistency (commit → every interested agent reacted): p50 ${ms(s.timeToConsistencyMs.p50)}, p99 ${ms(s.timeToConsistencyMs.p99)} over ${s.timeToConsistencyMs.samples} events${s.timeToConsistencyMs.open ? `, ${s.timeToConsistencyMs.open} not reacted to` : ''}`,
+    `  time to consistency (commit → every interested agent reacted): p50 ${ms(s.timeToConsistencyMs.p50)}, p99 ${ms(s.timeToConsistencyMs.p99)} over ${s.timeToConsistencyMs.samples} events${s.timeToConsistencyMs.open ? `, ${s.timeToConsistencyMs.open} not reacted to (${Object.entries(s.timeToConsistencyMs.openBy).map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}`,
+    `  auth: ${s.auth ? 'on — every agent with its own token and role, checked against ontology/referral/policy' : 'off (--no-auth)'}`,
     `  duplicates (referrals with >1 ReferralAccepted/AppointmentScheduled/ReferralCompleted in the ledger): ${s.duplicates.referrals}`,
     `  dead letters: ${s.deadLetters.total} (${s.deadLetters.total - s.deadLetters.unexplained} explained, ${s.deadLetters.unexplained} unexplained)`,
   ];
@@ -61,6 +62,11 @@ export function formatSummary(s: DemoSummary): string {
     out.push(pp.stopped
       ? `  chaos — ping-pong: two triage agents re-triaged each other ${pp.triaged} times, then the loop breaker refused ${pp.stopped.eventId ?? '?'}:\n      ${pp.stopped.message}`
       : `  chaos — ping-pong: NOT stopped (${pp.triaged} ReferralTriaged events)`);
+  }
+  const rogue = s.chaos?.rogue;
+  if (rogue) {
+    out.push(`  chaos — rogue agent (a valid insurance token): ${rogue.attempts.filter((a) => a.denied).length}/${rogue.attempts.length} attempts refused${rogue.attempts.length === 0 ? ' (it never ran: no claim was held to attack)' : ''}`);
+    for (const a of rogue.attempts) out.push(`    ${a.denied ? '·' : '!'} ${a.attack} → ${a.answer.slice(0, 160)}`);
   }
   if (s.causalChain) {
     out.push(`  the emergent process of ${s.causalChain.referralId} (reconstructed from the ledger; \`trailgraph trace request-${s.causalChain.referralId}\`):`);

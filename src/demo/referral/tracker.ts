@@ -74,17 +74,21 @@ export function createTracker() {
       if (prev === undefined || r.at < prev) byRole.set(r.role, r.at);
     },
     /** Time-to-consistency samples (ms) of events every interested role reacted to, and how many are still open. */
-    consistency(): { samples: number[]; open: number } {
+    consistency(): { samples: number[]; open: number; openBy: Record<string, number> } {
       const samples: number[] = [];
       let open = 0;
+      // `<event type> → <role>` that has not reacted, so "4 not reacted to" says who missed what.
+      const openBy: Record<string, number> = {};
       for (const [eventId, { type, at }] of committed) {
         const roles = INTERESTED[type] ?? [];
         const byRole = reactions.get(eventId);
         const times = roles.map((role) => byRole?.get(role));
-        if (times.some((t) => t === undefined)) open++;
-        else samples.push(Math.max(0, Math.max(...(times as number[])) - at));
+        if (times.some((t) => t === undefined)) {
+          open++;
+          for (const [i, role] of roles.entries()) if (times[i] === undefined) openBy[`${type} → ${role}`] = (openBy[`${type} → ${role}`] ?? 0) + 1;
+        } else samples.push(Math.max(0, Math.max(...(times as number[])) - at));
       }
-      return { samples, open };
+      return { samples, open, openBy };
     },
   };
 }

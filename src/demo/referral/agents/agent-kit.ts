@@ -160,7 +160,9 @@ export function startAgent(flags: AgentFlags): TrailgraphClient {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   log(flags.agent, `started (pid ${process.pid}) against ${flags.url}`);
-  return createClient({ url: flags.url, agent: flags.agent });
+  // With auth on, the supervisor hands each agent its own token; the service knows the agent by it.
+  const token = process.env.TRAILGRAPH_TOKEN || undefined;
+  return createClient({ url: flags.url, agent: flags.agent, ...(token && { token }) });
 }
 
 /** Publishes, treating a deduplicated retry as success (deterministic ids make a retried publish harmless). */
