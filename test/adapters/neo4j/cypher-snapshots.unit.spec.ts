@@ -12,6 +12,11 @@ import { catalogue } from './catalogue.ts';
 const file = join(dirname(fileURLToPath(import.meta.url)), '__snapshots__', 'cypher.json');
 const actual = JSON.parse(JSON.stringify(catalogue())) as Record<string, unknown>;
 
+// In CI a missing snapshot file is a failure, not a fresh baseline: writing one there would pass whatever Cypher
+// the change generates, with nobody reviewing it.
+if (!existsSync(file) && process.env.CI === 'true' && process.env.UPDATE_SNAPSHOTS !== '1') {
+  throw new Error(`${file} is missing: run the tests with UPDATE_SNAPSHOTS=1 locally, review it, and commit it`);
+}
 if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
