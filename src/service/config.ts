@@ -62,6 +62,11 @@ export interface TrailgraphConfig {
   readonly introspection: boolean;
   /** The loop breaker: causation depth and repeats of one (type, aggregate) along a causal chain. */
   readonly loopLimits: LoopLimits;
+  /**
+   * How often (ms) the mark feed checks the store's head for commits no live source reported (another process on
+   * the same store; a fan-out message lost). Default 1000 with NATS fan-out, 250 without.
+   */
+  readonly marksPollMs?: number;
 }
 
 /** Flag values as commander gives them (camelCase keys). */
@@ -174,6 +179,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     maxDepth: read({ env: 'TRAILGRAPH_MAX_CAUSATION_DEPTH', schema: int(1, 10_000), hint: 'use an integer 1-10000 (causation steps from the root event)' }, flags, env, DEFAULT_LOOP_LIMITS.maxDepth),
     maxRepeats: read({ env: 'TRAILGRAPH_MAX_REPEATS', schema: int(1, 10_000), hint: 'use an integer 1-10000 (same type and aggregate along one causal chain)' }, flags, env, DEFAULT_LOOP_LIMITS.maxRepeats),
   };
+  const marksPollMs = read<number | undefined>({ env: 'TRAILGRAPH_MARKS_POLL_MS', schema: int(50, 600_000), hint: 'use an integer 50-600000 (milliseconds)' }, flags, env, undefined);
   const limit = (key: keyof ApiLimits, envName: string, min: number, max: number): number =>
     read({ env: envName, schema: int(min, max), hint: `use an integer ${min}-${max}` }, flags, env, DEFAULT_API_LIMITS[key]);
   const limits: ApiLimits = {
@@ -210,5 +216,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     corsOrigins,
     introspection,
     loopLimits,
+    ...(marksPollMs !== undefined && { marksPollMs }),
   };
 }

@@ -42,6 +42,7 @@ export async function startServiceCore(config: TrailgraphConfig, options: Servic
       ...(options.sweepMs !== undefined && { sweepMs: options.sweepMs }),
       ...(options.queueLimit !== undefined && { queueLimit: options.queueLimit }),
       ...(config.natsUrl && { natsUrl: config.natsUrl }),
+      ...(config.marksPollMs !== undefined && { pollMs: config.marksPollMs }),
       ...(runtime.metrics && { metrics: runtime.metrics }),
     });
     const schema = createSchema(runtime.ontology, serviceExtensions(runtime.ontology, { feed: marks.feed, deprecatedAliases: runtime.deprecatedAliases }));

@@ -24,7 +24,8 @@ async function startReplica(store: string, natsUrl: string, projector: boolean):
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--store', store, '--nats-url', natsUrl, '--projector', projector ? '1' : '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TRAILGRAPH_MODE: 'production', TRAILGRAPH_INSECURE: '1' },
+    // The store poll slowed to a minute: within this test, any mark that arrives came over the NATS fan-out.
+    env: { ...process.env, TRAILGRAPH_MODE: 'production', TRAILGRAPH_INSECURE: '1', TRAILGRAPH_MARKS_POLL_MS: '60000' },
   });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -92,7 +93,7 @@ void describe('mark fan-out across two serve replicas over NATS', () => {
     stream.close();
   });
 
-  void it('B → A delivery is pushed over NATS, not found by the 1 s store poll', { timeout: 60_000 }, async () => {
+  void it('B → A delivery is pushed over NATS, not found by the store poll', { timeout: 60_000 }, async () => {
     const onA = createClient({ url: a.url, agent: 'agent://watcher' });
     const onB = createClient({ url: b.url, agent: 'agent://triage' });
     // Resume from the current head: a mark committed before the subscription is established is replayed, not
@@ -108,9 +109,10 @@ void describe('mark fan-out across two serve replicas over NATS', () => {
       await next;
       latencies.push(performance.now() - t0);
     }
+    // The poll runs once a minute here, so nine marks each arriving within seconds were pushed. (Timings are not
+    // asserted tighter: on a loaded machine a push can take a few hundred ms.)
     latencies.sort((x, y) => x - y);
-    const median = latencies[4] ?? Infinity;
-    assert.ok(median < 250, `median B→A latency ${median.toFixed(1)} ms: looks like polling, not fan-out`);
+    assert.ok((latencies[8] ?? Infinity) < 15_000, `B→A latencies ${latencies.map((l) => l.toFixed(0)).join(', ')} ms: not pushed`);
     stream.close();
   });
 });

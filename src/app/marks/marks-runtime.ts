@@ -19,6 +19,8 @@ export interface MarksRuntimeOptions {
   readonly queueLimit?: number;
   /** Reports subscribers, cut-offs and commit → delivery time. */
   readonly metrics?: Metrics;
+  /** How often the feed checks the store's head for commits no live source reported (default 1 s with NATS, 250 ms without). */
+  readonly pollMs?: number;
 }
 
 export interface MarksRuntime {
@@ -28,7 +30,7 @@ export interface MarksRuntime {
   close(): Promise<void>;
 }
 
-export async function startMarks({ store, ontology, natsUrl, sweepMs = 500, queueLimit = 1000, metrics }: MarksRuntimeOptions): Promise<MarksRuntime> {
+export async function startMarks({ store, ontology, natsUrl, sweepMs = 500, queueLimit = 1000, pollMs, metrics }: MarksRuntimeOptions): Promise<MarksRuntime> {
   let source: LiveMarkSource | undefined;
   if (natsUrl) {
     // Loaded only in NATS mode so embedded mode never loads the NATS client.
@@ -39,7 +41,7 @@ export async function startMarks({ store, ontology, natsUrl, sweepMs = 500, queu
   // The head check finds commits no live source reported: another process on the same SQLite file without NATS
   // (250 ms), or a fan-out message core NATS dropped at the very end of a burst (1 s).
   const feed = await createMarkFeed({
-    store, ontology, queueLimit, pollMs: source ? 1000 : 250, ...(source && { source }),
+    store, ontology, queueLimit, pollMs: pollMs ?? (source ? 1000 : 250), ...(source && { source }),
     ...(metrics && { onDelivered: (mark) => metrics.markDelivered((Date.now() - Date.parse(mark.committedAt)) / 1000) }),
   });
   metrics?.watch({ feed: () => feed.stats() });
