@@ -31,6 +31,7 @@ interface DemoFlags {
   timeout: number;
   url?: string;
   auth: boolean;
+  notifier: 'mcp' | 'graphql';
 }
 
 export function register(program: Command): void {
@@ -54,6 +55,10 @@ export function register(program: Command): void {
     .option('--json', 'print only the machine-readable summary (JSON) on stdout')
     .option('--seed <n>', 'seed of the synthetic patients', int('--seed', 0), 7)
     .option('--timeout <s>', 'give up after this many seconds', int('--timeout', 1), 300)
+    .option('--notifier <how>', 'how the notification agent works: mcp (only through the MCP tools at /mcp) or graphql (the client package)', (v) => {
+      if (v !== 'mcp' && v !== 'graphql') throw new InvalidArgumentError('--notifier must be mcp or graphql');
+      return v;
+    }, 'mcp')
     .option('--url <url>', 'agents only: run them against a trailgraph service that already runs (e.g. the compose gateway), no service of its own')
     .addHelpText('after', '\nExamples:\n  npm run demo                                   # 200 referrals, page on http://127.0.0.1:4000/demo\n  trailgraph demo referral --count 50 --chaos --keep-open\n  trailgraph demo referral --nats nats://127.0.0.1:4222 --json\n  trailgraph demo referral --url http://localhost:8080   # agents only, against a running service (compose)\nExit code 0 only when every referral completed with 0 duplicates and no unexplained dead letter.')
     .action(async (name: string, flags: DemoFlags, cmd: Command) => {
@@ -85,6 +90,7 @@ export function register(program: Command): void {
         ...(flags.store && { store: flags.store }),
         ...(flags.nats && { natsUrl: flags.nats }),
         chaos,
+        notifier: flags.notifier,
         ...(flags.stall !== undefined && { stallMs: flags.stall }),
         seed: flags.seed,
         auth: flags.auth,

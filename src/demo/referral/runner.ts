@@ -32,6 +32,8 @@ export interface DemoOptions {
   readonly store?: string;
   readonly natsUrl?: string;
   readonly chaos: readonly ChaosScenario[];
+  /** How the notification agent reaches trailgraph: MCP tools only (default) or the GraphQL client. */
+  readonly notifier?: 'mcp' | 'graphql';
   /** How long --chaos stops the insurance agent (ms). */
   readonly stallMs?: number;
   readonly seed: number;
@@ -150,7 +152,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     })();
 
     const baseline = marks.feed.stats().subscribers;
-    for (const [script, name] of [['insurance', 'insurance'], ['lab', 'lab'], ['matcher', 'matcher-1'], ['matcher', 'matcher-2'], ['scheduler', 'scheduler'], ['notifier', 'notifier']] as const) {
+    for (const [script, name] of [['insurance', 'insurance'], ['lab', 'lab'], ['matcher', 'matcher-1'], ['matcher', 'matcher-2'], ['scheduler', 'scheduler'], [options.notifier === 'graphql' ? 'notifier' : 'notifier-mcp', 'notifier']] as const) {
       supervisor.start({ script, name });
     }
     if (options.chaos.includes('ping-pong')) {

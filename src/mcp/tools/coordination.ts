@@ -146,7 +146,10 @@ function marksSince(ontology: CompiledOntology): ToolDef {
           cursor = marks.at(-1)?.seq as number;
           break;
         }
-        marks.push({ seq: e.seq, kind: e.kind, type: e.type, eventId: e.eventId, source: e.source, time: e.time, ...(e.subject && { subject: e.subject }), changes: e.changes });
+        marks.push({
+          seq: e.seq, kind: e.kind, type: e.type, eventId: e.eventId, source: e.source, time: e.time, ...(e.subject && { subject: e.subject }),
+          ...(e.correlationid && { correlationid: e.correlationid }), ...(e.causationid && { causationid: e.causationid }), changes: e.changes,
+        });
       }
       return { marks, cursor, headSeq: data.headSeq };
     },
