@@ -1,11 +1,13 @@
 /**
  * A real trailgraph service with auth on, for the auth tests: the referral ontology and its policy, a SQLite file
- * in a temp dir, the embedded publisher, marks (SSE and graphql-ws) on one node:http server on a free port.
+ * in a temp dir (or the store given: test/support/stores.ts), dead letters in a SQLite file, the embedded publisher, marks (SSE and graphql-ws) on one node:http server on a free port.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
+import { createSqliteDeadLetters, createSqliteStore } from '../../src/adapters/sqlite/index.ts';
+import type { GraphStore } from '../../src/ports/graph-store.ts';
+import type { FreshStore } from './stores.ts';
 import { listen } from '../../src/api/http/node-server.ts';
 import { attachGraphqlWs, createMarksExtension } from '../../src/api/marks/index.ts';
 import { createApi } from '../../src/api/server.ts';
@@ -21,7 +23,7 @@ export const referralOntology = loadOntologySync('ontology/referral');
 
 export interface AuthServer {
   readonly url: string;
-  readonly store: SqliteGraphStore;
+  readonly store: GraphStore;
   readonly deadLetters: DeadLetterStore;
   readonly access: AccessControl;
   /** POST /graphql with a bearer token (or none). */
@@ -31,12 +33,12 @@ export interface AuthServer {
   close(): Promise<void>;
 }
 
-export async function startAuthServer(): Promise<AuthServer> {
+export async function startAuthServer(options: { store?: FreshStore } = {}): Promise<AuthServer> {
   const ontology = referralOntology;
   const dir = mkdtempSync(join(tmpdir(), 'tg-auth-'));
-  const store = createSqliteStore({ path: join(dir, 'graph.db'), ontology });
+  const store = options.store ? options.store.open(ontology) : createSqliteStore({ path: join(dir, 'graph.db'), ontology });
   await store.init(ontology);
-  const deadLetters = createSqliteDeadLetters({ db: store.db });
+  const deadLetters = createSqliteDeadLetters({ path: join(dir, 'dead-letters.db') });
   const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store, deadLetters }) });
   const marks = await startMarks({ store, ontology, sweepMs: 200 });
   const access = testAccess(ontology);
@@ -63,6 +65,8 @@ export async function startAuthServer(): Promise<AuthServer> {
       await running.stop(100);
       await publisher.close();
       await store.close();
+      await deadLetters.close();
+      options.store?.cleanup();
       rmSync(dir, { recursive: true, force: true });
     },
   };

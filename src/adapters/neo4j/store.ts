@@ -20,18 +20,12 @@ import { schemaStatements, showConstraints } from './cypher/schema.ts';
 import { createExecutor, type Row } from './executor.ts';
 import * as mc from './marks-claims.ts';
 import { toClaim, toLedgerEntry, toNodeRecord, toRelationshipRecord, toSignalMark } from './records.ts';
+import { scopedFindEvent, scopedHistory, scopedLedger } from './scoped-ledger.ts';
 import { checkConstraints, isSchemaForbidden } from './startup.ts';
 
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
-/**
- * Read scopes (row-level access) are not compiled to Cypher for these routes yet: refuse rather than answer
- * unscoped — an access rule silently ignored would be a leak.
- */
-function unscopedOnly(scope: unknown, route: string): void {
-  if (scope !== undefined) throw new ConfigError('store', `the Neo4j store cannot apply read access rules to ${route} yet; serve with the SQLite store when auth is on`);
-}
 
 export interface Neo4jStoreOptions {
   /** `neo4j://host:7687` (routing) or `bolt://host:7687` (direct). */
@@ -84,7 +78,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     getCheckpoint: async (name) => Number((await exec.read((tx) => tx.run(r.getCheckpoint(name))))[0]?.position ?? 0),
     headSeq: async () => Number((await exec.read((tx) => tx.run(r.headSeq())))[0]?.head ?? 0),
     async findEvent(eventId, scope) {
-      unscopedOnly(scope, 'event');
+      if (scope) return scopedFindEvent(exec, eventId, scope);
       const [row] = await exec.read((tx) => tx.run(r.findEvent(eventId)));
       return row ? toLedgerEntry(row.l) : undefined;
     },
@@ -92,17 +86,14 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return listeners.add(listener);
     },
     async getNode(id, scope) {
-      unscopedOnly(scope, 'node');
-      const [row] = await exec.read((tx) => tx.run(r.getNodes([id])));
+      const [row] = await exec.read((tx) => tx.run(r.getNodes([id], scope)));
       return row ? toNodeRecord(ontology, row.n) : undefined;
     },
     async getNodes(ids, scope) {
-      unscopedOnly(scope, 'nodes');
-      const rows = await exec.read((tx) => tx.run(r.getNodes(ids)));
+      const rows = await exec.read((tx) => tx.run(r.getNodes(ids, scope)));
       return new Map(rows.map((row) => toNodeRecord(ontology, row.n)).map((n) => [n.id, n]));
     },
     async listNodes(query) {
-      unscopedOnly(query.scope, 'lists');
       const now = Date.now();
       const o = onto();
       const q = { ...query, first: pageSize(query.first) };
@@ -113,7 +104,6 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       });
     },
     async related(query) {
-      unscopedOnly(query.scope, 'relationship fields');
       // Unique parents: UNWIND would otherwise fold a repeated id into one group with every node twice.
       const q = { ...query, ids: unique(query.ids), first: pageSize(query.first) };
       const rows = await exec.read((tx) => tx.run(r.related(onto(), q)));
@@ -123,24 +113,22 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return out;
     },
     async countRelated(ids, type, direction, scope) {
-      unscopedOnly(scope, 'counts');
-      const rows = await exec.read((tx) => tx.run(r.countRelated(onto(), unique(ids), type, direction)));
+      const rows = await exec.read((tx) => tx.run(r.countRelated(onto(), unique(ids), type, direction, scope)));
       const out = new Map<string, number>(ids.map((id) => [id, 0]));
       for (const row of rows) out.set(String(row.parentId), Number(row.count));
       return out;
     },
     async neighbourhood(id, hops, opts) {
-      unscopedOnly(opts?.scope, 'neighbourhood');
       const o = onto();
       // `limit` counts the start too; 0 hops is the start alone.
       const limit = resultLimit(opts?.limit, DEFAULT_NEIGHBOURHOOD_LIMIT);
       const n = hopsWithin(hops);
       return exec.read(async (tx) => {
         if (n === 0) {
-          const [row] = await tx.run(r.getNodes([id]));
+          const [row] = await tx.run(r.getNodes([id], opts?.scope));
           return { nodes: row ? [{ node: toNodeRecord(o, row.n), distance: 0 }] : [], relationships: [], truncated: false };
         }
-        const [row] = await tx.run(r.neighbourhoodNodes(o, id, n, opts?.via, limit - 1));
+        const [row] = await tx.run(r.neighbourhoodNodes(o, id, n, opts?.via, limit - 1, opts?.scope));
         if (!row) return { nodes: [], relationships: [], truncated: false };
         const found = (row.nodes as { node: unknown; distance: number }[]).map((x) => ({ node: toNodeRecord(o, x.node), distance: Number(x.distance) }));
         const nodes = [{ node: toNodeRecord(o, row.start), distance: 0 }, ...found];
@@ -150,30 +138,29 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       });
     },
     async paths(from, to, maxHops, opts) {
-      unscopedOnly(opts?.scope, 'paths');
       const o = onto();
       const n = hopsWithin(maxHops);
       const limit = resultLimit(opts?.limit, DEFAULT_PATH_LIMIT);
       return exec.read(async (tx) => {
         if (from === to) {
-          const [row] = await tx.run(r.getNodes([from]));
+          const [row] = await tx.run(r.getNodes([from], opts?.scope));
           if (!row) return [];
           const node = toNodeRecord(o, row.n);
           return [{ nodes: [{ id: node.id, class: node.class }], relationships: [] }];
         }
         if (n === 0) return [];
-        const rows = await tx.run(r.paths(o, from, to, n, opts?.via, limit));
+        const rows = await tx.run(r.paths(o, from, to, n, opts?.via, limit, opts?.scope));
         // Cypher sorts by (hops, ids) already; core's comparator is the rule, applied again so the two cannot drift.
         return rows.map((row): GraphPath => ({ nodes: row.nodes as GraphPath['nodes'], relationships: (row.rels as Row[]).map(toRelationshipRecord) })).sort(comparePaths);
       });
     },
     async history(id, p, scope) {
-      unscopedOnly(scope, 'history');
+      if (scope) return scopedHistory(exec, id, p?.afterSeq ?? 0, historyPageSize(p?.first), scope);
       const rows = await exec.read((tx) => tx.run(r.history(id, p?.afterSeq ?? 0, historyPageSize(p?.first))));
       return rows.map((row) => toLedgerEntry(row.l));
     },
     async ledger(afterSeq, limit, scope) {
-      unscopedOnly(scope, 'ledger');
+      if (scope) return scopedLedger(exec, afterSeq, limit, scope);
       const rows = await exec.read((tx) => tx.run(r.ledger(afterSeq, limit)));
       return rows.map((row) => toLedgerEntry(row.l));
     },

@@ -4,7 +4,6 @@
  * key (type, from_id, to_id) and the node_labels key (label, id) — point lookups, not scans.
  */
 import type { ReadScope, RuledLabel } from '../../core/auth/read-scope.ts';
-import type { LedgerEntry } from '../../ports/graph-store.ts';
 import type { StoreContext } from './context.ts';
 import type { Fragment } from './sql-filters.ts';
 
@@ -59,31 +58,8 @@ export function visibility(ctx: StoreContext, scope: ReadScope | undefined): (id
   };
 }
 
-/** The ids of the nodes an applied change names. */
-function changeIds(c: LedgerEntry['changes'][number]): string[] {
-  if (c.kind === 'node') return [c.id];
-  if (c.kind === 'relationship') return [c.from.id, c.to.id];
-  return [c.on.id];
-}
-
-/** The id part of a CloudEvents subject `Class/id`. */
-function subjectId(subject: string): string {
-  const cut = subject.indexOf('/');
-  return cut === -1 ? subject : subject.slice(cut + 1);
-}
-
-/**
- * A ledger entry as a scoped caller sees it: without the raw event (it may describe other nodes), with only the
- * changes whose nodes are all visible, and without a subject naming a node it may not read.
- */
-export function redactEntry(entry: LedgerEntry, visible: (id: string) => boolean): LedgerEntry {
-  const { event: _event, subject, ...rest } = entry;
-  return {
-    ...rest,
-    ...(subject !== undefined && visible(subjectId(subject)) && { subject }),
-    changes: entry.changes.filter((c) => changeIds(c).every(visible)),
-  };
-}
+/** How a scoped caller sees a ledger entry: the same rule on every store. */
+export { redactEntry } from '../../core/auth/ledger-view.ts';
 
 /** SQL: the ledger row `l` has at least one change whose every node the scope shows. */
 export function ledgerScopeFragment(scope: ReadScope | undefined): Fragment | undefined {

@@ -10,6 +10,7 @@ import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
 import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
 import { encodeCursor } from '../../../src/core/paging/cursor.ts';
 import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
+import type { ReadScope } from '../../../src/core/auth/read-scope.ts';
 
 export const ontology = clinicOntology();
 
@@ -18,6 +19,17 @@ export const V = (s: string): string => `⟦${s}⟧`;
 
 const prov: apply.ProvParams = { eventId: V('evt-1'), source: V('agent://intake'), time: '2026-11-21T09:00:00Z', seq: 7 };
 const now = 1_800_000_000_000;
+
+/** A specialist's read scope: two classes outright, referrals to it and their patients by row rules. */
+const scope: ReadScope = {
+  labels: ['Specialist', 'Specialty'],
+  ruled: [
+    { label: 'Referral', steps: [{ type: 'referredTo', direction: 'out' }], targetId: V('dr-1') },
+    { label: 'Patient', steps: [{ type: 'forPatient', direction: 'in' }, { type: 'referredTo', direction: 'out' }], targetId: V('dr-1') },
+  ],
+};
+/** A scope that shows nothing (a ruled grant whose claim the token lacks). */
+const empty: ReadScope = { labels: [], ruled: [] };
 
 export function catalogue(): Record<string, Statement> {
   const out: Record<string, Statement> = {};
@@ -80,6 +92,17 @@ export function catalogue(): Record<string, Statement> {
     'reads.history': reads.history(V('r-1001'), 0, 50),
     'reads.ledger': reads.ledger(0, 100),
     'reads.findEvent': reads.findEvent(V('evt-1')),
+    'reads.scoped.getNodes': reads.getNodes([V('p-1')], scope),
+    'reads.scoped.getNodes.empty': reads.getNodes([V('p-1')], empty),
+    'reads.scoped.listNodes': reads.listNodes(ontology, { class: 'Referral', first: 10, scope, filters: [{ property: 'priority', op: 'eq', value: V('urgent') }], after: encodeCursor(V('urgent'), V('r-1')), sort: { property: 'priority', direction: 'asc' } }, now),
+    'reads.scoped.countNodes': reads.countNodes(ontology, { class: 'Referral', first: 10, scope }, now),
+    'reads.scoped.related': reads.related(ontology, { ids: [V('p-1')], type: 'forPatient', direction: 'in', first: 3, scope }),
+    'reads.scoped.countRelated': reads.countRelated(ontology, [V('p-1')], 'forPatient', 'in', scope),
+    'reads.scoped.neighbourhood': reads.neighbourhoodNodes(ontology, V('r-1001'), 2, undefined, 100, scope),
+    'reads.scoped.paths': reads.paths(ontology, V('p-1'), V('dr-1'), 4, ['forPatient', 'referredTo'], 10, scope),
+    'reads.scoped.history': reads.history(V('r-1001'), 0, 50, scope),
+    'reads.scoped.ledger': reads.ledger(0, 100, scope),
+    'reads.scoped.findEvent': reads.findEvent(V('evt-1'), scope),
     'reads.headSeq': reads.headSeq(),
     'reads.getCheckpoint': reads.getCheckpoint(V('projector')),
     'reads.setMeta': reads.setMeta(V('ontologyVersion'), V('1.0.0')),

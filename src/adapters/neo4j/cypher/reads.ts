@@ -8,7 +8,9 @@ import type { NodeQuery, RelatedQuery } from '../../../core/store/records.ts';
 import { MAX_HOPS } from '../../../core/store/limits.ts';
 import { and, markFilter, ParamNames, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './filters.ts';
 import { classLabel, relType } from './names.ts';
+import { scopePredicate } from './scope.ts';
 import type { Statement } from './statement.ts';
+import type { ReadScope } from '../../../core/auth/read-scope.ts';
 
 /** Longest walk a neighbourhood or path query may ask for (core's limit). */
 export { MAX_HOPS };
@@ -23,13 +25,28 @@ const REL_MAP = (r: string, a: string, b: string): string =>
   `{type: type(${r}), from: {id: ${a}.id, class: ${a}._class}, to: {id: ${b}.id, class: ${b}._class}, ` +
   `eventId: ${r}._eventId, source: ${r}._source, time: ${r}._time, seq: ${r}._seq, createdSeq: ${r}._createdSeq}`;
 
-export function getNodes(ids: readonly string[]): Statement {
-  return { cypher: 'UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN n', params: { ids } };
+/** ` WHERE <scope>` on `v`, or nothing when unscoped (the unscoped statement stays as it was). */
+function whereScope(scope: ReadScope | undefined, v: string): Fragment {
+  const p = scopePredicate(scope, v);
+  return p ? { cypher: ` WHERE ${p.cypher}`, params: p.params } : { cypher: '', params: {} };
+}
+
+/** ` AND <scope>` on `v`, or nothing when unscoped. */
+function andScope(scope: ReadScope | undefined, v: string): Fragment {
+  const p = scopePredicate(scope, v);
+  return p ? { cypher: ` AND ${p.cypher}`, params: p.params } : { cypher: '', params: {} };
+}
+
+/** The nodes with these ids (with a scope: only those it shows). */
+export function getNodes(ids: readonly string[], scope?: ReadScope): Statement {
+  const w = whereScope(scope, 'n');
+  return { cypher: `UNWIND $ids AS id MATCH (n:Resource {id: id})${w.cypher} RETURN n`, params: { ...w.params, ids } };
 }
 
 function listWhere(ontology: CompiledOntology, query: NodeQuery): Fragment {
   const names = new ParamNames('f');
   return and([
+    scopePredicate(query.scope, 'n'),
     ...(query.filters ?? []).map((f) => propertyFilter(ontology, f, names)),
     ...(query.marks ?? []).map((f) => markFilter(f, names)),
     ...(query.relationships ?? []).map((f) => relationshipFilter(ontology, f)),
@@ -61,7 +78,7 @@ export function related(ontology: CompiledOntology, query: RelatedQuery): Statem
   const t = relType(ontology, query.type);
   const pattern = query.direction === 'out' ? `(p:Resource {id: parentId})-[:${t}]->(n:Resource)` : `(p:Resource {id: parentId})<-[:${t}]-(n:Resource)`;
   const names = new ParamNames('f');
-  const where = and((query.filters ?? []).map((f) => propertyFilter(ontology, f, names)));
+  const where = and([scopePredicate(query.scope, 'n'), ...(query.filters ?? []).map((f) => propertyFilter(ontology, f, names))]);
   const sort = sortFragments(ontology, query.sort, query.after);
   return {
     cypher:
@@ -73,10 +90,13 @@ export function related(ontology: CompiledOntology, query: RelatedQuery): Statem
   };
 }
 
-export function countRelated(ontology: CompiledOntology, ids: readonly string[], type: string, direction: 'out' | 'in'): Statement {
+/** Related-node counts per parent; with a scope, only related nodes it shows are counted. */
+export function countRelated(ontology: CompiledOntology, ids: readonly string[], type: string, direction: 'out' | 'in', scope?: ReadScope): Statement {
   const t = relType(ontology, type);
-  const pattern = direction === 'out' ? `(p:Resource {id: parentId})-[r:${t}]->(:Resource)` : `(p:Resource {id: parentId})<-[r:${t}]-(:Resource)`;
-  return { cypher: `UNWIND $ids AS parentId OPTIONAL MATCH ${pattern} RETURN parentId, count(r) AS count`, params: { ids } };
+  const other = scope ? '(n:Resource)' : '(:Resource)';
+  const pattern = direction === 'out' ? `(p:Resource {id: parentId})-[r:${t}]->${other}` : `(p:Resource {id: parentId})<-[r:${t}]-${other}`;
+  const w = whereScope(scope, 'n');
+  return { cypher: `UNWIND $ids AS parentId OPTIONAL MATCH ${pattern}${w.cypher} RETURN parentId, count(r) AS count`, params: { ...w.params, ids } };
 }
 
 /**
@@ -93,16 +113,20 @@ function viaTypes(ontology: CompiledOntology, via: readonly string[] | undefined
  * Nodes within `n` hops of `id` (either direction), nearest first (ties by id), at most `limit` besides the start,
  * and whether more existed. Collected in the order of the preceding WITH ... ORDER BY (the documented idiom).
  */
-export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: number, via: readonly string[] | undefined, limit: number): Statement {
+export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: number, via: readonly string[] | undefined, limit: number, scope?: ReadScope): Statement {
   for (const v of via ?? []) relType(ontology, v);
+  // With a scope the start must be visible and the walk neither returns nor passes through a node it hides.
+  const start = whereScope(scope, 's');
+  const through = scopePredicate(scope, 'x');
   return {
     cypher:
-      'MATCH (s:Resource {id: $id}) ' +
-      `OPTIONAL MATCH p = (s)-[rs${viaTypes(ontology, via)}*1..${hops(n)}]-(m:Resource) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ` +
+      `MATCH (s:Resource {id: $id})${start.cypher} ` +
+      `OPTIONAL MATCH p = (s)-[rs${viaTypes(ontology, via)}*1..${hops(n)}]-(m:Resource) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via))` +
+      `${through ? ` AND all(x IN nodes(p)[1..] WHERE ${through.cypher})` : ''} ` +
       'WITH s, m, min(length(p)) AS distance ORDER BY distance, m.id ' +
       'WITH s, collect(CASE WHEN m IS NULL THEN null ELSE {node: m, distance: distance} END) AS found ' +
       'RETURN s AS start, found[..$limit] AS nodes, size(found) > $limit AS truncated',
-    params: { id, via: via ?? null, limit },
+    params: { ...start.params, ...through?.params, id, via: via ?? null, limit },
   };
 }
 
@@ -123,34 +147,72 @@ export function relationshipsAmong(ontology: CompiledOntology, ids: readonly str
 }
 
 /** Simple paths (no node twice) between two nodes, shortest first, relationships in path order. */
-export function paths(ontology: CompiledOntology, from: string, to: string, maxHops: number, via: readonly string[] | undefined, limit: number): Statement {
+export function paths(ontology: CompiledOntology, from: string, to: string, maxHops: number, via: readonly string[] | undefined, limit: number, scope?: ReadScope): Statement {
   for (const v of via ?? []) relType(ontology, v);
+  // With a scope, only paths whose every node (both ends included) the scope shows.
+  const through = scopePredicate(scope, 'x');
   return {
     cypher:
       `MATCH p = (a:Resource {id: $from})-[rs${viaTypes(ontology, via)}*1..${hops(maxHops)}]-(b:Resource {id: $to}) ` +
       'WHERE ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ' +
+      (through ? `AND all(x IN nodes(p) WHERE ${through.cypher}) ` : '') +
       'AND all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..]) ' +
       'WITH p, length(p) AS hops, [x IN nodes(p) | x.id] AS key ORDER BY hops, key LIMIT $limit ' +
       `RETURN hops, key, [x IN nodes(p) | {id: x.id, class: x._class}] AS nodes, [r IN relationships(p) | ${REL_MAP('r', 'startNode(r)', 'endNode(r)')}] AS rels ` +
       'ORDER BY hops, key',
-    params: { from, to, via: via ?? null, limit },
+    params: { ...through?.params, from, to, via: via ?? null, limit },
   };
 }
 
-export function history(id: string, afterSeq: number, first: number): Statement {
+/**
+ * Scoped ledger reads return each entry with `visible`: the ids it touched that the scope shows, decided here in
+ * Cypher. What an entry then shows (core/auth/ledger-view.ts) needs the per-change grouping of its node ids,
+ * which is inside the stored changes text, so that last step is done on the returned entry.
+ */
+function visibleTouched(scope: ReadScope): Fragment {
+  const p = scopePredicate(scope, 'x') ?? { cypher: 'true', params: {} };
+  return { cypher: `COLLECT { MATCH (l)-[:TOUCHES]->(ref:LedgerNodeRef) MATCH (x:Resource {id: ref.id}) WHERE ${p.cypher} RETURN x.id }`, params: p.params };
+}
+
+/** Entries that touched node `id`; with a scope, none unless the scope shows the node (it is absent to the caller). */
+export function history(id: string, afterSeq: number, first: number, scope?: ReadScope): Statement {
+  if (!scope) {
+    return {
+      cypher: 'MATCH (:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $first',
+      params: { id, afterSeq, first },
+    };
+  }
+  const self = scopePredicate(scope, 'n') ?? { cypher: 'true', params: {} };
+  const vis = visibleTouched(scope);
   return {
-    cypher: 'MATCH (:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $first',
-    params: { id, afterSeq, first },
+    cypher:
+      `MATCH (:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) WHERE l.seq > $afterSeq AND EXISTS { MATCH (n:Resource {id: $id}) WHERE ${self.cypher} } ` +
+      `WITH l ORDER BY l.seq LIMIT $first RETURN l, ${vis.cypher} AS visible ORDER BY l.seq`,
+    params: { ...self.params, ...vis.params, id, afterSeq, first },
   };
 }
 
-export function ledger(afterSeq: number, limit: number): Statement {
-  return { cypher: 'MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $limit', params: { afterSeq, limit } };
+/**
+ * Entries after `afterSeq`; with a scope, only those that touched a node it shows (a necessary condition for being
+ * shown at all; the store keeps the entries with a change whose every node is visible and reads on when short).
+ */
+export function ledger(afterSeq: number, limit: number, scope?: ReadScope): Statement {
+  if (!scope) return { cypher: 'MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $limit', params: { afterSeq, limit } };
+  const vis = visibleTouched(scope);
+  return {
+    cypher: `MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq WITH l ORDER BY l.seq WITH l, ${vis.cypher} AS visible WHERE size(visible) > 0 RETURN l, visible ORDER BY l.seq LIMIT $limit`,
+    params: { ...vis.params, afterSeq, limit },
+  };
 }
 
-export function findEvent(eventId: string): Statement {
-  // Ids are unique per source only: the first event that used the id.
-  return { cypher: 'MATCH (l:LedgerEntry {eventId: $eventId}) RETURN l ORDER BY l.seq LIMIT 1', params: { eventId } };
+export function findEvent(eventId: string, scope?: ReadScope): Statement {
+  // Ids are unique per source only: the first event that used the id (with a scope: the first one it shows).
+  if (!scope) return { cypher: 'MATCH (l:LedgerEntry {eventId: $eventId}) RETURN l ORDER BY l.seq LIMIT 1', params: { eventId } };
+  const vis = visibleTouched(scope);
+  return {
+    cypher: `MATCH (l:LedgerEntry {eventId: $eventId}) WITH l, ${vis.cypher} AS visible WHERE size(visible) > 0 RETURN l, visible ORDER BY l.seq`,
+    params: { ...vis.params, eventId },
+  };
 }
 
 export function headSeq(): Statement {
