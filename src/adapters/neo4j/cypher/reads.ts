@@ -31,12 +31,6 @@ function whereScope(scope: ReadScope | undefined, v: string): Fragment {
   return p ? { cypher: ` WHERE ${p.cypher}`, params: p.params } : { cypher: '', params: {} };
 }
 
-/** ` AND <scope>` on `v`, or nothing when unscoped. */
-function andScope(scope: ReadScope | undefined, v: string): Fragment {
-  const p = scopePredicate(scope, v);
-  return p ? { cypher: ` AND ${p.cypher}`, params: p.params } : { cypher: '', params: {} };
-}
-
 /** The nodes with these ids (with a scope: only those it shows). */
 export function getNodes(ids: readonly string[], scope?: ReadScope): Statement {
   const w = whereScope(scope, 'n');
