@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProjectionConflictError } from '../../src/core/errors.ts';
-import type { AppliedChange } from '../../src/core/projection/change-set.ts';
-import type { LedgerEntry } from '../../src/ports/graph-store.ts';
+import type { AppliedChange, ChangeSet } from '../../src/core/projection/change-set.ts';
+import type { AppliedEvent, LedgerEntry } from '../../src/ports/graph-store.ts';
 import { changeSet, link, referral, remove, unlink, upsert } from './change-sets.ts';
 import { withStore, type MakeStoreFn } from './with-store.ts';
 
@@ -139,6 +139,39 @@ export function applyContract(makeStore: MakeStoreFn): void {
       assert.deepEqual(rels(all?.changes ?? []).sort(), ['retracted s-1-hasSpecialty->CAR', 'retracted s-1-hasSpecialty->DER']);
       assert.equal((await store.countRelated(['s-1'], 'hasSpecialty', 'out')).get('s-1'), 0);
       assert.ok(await store.getNode('CAR'), 'retracting a relationship keeps its target node');
+    }));
+
+    void it('one batch reports the same changes and leaves the same graph as the same events applied one by one', withStore(makeStore, async (store) => {
+      // Everything that can interact inside one batch: a node created then updated, a bare endpoint refined to a
+      // subclass, a functional target replaced twice, a relationship retracted then re-added, list values added and
+      // a property retracted, a no-op upsert, a float. Prefix `a-` goes in one batch, `b-` one event per batch.
+      const events = (p: string): ChangeSet[] => [
+        changeSet(`${p}e-1`, [upsert(`Referral/${p}r-1`, { reason: 'R', priority: 'routine', score: 1 }), upsert(`Patient/${p}p-1`, { name: 'Ann' }), link('forPatient', `Referral/${p}r-1`, `Patient/${p}p-1`), link('referredBy', `Referral/${p}r-1`, `Practitioner/${p}d-1`)]),
+        changeSet(`${p}e-2`, [upsert(`Specialist/${p}d-1`, { name: 'Dr D', capacity: 3 }), link('hasSpecialty', `Specialist/${p}d-1`, `Specialty/${p}CAR`), link('hasSpecialty', `Specialist/${p}d-1`, `Specialty/${p}NEU`)]),
+        changeSet(`${p}e-3`, [link('referredBy', `Referral/${p}r-1`, `Practitioner/${p}d-2`), upsert(`Patient/${p}p-1`, { name: 'Ann' }, { add: { allergy: ['latex', 'nuts'] } })]),
+        changeSet(`${p}e-4`, [unlink('hasSpecialty', `Specialist/${p}d-1`, `Specialty/${p}CAR`), link('referredBy', `Referral/${p}r-1`, `Practitioner/${p}d-1`), upsert(`Referral/${p}r-1`, { priority: 'urgent', score: 2.5 })]),
+        changeSet(`${p}e-5`, [link('hasSpecialty', `Specialist/${p}d-1`, `Specialty/${p}CAR`), upsert(`Patient/${p}p-1`, {}, { add: { allergy: ['nuts', 'dust'] }, unset: ['name'] }), upsert(`Referral/${p}r-1`, { priority: 'urgent' })]),
+        changeSet(`${p}e-6`, [unlink('hasSpecialty', `Specialist/${p}d-1`), link('hasSpecialty', `Specialist/${p}d-1`, `Specialty/${p}DER`), link('referredBy', `Referral/${p}r-1`, `Practitioner/${p}d-1`)]),
+      ];
+      const batched = await store.applyBatch(events('A~'));
+      const single: AppliedEvent[] = [];
+      for (const cs of events('B~')) single.push(...(await store.applyBatch([cs])));
+      const strip = (v: unknown, p: string): unknown => JSON.parse(JSON.stringify(v).replaceAll(p, ''));
+      assert.deepEqual(strip(batched.map((r) => r.changes), 'A~'), strip(single.map((r) => r.changes), 'B~'));
+      const graphOf = async (p: string) => {
+        const ids = ['r-1', 'p-1', 'd-1', 'd-2', 'CAR', 'NEU', 'DER'].map((x) => `${p}${x}`);
+        const nodes = [...(await store.getNodes(ids)).values()].map((n) => ({ id: n.id, class: n.class, labels: n.labels, properties: n.properties })).sort((x, y) => (x.id < y.id ? -1 : 1));
+        const out: string[] = [];
+        for (const type of ['forPatient', 'referredBy', 'hasSpecialty']) {
+          for (const [from, page] of await store.related({ ids, type, direction: 'out', first: 50 })) for (const i of page.items) out.push(`${from}-${type}->${i.node.id}`);
+        }
+        return strip({ nodes, rels: out.sort() }, p);
+      };
+      assert.deepEqual(await graphOf('A~'), await graphOf('B~'));
+      const r1 = await store.getNode('A~r-1');
+      assert.equal(r1?.properties.score, 2.5);
+      assert.deepEqual((await store.getNode('A~p-1'))?.properties, { allergy: ['latex', 'nuts', 'dust'] });
+      assert.equal((await store.getNode('A~d-1'))?.class, 'Specialist');
     }));
 
     void it('deletes a node with its relationships in both directions, reporting each', withStore(makeStore, async (store) => {

@@ -1,16 +1,20 @@
 /**
  * applyBatch on Neo4j: one managed write transaction that locks the head node first, skips event ids already in
  * the ledger, applies each change set's ops in order, writes the ledger rows (one UNWIND), moves the head and
- * commits the checkpoint. A ProjectionConflictError thrown midway rolls everything back.
+ * commits the checkpoint. A ProjectionConflictError thrown midway rolls everything back. Ops are decided against
+ * a view read once for the batch and written as a few UNWIND statements (batch-state.ts); a batch that deletes
+ * nodes goes op by op, one round trip each.
  */
 import { fenceRefusal, type Fence } from '../../core/claims/rules.ts';
 import { ConfigError, StaleClaimError } from '../../core/errors.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import { labelsOf } from '../../core/ontology/model.ts';
-import type { AppliedChange, ChangeOp, ChangeSet, NodeRef } from '../../core/projection/change-set.ts';
+import type { AddRelationshipOp, AppliedChange, ChangeOp, ChangeSet, NodeRef, RetractRelationshipOp, UpsertNodeOp } from '../../core/projection/change-set.ts';
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
 import * as c from './cypher/apply.ts';
+import * as u from './cypher/apply-unwind.ts';
 import * as cl from './cypher/claims.ts';
+import { BatchGraph } from './batch-state.ts';
 import type { Executor, Tx } from './executor.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import { touchedIds } from '../../core/store/ledger.ts';
@@ -108,6 +112,21 @@ async function checkFence(tx: Tx, eventId: string, fence: Fence): Promise<void> 
   if (refusal !== undefined) throw new StaleClaimError(eventId, refusal);
 }
 
+/** Reads what a batch without deletes needs (its nodes, the targets of its relationship pairs) into a BatchGraph. */
+async function readBatchGraph(o: CompiledOntology, tx: Tx, changeSets: readonly ChangeSet[]): Promise<BatchGraph> {
+  const { ids, pairs, probes } = BatchGraph.needs(changeSets.flatMap((cs) => cs.ops as readonly (UpsertNodeOp | AddRelationshipOp | RetractRelationshipOp)[]));
+  const read = new Map<string, StoredNode>();
+  if (ids.size > 0) {
+    for (const r of await tx.run(u.readNodes([...ids]))) read.set(String(r.id), { class: String(r.class), labels: r.labels as string[], props: r.props as Record<string, unknown> });
+  }
+  const rows = [
+    ...(pairs.size === 0 ? [] : await tx.run(u.readTargets([...pairs.values()]))),
+    ...(probes.size === 0 ? [] : await tx.run(u.probeRelationships([...probes.values()]))),
+  ];
+  const targets = rows.map((r) => ({ type: String(r.type), from: String(r.from), to: String(r.to), toClass: String(r.toClass) }));
+  return new BatchGraph(o, read, ids, pairs.values(), targets);
+}
+
 /**
  * `o` may be undefined only for a batch without ops (duplicates, or none: `applyBatch([], { checkpoint })` commits
  * the checkpoint alone).
@@ -125,6 +144,9 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
     for (const r of await tx.run(c.findDuplicates(changeSets.map((cs) => ({ eventId: cs.eventId, source: cs.source }))))) {
       seen.set(idempotencyKey(String(r.source), String(r.eventId)), { seq: Number(r.seq), event: typeof r.event === 'string' ? (JSON.parse(r.event) as Record<string, unknown>) : undefined });
     }
+    // Without node deletes, the batch's reads and writes are set-based (batch-state.ts): two reads, one UNWIND per
+    // kind of write. A delete takes every relationship of its node with it, so such a batch goes op by op.
+    const graph = !o || changeSets.some((cs) => cs.ops.some((op) => op.op === 'deleteNode')) ? undefined : await readBatchGraph(o, tx, changeSets);
     for (const cs of changeSets) {
       const key = idempotencyKey(cs.source, cs.eventId);
       const dup = seen.get(key);
@@ -138,7 +160,10 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
       const changes: AppliedChange[] = [];
       for (const op of cs.ops) {
         if (!o) throw new ConfigError('ontology', 'the Neo4j store has no ontology: call init(ontology) first');
-        await applyOp(o, tx, op, prov, changes);
+        if (!graph) await applyOp(o, tx, op, prov, changes);
+        else if (op.op === 'upsertNode') graph.upsert(op, prov, changes);
+        else if (op.op === 'addRelationship') graph.addRelationship(op, prov, changes);
+        else if (op.op === 'retractRelationship') graph.retractRelationship(op, changes);
       }
       entries.push({
         seq, kind: 'event', eventId: cs.eventId, type: cs.type, source: cs.source, time: cs.time, committedAt: new Date().toISOString(),
@@ -153,6 +178,7 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
       seen.set(key, { seq, event: cs.event });
       seq++;
     }
+    if (graph) for (const s of graph.writes()) await tx.run(s);
     if (entries.length) {
       await tx.run(c.writeLedger(entries.map(ledgerRow)));
       await tx.run(c.setHead(seq - 1));

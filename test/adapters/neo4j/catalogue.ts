@@ -4,6 +4,7 @@
  */
 import { clinicOntology } from '../../fixtures/clinic-ontology.ts';
 import * as apply from '../../../src/adapters/neo4j/cypher/apply.ts';
+import * as unwind from '../../../src/adapters/neo4j/cypher/apply-unwind.ts';
 import * as claims from '../../../src/adapters/neo4j/cypher/claims.ts';
 import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
 import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
@@ -47,6 +48,13 @@ export function catalogue(): Record<string, Statement> {
     'apply.updateNode.refine': apply.updateNode(ontology, V('dr-1'), 'Specialist', ['Specialist', 'Practitioner'], { capacity: 3 }, [], prov),
     'apply.readTargets': apply.readTargets(ontology, 'referredTo', V('r-1001')),
     'apply.mergeRelationship': apply.mergeRelationship(ontology, 'forPatient', V('r-1001'), V('p-1'), prov),
+    'unwind.readNodes': unwind.readNodes([V('r-1001'), V('p-1')]),
+    'unwind.readTargets': unwind.readTargets([{ type: 'referredBy', from: V('r-1001') }]),
+    'unwind.probeRelationships': unwind.probeRelationships([{ type: 'hasSpecialty', from: V('s-1'), to: V('CAR') }]),
+    'unwind.createNodes': unwind.createNodes(ontology, ['GeneralPractitioner', 'Practitioner'], [{ id: V('gp-7'), props: { name: V('Dr') }, meta: { ...{ _class: 'Referral', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7 }, _createdSeq: 7 } }]),
+    'unwind.updateNodes': unwind.updateNodes(ontology, ['Referral'], [{ id: V('r-1001'), props: { priority: V('urgent'), reason: null }, meta: { _class: 'Referral', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7 } }]),
+    'unwind.createRelationships': unwind.createRelationships(ontology, 'forPatient', [{ from: V('r-1001'), to: V('p-1'), meta: { _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7, _createdSeq: 7 } }]),
+    'unwind.deleteRelationships': unwind.deleteRelationships(ontology, 'referredBy', [{ from: V('r-1001'), to: V('gp-7') }]),
     'apply.deleteRelationships.some': apply.deleteRelationships(ontology, 'referredTo', V('r-1001'), [V('dr-2')]),
     'apply.deleteRelationships.all': apply.deleteRelationships(ontology, 'hasSpecialty', V('dr-1'), null),
     'apply.readNodeForDelete': apply.readNodeForDelete(V('r-1001')),

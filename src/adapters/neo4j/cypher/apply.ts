@@ -17,8 +17,8 @@ export interface ProvParams {
   readonly seq: number;
 }
 
-/** Property values as params: keys checked against the ontology, float-ranged values marked so they stay FLOAT. */
-function propsParam(ontology: CompiledOntology, props: Readonly<Record<string, Scalar | readonly Scalar[]>>): Record<string, unknown> {
+/** Property values as params: keys checked against the ontology, float-ranged values marked so they stay FLOAT; null stays null (a retraction in `SET n += …`). */
+export function propsParam(ontology: CompiledOntology, props: Readonly<Record<string, Scalar | readonly Scalar[] | null>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) {
     propertyKey(ontology, k);
