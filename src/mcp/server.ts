@@ -73,7 +73,8 @@ export function createMcpHost(services: McpServices): McpHost {
 
   const call = async (name: string, args: unknown, ctx: ToolContext): Promise<CallToolResult> => {
     const tool = byName.get(name);
-    if (!tool) return errorResult(new McpError(RpcErrorCode.InvalidParams, `unknown tool ${name}`), log);
+    // An unknown tool is a protocol error (the spec's -32602), not a failed call.
+    if (!tool) throw new McpError(RpcErrorCode.InvalidParams, `unknown tool ${name}: tools/list has the tools of this server`);
     try {
       return toolResult(await tool.def.call(tool.check(args), ctx));
     } catch (err) {

@@ -49,6 +49,7 @@ export function register(program: Command): void {
           `  GraphQL   ${url}/graphql${config.mode === 'development' ? '  (open it in a browser for GraphiQL)' : ''}\n` +
           `  Events    POST ${url}/events  (CloudEvents: structured, binary or batch)\n` +
           `  Marks     subscription marks(where, after) over SSE and graphql-ws at ${url.replace('http', 'ws')}/graphql (${marks.fanout})\n` +
+          `  MCP       ${url}/mcp  (Streamable HTTP; \`trailgraph mcp --url ${url}\` for stdio hosts, docs/mcp.md)\n` +
           `  Health    ${url}/healthz  ${url}/readyz  ${url}/status${runtime.metrics ? `  ${url}/metrics` : ''}\n` +
           `  Schemas   ${url}/schemas/openapi.json  ${url}/schemas/asyncapi.json  ${url}/schemas/events/<type>.json\n` +
           (service.demoPage ? `  Page      ${url}/demo  (the live referral graph)\n` : '') +
