@@ -136,6 +136,7 @@ void describe('tools generated from the ontology', () => {
     assert.equal((await fails(client, 'get_node', { id: 'no-such-node' })).code, 'NOT_FOUND');
     assert.equal((await fails(client, 'claim', { node: 'p-1', purpose: 'x' })).pointer, '/ttlMs');
     assert.equal((await fails(client, 'marks_since', { where: { classes: ['Nope'] } })).pointer, '/where');
+    await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), /unknown tool no_such_tool/, 'an unknown tool is a protocol error');
     const anonymous = await t.connect();
     assert.equal((await fails(anonymous, 'claim', { node: 'p-1', purpose: 'x', ttlMs: 1000 })).pointer, '/agent', 'open mode: who acts must be said');
   });
