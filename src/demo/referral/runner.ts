@@ -160,9 +160,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
       supervisor.start({ script: 'triage', name: 'triage-cautious', args: ['--level', 'urgent', '--start', '1'] });
       supervisor.start({ script: 'triage', name: 'triage-relaxed', args: ['--level', 'routine'] });
     }
-    // Intake starts once the others listen (8 subscriptions), so the first marks are pushed, not swept up.
+    // Intake starts once the others listen, so the first marks are pushed, not swept up: 9 mark streams (insurance 2,
+    // lab 1, matchers 2 each, scheduler 1, notifier 1), and with ping-pong the triage agents' 2 each — they have no
+    // sweep, so a triage they miss never starts the loop the scenario is about.
+    const streams = 9 + (options.chaos.includes('ping-pong') ? 4 : 0);
     const listening = Date.now();
-    while (marks.feed.stats().subscribers < baseline + 8 && Date.now() - listening < 60_000) await sleep(100);
+    while (marks.feed.stats().subscribers < baseline + streams && Date.now() - listening < 60_000) await sleep(100);
     supervisor.start({ script: 'intake', name: 'intake', args: ['--count', String(options.count), '--rate', String(options.rate)] });
 
     const backlog = async (): Promise<number> =>
