@@ -9,6 +9,7 @@ import type { MakeStoreFn } from './with-store.ts';
 import { applyContract } from './apply.contract.ts';
 import { readsContract } from './reads.contract.ts';
 import { marksClaimsContract } from './marks-claims.contract.ts';
+import { readScopeContract } from './read-scope.contract.ts';
 
 /** Makes a fresh, empty store; `cleanup` closes it and removes what it left behind. */
 export type MakeStore = MakeStoreFn;
@@ -18,5 +19,6 @@ export function graphStoreContract(name: string, makeStore: MakeStore): void {
     applyContract(makeStore);
     readsContract(makeStore);
     marksClaimsContract(makeStore);
+    readScopeContract(makeStore);
   });
 }
