@@ -13,7 +13,7 @@
  */
 import { postGraphql, TrailgraphClientError, type HttpOptions } from './graphql.ts';
 import { openMarkStream, type MarkStream, type MarkStreamOptions } from './subscribe.ts';
-import type { ClaimResult, LeaveMarkInput, Mark, MarkWhere, PublishResult, SignalMarkInfo } from './types.ts';
+import type { ClaimResult, LeaveMarkInput, Mark, MarkWhere, PublishResult, SearchHit, SearchOptions, SearchResult, SignalMarkInfo } from './types.ts';
 
 export interface ClientOptions {
   /** The service base URL, e.g. `http://localhost:4000` (the GraphQL endpoint is `<url>/graphql`). */
@@ -62,6 +62,11 @@ export interface TrailgraphClient {
   leaveMark(input: LeaveMarkInput): Promise<{ mark: SignalMarkInfo; seq: number }>;
   reinforceMark(id: string, by?: number): Promise<{ mark: SignalMarkInfo; seq: number }>;
   removeMark(id: string): Promise<number | null>;
+  /**
+   * Full-text search: all words must match, `word*` is a prefix, `"two words"` a phrase; best first. `fields` is a
+   * GraphQL selection added to each node (e.g. `... on Patient { name }`).
+   */
+  search(text: string, options?: SearchOptions): Promise<SearchResult>;
   /** The highest committed seq. */
   headSeq(): Promise<number>;
 }
@@ -129,6 +134,14 @@ export function createClient(options: ClientOptions): TrailgraphClient {
     },
     async removeMark(id) {
       return (await gql<{ removeMark: number | null }>('mutation Remove($id: ID!) { removeMark(id: $id) }', { id })).removeMark;
+    },
+    async search(text, { classes, first = 20, after, fields = '' } = {}) {
+      const d = await gql<{ search: { edges: { score: number; cursor: string; node: SearchHit['node'] }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+        `query Search($t: String!, $c: [String!], $f: Int, $a: String) {
+          search(text: $t, classes: $c, first: $f, after: $a) { edges { score cursor node { id _class ${fields} } } pageInfo { hasNextPage endCursor } } }`,
+        { t: text, c: classes ?? null, f: first, a: after ?? null },
+      );
+      return { hits: d.search.edges, hasNextPage: d.search.pageInfo.hasNextPage, endCursor: d.search.pageInfo.endCursor };
     },
     headSeq,
   };

@@ -126,3 +126,29 @@ export interface LeaveMarkInput {
   readonly ttlMs?: number;
   readonly note?: string;
 }
+
+/** Options of `search`. */
+export interface SearchOptions {
+  /** Only nodes of these classes (subclasses included). */
+  readonly classes?: readonly string[];
+  /** Page size (default 20). */
+  readonly first?: number;
+  /** `endCursor` of the previous page. */
+  readonly after?: string;
+  /** A GraphQL selection added to each node, e.g. `... on Patient { name }`. */
+  readonly fields?: string;
+}
+
+/** One search hit: the node (id, class and the `fields` asked), its relevance and its cursor. */
+export interface SearchHit {
+  readonly score: number;
+  readonly cursor: string;
+  readonly node: { readonly id: string; readonly _class: string } & Readonly<Record<string, unknown>>;
+}
+
+/** A page of search hits, best first. */
+export interface SearchResult {
+  readonly hits: readonly SearchHit[];
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+}

@@ -13,7 +13,7 @@ import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { ChangeSet } from '../core/projection/change-set.ts';
 import type {
   AppliedEvent, ApplyOptions, Claim, ClaimInput, ClaimResult, GraphPath, LeaveMarkInput, LedgerEntry, Neighbourhood, NodeQuery,
-  NodeRecord, Page, RelatedQuery, ReinforceMarkInput, SignalMark,
+  NodeRecord, Page, RelatedQuery, ReinforceMarkInput, SearchPage, SearchQuery, SignalMark,
 } from '../core/store/records.ts';
 
 // The records and their constants live in core (one rulebook for every store); the port re-exports them.
@@ -77,6 +77,12 @@ export interface GraphStore {
   neighbourhood(id: string, hops: number, options?: { via?: readonly string[]; limit?: number; scope?: ReadScope }): Promise<Neighbourhood>;
   /** Shortest-first simple paths between two nodes, both directions; with a scope, only through visible nodes. */
   paths(from: string, to: string, maxHops: number, options?: { via?: readonly string[]; limit?: number; scope?: ReadScope }): Promise<readonly GraphPath[]>;
+  /**
+   * Full-text search over the ontology's searchable properties (DatatypePropertyDef.searchable). The index is
+   * written in the same transaction as the graph, so a committed event is searchable at once. Throws
+   * BadInputError (argument `text` / `after`) for a query it cannot run.
+   */
+  search(query: SearchQuery): Promise<SearchPage>;
   /** Ledger entries that touched node `id`, oldest first (scoped: see findEvent). */
   history(id: string, page?: { first?: number; afterSeq?: number }, scope?: ReadScope): Promise<readonly LedgerEntry[]>;
   /** Ledger entries with seq > afterSeq, in order, at most `limit` (scoped: see findEvent). */

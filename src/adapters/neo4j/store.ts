@@ -22,6 +22,7 @@ import * as mc from './marks-claims.ts';
 import { toClaim, toLedgerEntry, toNodeRecord, toRelationshipRecord, toSignalMark } from './records.ts';
 import { scopedFindEvent, scopedHistory, scopedLedger } from './scoped-ledger.ts';
 import { checkConstraints, isSchemaForbidden } from './startup.ts';
+import { ensureSearchIndex, searchNeo4j } from './search.ts';
 
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
@@ -61,6 +62,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       ontology = o;
       try {
         for (const s of schemaStatements(o)) await exec.autoCommit(s);
+        await ensureSearchIndex(exec, o);
       } catch (err) {
         // No schema rights: acceptable only when someone with them created the constraints already (checked next).
         if (!isSchemaForbidden(err)) throw err;
@@ -164,6 +166,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       const rows = await exec.read((tx) => tx.run(r.ledger(afterSeq, limit)));
       return rows.map((row) => toLedgerEntry(row.l));
     },
+    search: (query) => searchNeo4j(exec, ontology, query),
     async setMeta(key, value) {
       await exec.write((tx) => tx.run(r.setMeta(key, value)));
     },

@@ -16,6 +16,7 @@ import { countRelated, listNodes, related } from './list.ts';
 import { leaveMark, marksOn, reinforceMark, removeMark, sweepMarks } from './marks.ts';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open.ts';
 import { getNode, getNodes } from './rows.ts';
+import { ensureSearchIndex, search } from './search.ts';
 import { neighbourhood, paths } from './traverse.ts';
 import { waitingNodes } from './waiting.ts';
 import { historyPageSize } from '../../core/store/limits.ts';
@@ -48,6 +49,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
       read(() => {
         ctx.ontology = o;
         createIndexes(db, o);
+        ensureSearchIndex(db, o);
       }),
     applyBatch: (changeSets, options) => read(() => applyBatch(ctx, changeSets, options)),
     getCheckpoint: (name) => read(() => (ctx.stmt('SELECT position FROM checkpoints WHERE name = ?').pluck().get(name) as number | undefined) ?? 0),
@@ -66,6 +68,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     paths: (from, to, maxHops, options) => read(() => paths(ctx, from, to, maxHops, options)),
     history: (id, page = {}, scope) => read(() => readHistory(ctx, id, page.afterSeq ?? 0, historyPageSize(page.first), scope)),
     ledger: (afterSeq, limit, scope) => read(() => readLedger(ctx, afterSeq, limit, scope)),
+    search: (q) => read(() => search(ctx, q)),
     setMeta: (key, value) =>
       read(() => {
         ctx.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);

@@ -21,5 +21,6 @@ export function scopeStore(store: GraphStore, access: ReadAccess): GraphStore {
     paths: (from: string, to: string, maxHops: number, o: Parameters<GraphStore['paths']>[3] = {}) => store.paths(from, to, maxHops, { ...o, scope }),
     history: (id: string, page?: Parameters<GraphStore['history']>[1]) => store.history(id, page, scope),
     ledger: (afterSeq: number, limit: number) => store.ledger(afterSeq, limit, scope),
+    search: (q: Parameters<GraphStore['search']>[0]) => store.search({ ...q, scope }),
   } satisfies Partial<GraphStore>);
 }

@@ -10,6 +10,7 @@ import type { ApiContext } from '../context.ts';
 import { type FieldPlan, planClassFields } from './field-plan.ts';
 import { classOfTypeRef, hasSubclasses, listFieldName, lowerCamel } from './names.ts';
 import { scalarResolvers } from './scalars.ts';
+import { searchResolver } from './search.ts';
 import { type WhereKeyHandler, translateOrderBy, translateWhere } from './where.ts';
 
 type Args = Record<string, unknown>;
@@ -115,6 +116,7 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
       }),
     event: async (_, args, ctx) => (await ctx.store.findEvent(String(args.id))) ?? null,
     ledger: (_, args, ctx) => ctx.store.ledger(boundedArg('after', args.after, 0, 0, Number.MAX_SAFE_INTEGER), pageSize(args.first ?? 100, ctx)),
+    search: searchResolver(ontology),
     headSeq: (_, __, ctx) => ctx.store.headSeq(),
     ontology: (_, __, ctx) => ({ iri: ctx.ontology.iri, version: ctx.ontology.version, versionIri: ctx.ontology.versionIri ?? null }),
   };

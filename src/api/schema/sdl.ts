@@ -4,6 +4,7 @@
  */
 import type { CompiledOntology, TermInfo, ValueType } from '../../core/ontology/model.ts';
 import { NODE_FIELDS, SCALAR_OF, planClassFields } from './field-plan.ts';
+import { SEARCH_SDL, searchField } from './search.ts';
 import { FIXED_ROOT_FIELDS, classOfTypeRef, hasSubclasses, listFieldName, lowerCamel, typeRefFor } from './names.ts';
 
 /** Arguments every Query field takes: read-your-writes. */
@@ -183,7 +184,7 @@ function connectionArgs(typeRef: string): string {
 
 /** Builds the SDL of the whole API for `ontology`. Extensions add to it with `extend type …`. */
 export function buildSdl(ontology: CompiledOntology): string {
-  const out: string[] = [BASE_SDL];
+  const out: string[] = [BASE_SDL, SEARCH_SDL];
   const connections = new Set<string>();
   const relTypes = [...ontology.properties.values()].filter((p) => p.kind === 'object').map((p) => p.name);
   const viaType = relTypes.length ? '[RelationshipType!]' : '[String!]';
@@ -196,6 +197,7 @@ export function buildSdl(ontology: CompiledOntology): string {
     `"Shortest-first simple paths between two nodes." paths(from: ID!, to: ID!, maxHops: Int = 4, via: ${viaType}, limit: Int = 10, ${CONSISTENCY_ARGS}): [Path!]!`,
     `"A ledger entry by event id." event(id: ID!, ${CONSISTENCY_ARGS}): LedgerEntry`,
     `"The ledger from a seq on (for audits and catching up)." ledger(after: Int = 0, first: Int = 100, ${CONSISTENCY_ARGS}): [LedgerEntry!]!`,
+    searchField(CONSISTENCY_ARGS),
     `"The highest committed ledger seq." headSeq: Int!`,
     `"The ontology this API was generated from." ontology: OntologyInfo!`,
   ];

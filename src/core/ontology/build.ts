@@ -27,7 +27,7 @@ export interface OntologySpec {
   /** Base namespace used to make IRIs for terms given without one. */
   namespace?: string;
   classes: Record<string, Doc & { superClasses?: string[] }>;
-  datatypeProperties?: Record<string, Doc & { domain?: string[]; range: ValueType; xsd?: string; functional?: boolean }>;
+  datatypeProperties?: Record<string, Doc & { domain?: string[]; range: ValueType; xsd?: string; functional?: boolean; searchable?: boolean }>;
   objectProperties?: Record<string, Doc & { domain?: string[]; range?: string; functional?: boolean; inverseOf?: string }>;
   shapes?: Record<string, { targetClass: string; properties: Record<string, PropertyConstraint>; location?: SourceLocation; iri?: string }>;
   eventTypes?: Record<string, Doc & { asserts: string[]; creates?: string[]; assertsProperties?: string[]; retracts?: string[]; deletes?: string[]; aggregate?: string }>;
@@ -133,6 +133,8 @@ export function buildOntology(spec: OntologySpec): CompiledOntology {
       range: p.range,
       xsd: p.xsd ?? p.range,
       functional: p.functional ?? false,
+      // Full-text search covers string-valued properties unless the ontology says otherwise (tg:searchable).
+      searchable: p.searchable ?? p.range === 'string',
     });
   }
   // An inverse declared on either side names the reverse field of the other.

@@ -135,6 +135,7 @@ export function extractProperties(ctx: CompileContext): {
     const short = ctx.short(decl.subject);
     let functional = false;
     let inverseOf: string | undefined;
+    let searchable: boolean | undefined;
     for (const t of ctx.index.about(decl.subject)) {
       const p = t.predicate.value;
       if (p === RDF.type) {
@@ -142,6 +143,8 @@ export function extractProperties(ctx: CompileContext): {
         else if (!KIND_OF_TYPE[t.object.value] && !QUIET_TYPES.has(t.object.value)) unsupported(ctx, t);
       } else if (p === OWL.inverseOf) {
         inverseOf = readInverse(ctx, decl.kind, t) ?? inverseOf;
+      } else if (p === TG.searchable) {
+        searchable = readSearchable(ctx, decl.kind, t) ?? searchable;
       } else if (p !== RDFS.domain && p !== RDFS.range && !isDocumentation(ctx, p)) {
         unsupported(ctx, t);
       }
@@ -168,7 +171,7 @@ export function extractProperties(ctx: CompileContext): {
           ctx.warn(`rdfs:range ${ctx.short(rangeTriple.object)} of ${short} is not a supported xsd datatype; its values are strings`, rangeTriple, short);
         }
       }
-      datatypeProperties[decl.name] = { ...base, range: xsd.type, xsd: xsd.xsd };
+      datatypeProperties[decl.name] = { ...base, range: xsd.type, xsd: xsd.xsd, ...(searchable !== undefined && { searchable }) };
     } else {
       let range: string | undefined;
       if (rangeTriple) {
@@ -184,6 +187,20 @@ export function extractProperties(ctx: CompileContext): {
     }
   }
   return { datatypeProperties, objectProperties };
+}
+
+/** `tg:searchable true|false` on a datatype property: in or out of the full-text index. */
+function readSearchable(ctx: CompileContext, kind: TermKind, t: LocatedTriple): boolean | undefined {
+  const short = ctx.short(t.subject);
+  if (kind !== 'datatype') {
+    ctx.error(`tg:searchable on ${short}, which is not a datatype property (only property values are indexed)`, t, short);
+    return undefined;
+  }
+  if (t.object.termType !== 'Literal' || !['true', 'false'].includes(t.object.value)) {
+    ctx.error(`tg:searchable on ${short} must be true or false`, t, short);
+    return undefined;
+  }
+  return t.object.value === 'true';
 }
 
 /** owl:inverseOf names the reverse field; the inverse need not be declared itself. */

@@ -87,6 +87,11 @@ export interface DatatypePropertyDef extends TermInfo {
   readonly xsd: string;
   /** Functional = single-valued; otherwise values accumulate into a list. */
   readonly functional: boolean;
+  /**
+   * In the full-text index (`search`): `tg:searchable true|false` when the ontology says, else true for
+   * string-valued properties (xsd:string and its kin) and false for the rest.
+   */
+  readonly searchable: boolean;
 }
 
 /** An `owl:ObjectProperty`: a relationship `(domain)-[name]->(range)`. */

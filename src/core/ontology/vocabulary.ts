@@ -96,6 +96,7 @@ export const TG = Object.freeze({
   retracts: `${NS.tg}retracts`,
   deletes: `${NS.tg}deletes`,
   aggregate: `${NS.tg}aggregate`,
+  searchable: `${NS.tg}searchable`,
 });
 
 /**

@@ -217,6 +217,33 @@ export type ClaimResult =
   | { readonly granted: true; readonly claim: Claim; readonly seq: number }
   | { readonly granted: false; readonly holder: Claim };
 
+/**
+ * Full-text search (core/search/query.ts is the query language): nodes whose searchable properties match every
+ * term, best first (BM25 in SQLite FTS5, Lucene's BM25 score in Neo4j), ties by id.
+ */
+export interface SearchQuery {
+  readonly text: string;
+  /** Only nodes carrying one of these labels (subclasses included); absent or empty = any class. */
+  readonly classes?: readonly string[];
+  readonly first: number;
+  /** The endCursor of a previous page of the same search. */
+  readonly after?: string;
+  readonly scope?: ReadScope;
+}
+
+/** One search hit: the node and its relevance (higher is better; comparable within one answer only). */
+export interface SearchHit {
+  readonly node: NodeRecord;
+  readonly score: number;
+  readonly cursor: string;
+}
+
+export interface SearchPage {
+  readonly items: readonly SearchHit[];
+  readonly hasNextPage: boolean;
+  readonly endCursor?: string;
+}
+
 /** The result of applying one change set. */
 export interface AppliedEvent {
   readonly eventId: string;

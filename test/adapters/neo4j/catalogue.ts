@@ -8,6 +8,7 @@ import * as unwind from '../../../src/adapters/neo4j/cypher/apply-unwind.ts';
 import * as claims from '../../../src/adapters/neo4j/cypher/claims.ts';
 import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
 import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
+import * as search from '../../../src/adapters/neo4j/cypher/search.ts';
 import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
 import { encodeCursor } from '../../../src/core/paging/cursor.ts';
 import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
@@ -130,6 +131,11 @@ export function catalogue(): Record<string, Statement> {
     'claims.sweepClaims': claims.sweepClaims(now),
     'claims.claimsOn': claims.claimsOn([V('r-1001')], now),
     'claims.lastToken': claims.lastToken(V('r-1001'), V('match')),
+    'search.show': search.showSearchIndex(),
+    'search.drop': search.dropSearchIndex(),
+    'search.create': search.createSearchIndex(ontology),
+    'search.await': search.awaitSearchIndex(600),
+    'search.query': search.searchNodes(V('+moss +card*'), [V('Patient')], 20, 21),
   });
   return out;
 }

@@ -1,0 +1,43 @@
+/**
+ * Full-text search on Neo4j: keeps the `tg_search` full-text index matching the ontology's searchable properties
+ * (rebuilt when they change, waited for until online) and answers ranked pages from it. Read scopes are not
+ * compiled for this store yet (like its other reads): a scoped search is refused, never answered unscoped.
+ */
+import { ConfigError } from '../../core/errors.ts';
+import type { CompiledOntology } from '../../core/ontology/model.ts';
+import { parseSearch, searchCursor, searchOffset, toLucene } from '../../core/search/query.ts';
+import { pageSize } from '../../core/store/limits.ts';
+import type { SearchPage, SearchQuery } from '../../core/store/records.ts';
+import * as s from './cypher/search.ts';
+import type { Executor } from './executor.ts';
+import { toNodeRecord } from './records.ts';
+
+/** How long init waits for a new index to fill (seconds). */
+const AWAIT_INDEX_SECONDS = 600;
+
+/** Creates the index, or drops and recreates it when its properties or analyzer differ from the ontology's. */
+export async function ensureSearchIndex(exec: Executor, ontology: CompiledOntology): Promise<void> {
+  const want = s.searchProperties(ontology);
+  const [row] = await exec.autoCommit(s.showSearchIndex());
+  const have = row ? [...((row.properties as string[] | undefined) ?? [])].sort() : undefined;
+  const same = have !== undefined && row?.analyzer === s.SEARCH_ANALYZER && JSON.stringify(have) === JSON.stringify(want);
+  if (same) return;
+  if (have !== undefined) await exec.autoCommit(s.dropSearchIndex());
+  if (want.length === 0) return;
+  await exec.autoCommit(s.createSearchIndex(ontology));
+  await exec.autoCommit(s.awaitSearchIndex(AWAIT_INDEX_SECONDS));
+}
+
+/** A page of ranked hits. */
+export async function searchNeo4j(exec: Executor, ontology: CompiledOntology | undefined, query: SearchQuery): Promise<SearchPage> {
+  if (query.scope !== undefined) throw new ConfigError('store', 'the Neo4j store cannot apply read access rules to search yet; serve with the SQLite store when auth is on');
+  const lucene = toLucene(parseSearch(query.text));
+  const offset = searchOffset(query.after);
+  const first = pageSize(query.first);
+  if (first === 0 || (ontology && s.searchProperties(ontology).length === 0)) return { items: [], hasNextPage: false };
+  const classes = query.classes?.length ? [...query.classes] : null;
+  const rows = await exec.read((tx) => tx.run(s.searchNodes(lucene, classes, offset, first + 1)));
+  const items = rows.slice(0, first).map((r, i) => ({ node: toNodeRecord(ontology, r.n), score: Number(r.score), cursor: searchCursor(offset + i + 1) }));
+  const last = items[items.length - 1];
+  return { items, hasNextPage: rows.length > first, ...(last && { endCursor: last.cursor }) };
+}
