@@ -28,7 +28,7 @@ void describe('trailgraph neo4j schema on a live Neo4j', { ...('skip' in neo && 
     const statements = schemaFromCli();
     // A statement either creates a named constraint or index, or drops (IF EXISTS) one an older version created.
     const nameIn = (re: RegExp, s: string): string | undefined => re.exec(s)?.[1]?.replace(/`/g, '');
-    const named = statements.map((s) => nameIn(/^CREATE (?:CONSTRAINT|INDEX) (`[^`]+`|\S+)/, s)).filter((n) => n !== undefined);
+    const named = statements.map((s) => nameIn(/^CREATE (?:CONSTRAINT|(?:FULLTEXT )?INDEX) (`[^`]+`|\S+)/, s)).filter((n) => n !== undefined);
     const dropped = statements.map((s) => nameIn(/^DROP (?:CONSTRAINT|INDEX) (`[^`]+`|\S+) IF EXISTS$/, s)).filter((n) => n !== undefined);
     assert.equal(named.length + dropped.length, statements.length, `every statement creates a named constraint or index, or drops one IF EXISTS:\n${statements.join('\n')}`);
     assert.ok(named.length > 10, 'the schema creates the constraints and indexes');

@@ -15,8 +15,27 @@ import { toNodeRecord } from './records.ts';
 /** How long init waits for a new index to fill (seconds). */
 const AWAIT_INDEX_SECONDS = 600;
 
-/** Creates the index, or drops and recreates it when its properties or analyzer differ from the ontology's. */
+/**
+ * Creates the index, or drops and recreates it when its properties or analyzer differ from the ontology's. Several
+ * processes may start on one database at once (replicas, a restarted projector whose killed predecessor was midway):
+ * each step is idempotent, and a step that loses a race (the index dropped or rebuilt under it, a population that
+ * failed) is retried from a fresh look at the index, a few times, before start-up fails.
+ */
 export async function ensureSearchIndex(exec: Executor, ontology: CompiledOntology): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureSearchIndexOnce(exec, ontology);
+      return;
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      // A failed population stays failed: drop it so the next attempt builds it again.
+      await exec.autoCommit(s.dropSearchIndex()).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
+}
+
+async function ensureSearchIndexOnce(exec: Executor, ontology: CompiledOntology): Promise<void> {
   const want = s.searchProperties(ontology);
   const [row] = await exec.autoCommit(s.showSearchIndex());
   const have = row ? [...((row.properties as string[] | undefined) ?? [])].sort() : undefined;

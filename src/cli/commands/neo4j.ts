@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import { schemaStatements } from '../../adapters/neo4j/cypher/schema.ts';
+import { createSearchIndex, searchProperties } from '../../adapters/neo4j/cypher/search.ts';
 
 export function register(program: Command): void {
   const neo4j = program.command('neo4j').description('Neo4j store tools');
@@ -17,5 +18,7 @@ export function register(program: Command): void {
       const ontology = await loadOntology(opts.ontology);
       process.stdout.write(`// trailgraph schema for ${ontology.iri} ${ontology.version}\n`);
       for (const s of schemaStatements(ontology)) process.stdout.write(`${s.cypher};\n`);
+      // The full-text index the store keeps for search (rebuilt by the store itself when the searchable set changes).
+      if (searchProperties(ontology).length > 0) process.stdout.write(`${createSearchIndex(ontology).cypher};\n`);
     });
 }

@@ -29,6 +29,7 @@ for (const s of await storesUnderTest()) void describe(`projector crash recovery
   let dir: string;
   let child: ChildProcess | undefined;
   let position = 0;
+  let childErr = '';
 
   const startChild = (dbPath: string): ChildProcess => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'test/support/projector-process.ts', server.url, dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,7 +40,11 @@ for (const s of await storesUnderTest()) void describe(`projector crash recovery
       buf = lines.pop() ?? '';
       for (const l of lines) if (l.startsWith('position ')) position = Math.max(position, Number(l.slice(9)));
     });
-    proc.stderr?.resume();
+    // Kept (the tail) so a projector that dies says why in the assertion message.
+    proc.stderr?.on('data', (b: Buffer) => {
+      childErr = (childErr + b.toString()).slice(-4000);
+      if (process.env.TG_TEST_CHILD_STDERR) process.stderr.write(b);
+    });
     return proc;
   };
   const exited = (p: ChildProcess): Promise<void> =>
@@ -83,7 +88,7 @@ for (const s of await storesUnderTest()) void describe(`projector crash recovery
     assert.equal(last, TOTAL);
     const deadline = Date.now() + 600_000;
     while (position < last && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(position, last, 'the projector caught up');
+    assert.equal(position, last, `the projector caught up; its stderr ended with:\n${childErr}`);
     child.kill('SIGTERM');
     await exited(child);
     child = undefined;
