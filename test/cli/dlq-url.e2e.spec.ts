@@ -4,33 +4,20 @@
  * are refused, on the API and through the CLI.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { issueToken } from '../../src/adapters/jose/issue.ts';
 import { startServe, type ServeProcess } from '../support/serve-process.ts';
+import { type CliRun, runTrailgraph } from '../support/cli-process.ts';
 
 const SECRET = 'dlq-url-test-secret-0123456789abcdef0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'tg-dlq-url-'));
 let serve: ServeProcess;
 const tokens: Record<'admin' | 'intake' | 'observer', string> = { admin: '', intake: '', observer: '' };
 
-function trailgraph(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/trailgraph.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAILGRAPH_STORE: '', TRAILGRAPH_URL: '', TRAILGRAPH_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const trailgraph = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => runTrailgraph(args, { env });
 
 const tokenFile = (name: keyof typeof tokens): string => {
   const path = join(dir, `${name}.jwt`);

@@ -3,7 +3,6 @@
  * usage errors, store URLs, a port in use, help texts, replay exit codes and progress output.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,24 +12,9 @@ import { createSqliteDeadLetters, createSqliteStore } from '../../src/adapters/s
 import { loadVersionChain } from '../../src/app/ontology/ontology-versions.ts';
 import { VERSION_META_KEY } from '../../src/core/migrations/plan.ts';
 import { ingestAll, referralV1Events } from '../migrations/referral-v1-events.ts';
+import { type CliRun, runTrailgraph } from '../support/cli-process.ts';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs the CLI to completion (bounded: killed after `timeoutMs`). */
-function trailgraph(args: string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/trailgraph.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAILGRAPH_STORE: '', TRAILGRAPH_NATS_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const trailgraph = (args: string[], timeoutMs?: number): Promise<CliRun> => runTrailgraph(args, timeoutMs === undefined ? {} : { timeoutMs });
 
 void describe('trailgraph CLI edges', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tg-cli-'));

@@ -4,7 +4,6 @@
  * migration against a library graph, or advising a library store to "migrate to 2.0.0".
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,24 +12,12 @@ import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import { checkStoredVersion } from '../../src/app/ontology/evolution.ts';
 import { loadOntology } from '../../src/app/ontology/ontology-loader.ts';
 import { DOMAIN_META_KEY, VERSION_META_KEY } from '../../src/core/migrations/plan.ts';
+import { type CliRun, runTrailgraph } from '../support/cli-process.ts';
 
 const LIBRARY = 'https://example.org/library';
 const REFERRAL = 'https://trailgraph.dev/ontology/referral';
 
-function trailgraph(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/trailgraph.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAILGRAPH_STORE: '', TRAILGRAPH_NATS_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const trailgraph = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => runTrailgraph(args, { env });
 
 void describe('a store of another domain is refused by name', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tg-domain-'));

@@ -4,7 +4,6 @@
  * refused with the option named.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,23 +14,9 @@ import { createIngestor } from '../../src/app/ingest/ingest.ts';
 import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
 import { nodeIri } from '../../src/core/rdf/node-quads.ts';
 import { ALL_IDS, worldEvents } from '../support/referral-world.ts';
+import { type CliRun, runTrailgraph } from '../support/cli-process.ts';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function trailgraph(args: string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/trailgraph.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRAILGRAPH_STORE: '', TRAILGRAPH_NATS_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const trailgraph = (args: string[], timeoutMs?: number): Promise<CliRun> => runTrailgraph(args, timeoutMs === undefined ? {} : { timeoutMs });
 
 void describe('trailgraph export', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tg-export-'));
