@@ -1,91 +1,169 @@
 /**
- * Query throughput over real HTTP against a real `trailgraph serve` process, on a graph of N nodes: a 1-hop
- * relationship query, a typical 2-hop neighbourhood and a 2-hop neighbourhood through a hub node (with a limit),
- * each compared with a trivial `{ __typename }` measured on the same server in the same run (before and after;
- * the baseline is their mean). Target: relationship throughput ≥ 0.6× trivial. The seeded store is cached under
- * bench/.data/ (see support/query-seed.ts); `--fresh` rebuilds it.
+ * Query throughput over real HTTP, driven by `wrk` (a C load generator in its own process), against a real
+ * `trailgraph serve --mode production` child process on a seeded store of N nodes: the trivial `{ __typename }`,
+ * a 1-hop relationship query, a typical 2-hop neighbourhood and a 2-hop neighbourhood through a hub (limit 50).
+ * Each figure is compared with trivial measured on the same server in the same rounds. Targets: 1-hop and 2-hop
+ * ≥ 0.8× trivial's req/s, p99 ≤ 2× trivial's p99.
  *
- * Page cache: a 1M-node store is 2.4 GB, and the first minute of random reads on a cold file measures the disk,
- * not the code. So the bench first drops this file's pages (`dd iflag=nocache`, this file only) and measures one
- * cold round of the 1-hop query (reported on its own, never in the summary), then reads the file through once
- * to warm the page cache, and only then measures the rounds. `--no-cold` skips the cold round.
+ * What the generator costs is measured, not assumed: wrk's own CPU time and the server's (from /proc) for every
+ * run, and the 1-minute load average. On a 2-core machine a generator that takes a core's worth of CPU squeezes the
+ * server; the server's CPU µs per request is the load-independent figure to read beside req/s.
  *
- * `--stores sqlite,neo4j` runs the same queries against `serve --store neo4j://…` too (NEO4J_URI / NEO4J_PASSWORD, or
- * a Neo4j test server started for the run; its graph is bulk-written in the store's own format, see
- * support/query-seed-neo4j.ts), the SQLite figures of the same run beside them.
+ * Page cache: a cold 1M-node store measures the disk, not the code. The bench drops this file's pages
+ * (`dd iflag=nocache`), measures one cold round of the 1-hop query (printed on its own), reads the file through
+ * once, and only then measures the rounds (`--no-cold` skips the cold round).
  *
- *   npm run bench -- query --nodes 100000,1000000 [--seconds 10] [--concurrency 32] [--rounds 3] [--fresh] [--no-cold] [--stores sqlite,neo4j]
+ *   npm run bench -- query --help
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededStore } from './support/query-seed.ts';
+import { seededStore, type SeedShape } from './support/query-seed.ts';
 import { seedNeo4j } from './support/query-seed-neo4j.ts';
+import { startServe } from './support/serve-process.ts';
+import { combineRuns, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
 import { startNeo4jServer, type Neo4jConnection } from '../test/support/neo4j-server.ts';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+const HELP = `usage: npm run bench -- query [options]
+
+Drives \`trailgraph serve --mode production\` (a child process) with wrk and prints one table per store and size:
+req/s, × trivial, p50/p99 (wrk), p99 × trivial's, server CPU µs/request, wrk's CPU, errors, load average.
+
+  --nodes 100000,1000000   graph sizes (seeded once, cached under --data-dir)
+  --seconds 10             length of each wrk run
+  --rounds 3               rounds; each measures trivial and every query back to back
+  --connections 32         wrk connections (-c)
+  --threads 1              wrk threads (-t); one thread keeps the generator cheap on a small machine
+  --stores sqlite          sqlite and/or neo4j (NEO4J_URI/NEO4J_PASSWORD, or a test server started for the run)
+  --queries trivial,1-hop,2-hop,hub   which rows to measure
+  --server-node-args "…"   extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --no-cold                skip the cold-page-cache round
+  --fresh                  rebuild the seeded store
+  --data-dir DIR           where seeded stores are cached (default bench/.data)
+  --wrk PATH               the wrk binary (default: wrk on PATH)
+`;
+
+export interface QuerySpec {
+  readonly key: string;
+  readonly name: string;
+  readonly body: WrkBody;
 }
 
-interface Result { name: string; rps: number; p50: number; p99: number; errors: number }
+const NEIGHBOURS = '{ truncated nodes { distance node { id } } relationships { type fromId toId } }';
+const gql = (query: string, idVar = false): string => JSON.stringify(idVar ? { query, variables: { id: '$ID' } } : { query });
 
-/** `concurrency` clients in a closed loop for `seconds`: every latency (ms), the elapsed time, failed answers. */
-async function load(url: string, name: string, body: () => string, seconds: number, concurrency: number): Promise<{ lat: number[]; seconds: number; errors: number }> {
-  const lat: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() });
-      const json = (await res.json()) as { errors?: unknown };
-      if (!res.ok || json.errors) errors++;
-      lat.push(performance.now() - t);
+/** The four query rows for a graph of this shape. */
+export function querySpecs(shape: SeedShape): QuerySpec[] {
+  return [
+    { key: 'trivial', name: 'trivial `{ __typename }`', body: { template: gql('{ __typename }') } },
+    {
+      key: '1-hop', name: '1-hop: patient → referrals (first 10) → referredBy { name }',
+      body: { template: gql('query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }', true), idPrefix: 'p-', ids: shape.patients },
+    },
+    {
+      key: '2-hop', name: 'typical 2-hop neighbourhood: patient → referrals → GPs (limit 50)',
+      body: { template: gql(`query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, referredBy], limit: 50) ${NEIGHBOURS} }`, true), idPrefix: 'p-', ids: shape.patients },
+    },
+    {
+      key: 'hub', name: `hub 2-hop neighbourhood: referral → Specialty → its ${shape.referrals.toLocaleString('en')} referrals (limit 50)`,
+      body: { template: gql(`query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, requestedSpecialty], limit: 50) ${NEIGHBOURS} }`, true), idPrefix: 'r-', ids: shape.referrals },
+    },
+  ];
+}
+
+export interface LoadOptions {
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly connections: number;
+  readonly threads: number;
+  readonly wrk?: string;
+}
+
+/** One row of a result table: a query on one server, its rounds combined. */
+export interface Row {
+  readonly label: string;
+  readonly run: WrkRun;
+}
+
+/**
+ * Runs every (server, query) pair once per round, back to back in a fixed order, so the drift of a shared machine
+ * hits every row alike; prints each run as it ends. Returns the rounds combined per pair, and the load averages seen.
+ */
+export async function measureRounds(pairs: readonly { label: string; url: string; pid: number; body: WrkBody }[], o: LoadOptions): Promise<{ rows: Row[]; loads: number[] }> {
+  const runs = pairs.map(() => [] as WrkRun[]);
+  const loads = [loadavg()[0] ?? 0];
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const [i, p] of pairs.entries()) {
+      const r = await runWrk({ url: p.url, body: p.body, seconds: o.seconds, connections: o.connections, threads: o.threads, serverPid: p.pid, wrk: o.wrk });
+      runs[i]!.push(r);
+      loads.push(loadavg()[0] ?? 0);
+      console.log(`round ${round}  ${p.label.slice(0, 64).padEnd(64)} ${(r.requests / r.seconds).toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)} ms  server ${((1e6 * r.serverCpu) / r.requests).toFixed(0)} µs/req  wrk ${pct(r.generatorCpu, r.seconds)} CPU  errors ${r.errors}  load ${loads.at(-1)!.toFixed(1)}`);
     }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { lat, seconds: (performance.now() - started) / 1000, errors };
+  }
+  return { rows: pairs.map((p, i) => ({ label: p.label, run: combineRuns(runs[i]!) })), loads };
+}
+
+const ms = (us: number): string => (us / 1000).toFixed(1);
+const pct = (cpu: number, seconds: number): string => `${((100 * cpu) / seconds).toFixed(0)}%`;
+
+/** The markdown table of rows against a baseline row (× baseline req/s, p99 × baseline p99). */
+export function table(rows: readonly Row[], base: Row): string[] {
+  const rps = (r: WrkRun) => r.requests / r.seconds;
+  return [
+    '| Query | req/s | × trivial | p50 ms | p99 ms | p99 × trivial | server CPU µs/req | server CPU | wrk CPU | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(({ label, run: r }) =>
+      `| ${label} | ${rps(r).toFixed(0)} | ${(rps(r) / rps(base.run)).toFixed(2)} | ${ms(r.p50)} | ${ms(r.p99)} | ${(r.p99 / base.run.p99).toFixed(2)} | ${((1e6 * r.serverCpu) / r.requests).toFixed(0)} | ${pct(r.serverCpu, r.seconds)} | ${pct(r.generatorCpu, r.seconds)} | ${r.errors} |`),
+  ];
+}
+
+/** One line describing the machine, the load and the method, for the table heading. */
+export function heading(title: string, loads: readonly number[], o: LoadOptions): string {
+  return `#### ${title} (${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, wrk -t${o.threads} -c${o.connections}, ${o.rounds} rounds × ${o.seconds} s per row, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`;
 }
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      help: { type: 'boolean', default: false },
       nodes: { type: 'string', default: '100000' },
       seconds: { type: 'string', default: '10' },
-      concurrency: { type: 'string', default: '32' },
       rounds: { type: 'string', default: '3' },
-      fresh: { type: 'boolean', default: false },
-      'no-cold': { type: 'boolean', default: false },
-      'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
+      connections: { type: 'string', default: '32' },
+      threads: { type: 'string', default: '1' },
       stores: { type: 'string', default: 'sqlite' },
+      queries: { type: 'string', default: 'trivial,1-hop,2-hop,hub' },
+      'server-node-args': { type: 'string', default: '' },
+      'no-cold': { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
+      wrk: { type: 'string', default: 'wrk' },
     },
   });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const o: LoadOptions = { seconds: Number(values.seconds), rounds: Number(values.rounds), connections: Number(values.connections), threads: Number(values.threads), wrk: values.wrk };
+  const keys = values.queries.split(',').map((s) => s.trim());
+  if (!keys.includes('trivial')) keys.unshift('trivial');
+  const nodeArgs = values['server-node-args'].split(' ').filter(Boolean);
   const stores = values.stores.split(',').map((s) => s.trim());
-  const seconds = Number(values.seconds);
-  const concurrency = Number(values.concurrency);
-  const rounds = Number(values.rounds);
   for (const nodes of values.nodes.split(',').map(Number)) {
     if (stores.includes('sqlite')) {
       const t0 = performance.now();
       const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
       console.log(seeded ? `seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${path}` : `using cached ${path}`);
-      await measure({ kind: 'sqlite', path }, nodes, shape, { seconds, concurrency, rounds, cold: !values['no-cold'] });
+      await measure({ kind: 'sqlite', path }, nodes, shape, keys, nodeArgs, !values['no-cold'], o);
     }
     if (stores.includes('neo4j')) await withNeo4j(async (c) => {
       const t0 = performance.now();
       const shape = await seedNeo4j(c, nodes);
       console.log(`seeded ${nodes} nodes into Neo4j (${c.uri}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      await measure({ kind: 'neo4j', connection: c }, nodes, shape, { seconds, concurrency, rounds, cold: false });
+      await measure({ kind: 'neo4j', connection: c }, nodes, shape, keys, nodeArgs, false, o);
     });
   }
 }
@@ -102,31 +180,6 @@ async function withNeo4j(body: (c: Neo4jConnection) => Promise<void>): Promise<v
 
 type Target = { kind: 'sqlite'; path: string } | { kind: 'neo4j'; connection: Neo4jConnection };
 
-async function startServe(target: Target): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const store = target.kind === 'sqlite' ? target.path : target.connection.uri;
-  const env = target.kind === 'sqlite' ? process.env : { ...process.env, TRAILGRAPH_NEO4J_USER: target.connection.user, TRAILGRAPH_NEO4J_PASSWORD: target.connection.password };
-  // The service in its own process: the load below comes from this one, so the two do not share an event loop.
-  const proc = spawn(process.execPath, ['bin/trailgraph.js', 'serve', '--port', String(port), '--store', store, '--mode', 'production', '--insecure'], { stdio: ['ignore', 'pipe', 'inherit'], env });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('/graphql')) resolve();
-    });
-    proc.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    stop: async () => {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    },
-  };
-}
-
-const NEIGHBOURS = '{ truncated nodes { distance node { id } } relationships { type fromId toId } }';
-
 /** Drops the page cache of `file` only (posix_fadvise DONTNEED through GNU dd); false when dd cannot. */
 function dropPageCache(file: string): boolean {
   return spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0;
@@ -139,76 +192,31 @@ async function warmPageCache(file: string): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
-async function measure(target: Target, nodes: number, shape: { patients: number; referrals: number }, { seconds, concurrency, rounds, cold }: { seconds: number; concurrency: number; rounds: number; cold: boolean }): Promise<void> {
+async function measure(target: Target, nodes: number, shape: SeedShape, keys: readonly string[], nodeArgs: readonly string[], cold: boolean, o: LoadOptions): Promise<void> {
   const db = target.kind === 'sqlite' ? target.path : undefined;
   const dropped = cold && db !== undefined && dropPageCache(db);
-  const server = await startServe(target);
-  const pick = (n: number) => Math.floor(Math.random() * n);
-  const gql = (query: string, variables?: Record<string, unknown>) => () => JSON.stringify({ query, variables });
-  const trivial = gql('{ __typename }');
-  const queries: [string, () => string][] = [
-    ['1-hop: patient → referrals (first 10) → GP', () => gql('query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }', { id: `p-${pick(shape.patients)}` })()],
-    ['typical 2-hop neighbourhood: patient → referrals → GPs (limit 50)', () => gql(`query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, referredBy], limit: 50) ${NEIGHBOURS} }`, { id: `p-${pick(shape.patients)}` })()],
-    [`hub 2-hop neighbourhood: referral → Specialty → its ${shape.referrals.toLocaleString('en')} referrals (limit 50)`, () => gql(`query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, requestedSpecialty], limit: 50) ${NEIGHBOURS} }`, { id: `r-${pick(shape.referrals)}` })()],
-  ];
-  const loads: number[] = [loadavg()[0] ?? 0];
-  let coldLine = '';
+  const env = target.kind === 'sqlite' ? process.env : { ...process.env, TRAILGRAPH_NEO4J_USER: target.connection.user, TRAILGRAPH_NEO4J_PASSWORD: target.connection.password };
+  const server = await startServe({ store: target.kind === 'sqlite' ? target.path : target.connection.uri, env, nodeArgs });
+  const specs = querySpecs(shape).filter((s) => keys.includes(s.key));
+  const oneHop = querySpecs(shape)[1]!;
+  const notes: string[] = [];
   try {
     if (dropped) {
-      const r = await load(server.url, 'cold', queries[0]![1], seconds, concurrency);
-      const sorted = [...r.lat].sort((a, b) => a - b);
-      coldLine = `Cold page cache (this file's pages dropped first), one ${seconds}-s round of the 1-hop query: ${(r.lat.length / r.seconds).toFixed(0)} req/s, p50 ${q(sorted, 0.5).toFixed(1)} ms, p99 ${q(sorted, 0.99).toFixed(1)} ms.`;
-      console.log(coldLine);
+      const r = await runWrk({ url: server.url, body: oneHop.body, seconds: o.seconds, connections: o.connections, threads: o.threads, serverPid: server.pid, wrk: o.wrk });
+      notes.push(`Cold page cache (this file's pages dropped first), one ${o.seconds}-s round of the 1-hop query: ${(r.requests / r.seconds).toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms.`);
+      console.log(notes.at(-1));
     }
     if (db !== undefined) {
       const warmS = await warmPageCache(db);
-      const warmLine = `Page cache warmed before the rounds: read the ${(statSync(db).size / 1e9).toFixed(2)} GB store once in ${warmS.toFixed(1)} s.`;
-      console.log(warmLine);
-      coldLine = [coldLine, warmLine].filter(Boolean).join(' ');
+      notes.push(`Page cache warmed before the rounds: read the ${(statSync(db).size / 1e9).toFixed(2)} GB store once in ${warmS.toFixed(1)} s.`);
+      console.log(notes.at(-1));
     }
-    await load(server.url, 'warm-up', queries[0]![1], 2, concurrency);
-    // The machine is shared and its load drifts, so each round measures trivial and every query back to back and
-    // the figures are summed over the rounds: drift hits the baseline and the queries alike.
-    const all: [string, () => string][] = [['trivial { __typename }', trivial], ...queries];
-    const samples = all.map(() => ({ lat: [] as number[], seconds: 0, errors: 0 }));
-    for (let round = 0; round < rounds; round++) {
-      for (const [i, [name, body]] of all.entries()) {
-        const r = await load(server.url, name, body, seconds, concurrency);
-        const s = samples[i]!;
-        s.lat.push(...r.lat);
-        s.seconds += r.seconds;
-        s.errors += r.errors;
-        loads.push(loadavg()[0] ?? 0);
-        report(`${name} (round ${round + 1})`, r.lat.length / r.seconds, r.lat, r.errors);
-      }
-    }
-    const results = all.map(([name], i) => summarise(name, samples[i]!));
-    const base = results[0]!.rps;
-    const lines = [
-      '',
-      `#### ${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes (${new Date().toISOString().slice(0, 16)}Z, ${concurrency} concurrent clients, ${rounds} rounds × ${seconds} s per query, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
-      '',
-      '| Query | req/s | × trivial | p50 ms | p99 ms | errors |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...results.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${(r.rps / base).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`),
-      '',
-      coldLine,
-      '',
-    ];
-    console.log(lines.join('\n'));
+    // Warm-up: V8, prepared statements and the jit's compiled documents, for every query.
+    for (const s of specs) await runWrk({ url: server.url, body: s.body, seconds: Math.min(2, o.seconds), connections: o.connections, threads: o.threads, wrk: o.wrk });
+    const { rows, loads } = await measureRounds(specs.map((s) => ({ label: s.name, url: server.url, pid: server.pid, body: s.body })), o);
+    const title = `${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes`;
+    console.log(['', heading(title, loads, o), '', ...table(rows, rows[0]!), '', ...notes, ''].join('\n'));
   } finally {
     await server.stop();
   }
-}
-
-function report(name: string, rps: number, lat: readonly number[], errors: number): void {
-  const sorted = [...lat].sort((a, b) => a - b);
-  console.log(`${name.padEnd(60)} ${rps.toFixed(0).padStart(7)} req/s  p50 ${q(sorted, 0.5).toFixed(1)} ms  p99 ${q(sorted, 0.99).toFixed(1)} ms  errors ${errors}`);
-}
-
-const q = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
-function summarise(name: string, s: { lat: number[]; seconds: number; errors: number }): Result {
-  const sorted = [...s.lat].sort((a, b) => a - b);
-  return { name, rps: sorted.length / s.seconds, p50: q(sorted, 0.5), p99: q(sorted, 0.99), errors: s.errors };
 }

@@ -1,0 +1,140 @@
+/**
+ * Drives an HTTP server with `wrk` (a C load generator, its own process) and reads back what it measured and what
+ * it cost: requests, latency percentiles (wrk's own statistics, printed as JSON by wrk-graphql.lua), errors (transport, non-200 and GraphQL `errors`), the generator's own CPU time, and the CPU time the
+ * server process spent in the same interval (/proc/<pid>/stat). The point of the split: a load generator on the
+ * same cores as the server takes CPU from it, so every figure says what the generator consumed.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const WRK_SCRIPT = join(import.meta.dirname, 'wrk-graphql.lua');
+
+/** One GraphQL request shape: a JSON body in which `$ID` becomes `idPrefix` + a random integer in [0, ids). */
+export interface WrkBody {
+  readonly template: string;
+  readonly idPrefix?: string;
+  readonly ids?: number;
+}
+
+export interface WrkOptions {
+  readonly url: string;
+  readonly body: WrkBody;
+  readonly seconds: number;
+  readonly connections: number;
+  readonly threads: number;
+  /** The server's pid: its CPU time over the run is measured from /proc. */
+  readonly serverPid?: number;
+  readonly wrk?: string;
+}
+
+/** What one wrk run measured. Latencies in µs. */
+export interface WrkRun {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly errors: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  /** CPU seconds (user + system) of the wrk process. */
+  readonly generatorCpu: number;
+  /** CPU seconds (user + system, all threads) of the server process during the run; NaN without a pid. */
+  readonly serverCpu: number;
+}
+
+/** The parsed `WRK_JSON` line printed by wrk-graphql.lua's `done()`. */
+export interface WrkSummary {
+  readonly requests: number;
+  readonly duration_us: number;
+  readonly connect_errors: number;
+  readonly read_errors: number;
+  readonly write_errors: number;
+  readonly status_errors: number;
+  readonly timeouts: number;
+  readonly graphql_errors: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** Reads the `WRK_JSON` line out of wrk's stdout; throws with the output when it is missing. */
+export function parseWrkOutput(stdout: string): WrkSummary {
+  const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
+  if (!line) throw new Error(`wrk printed no WRK_JSON line:\n${stdout.slice(0, 2000)}`);
+  return JSON.parse(line.slice('WRK_JSON '.length)) as WrkSummary;
+}
+
+/** CPU seconds (utime + stime) of a live process, all its threads, from /proc/<pid>/stat. */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name (which may contain spaces): utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
+
+/**
+ * Runs wrk once. wrk runs under a shell that, after waiting for it, prints its own children's CPU times
+ * (`cutime`/`cstime` from /proc/self/stat, which count wrk once reaped) — wrk's CPU without /usr/bin/time.
+ */
+export async function runWrk(o: WrkOptions): Promise<WrkRun> {
+  const args = ['-t', String(o.threads), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '10s', '-s', WRK_SCRIPT, o.url, '--', o.body.template, o.body.idPrefix ?? '', String(o.body.ids ?? 0)];
+  const script = '"$@"; s=$?; read -r stat < /proc/$$/stat; echo "SHELL_STAT ${stat##*) }"; exit $s';
+  const serverBefore = o.serverPid === undefined ? NaN : processCpuSeconds(o.serverPid);
+  const child = spawn('sh', ['-c', script, 'sh', o.wrk ?? 'wrk', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  const serverAfter = o.serverPid === undefined ? NaN : processCpuSeconds(o.serverPid);
+  if (code !== 0) throw new Error(`wrk exited with ${code}: ${stderr.slice(0, 2000)}${stdout.slice(0, 2000)}`);
+  const summary = parseWrkOutput(stdout);
+  return {
+    requests: summary.requests,
+    seconds: summary.duration_us / 1e6,
+    errors: summary.connect_errors + summary.read_errors + summary.write_errors + summary.timeouts + summary.graphql_errors,
+    p50: summary.p50,
+    p90: summary.p90,
+    p99: summary.p99,
+    p999: summary.p999,
+    generatorCpu: shellChildrenCpu(stdout),
+    serverCpu: serverAfter - serverBefore,
+  };
+}
+
+/** cutime + cstime (fields 16, 17) of the wrapping shell: its reaped children, i.e. wrk. */
+function shellChildrenCpu(stdout: string): number {
+  const line = stdout.split('\n').find((l) => l.startsWith('SHELL_STAT '));
+  if (!line) return NaN;
+  const fields = line.slice('SHELL_STAT '.length).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/**
+ * Rounds of one query combined: requests, seconds, errors and CPU summed; each percentile the median of the
+ * rounds' (wrk reports percentiles, not its histogram, so rounds cannot be merged exactly).
+ */
+export function combineRuns(runs: readonly WrkRun[]): WrkRun {
+  const sum = (f: (r: WrkRun) => number) => runs.reduce((s, r) => s + f(r), 0);
+  const med = (f: (r: WrkRun) => number) => median(runs.map(f));
+  return {
+    requests: sum((r) => r.requests), seconds: sum((r) => r.seconds), errors: sum((r) => r.errors),
+    p50: med((r) => r.p50), p90: med((r) => r.p90), p99: med((r) => r.p99), p999: med((r) => r.p999),
+    generatorCpu: sum((r) => r.generatorCpu), serverCpu: sum((r) => r.serverCpu),
+  };
+}
