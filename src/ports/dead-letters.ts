@@ -30,7 +30,13 @@ export interface DeadLetter {
 
 export type NewDeadLetter = Omit<DeadLetter, 'id' | 'receivedAt'> & { readonly receivedAt?: string };
 
+/** The contract every adapter passes: test/contract/dead-letters.contract.ts. */
 export interface DeadLetterStore {
+  /**
+   * Files a letter. Filing the same (reason, payload) again — a projector retrying after a crash — answers with
+   * the letter already filed instead of a second copy (SQLite: while that letter is kept; NATS: within the
+   * stream's duplicate window). A replayed (removed) letter that fails again is filed anew.
+   */
   put(letter: NewDeadLetter): Promise<DeadLetter>;
   list(options?: { limit?: number; afterId?: string }): Promise<readonly DeadLetter[]>;
   get(id: string): Promise<DeadLetter | undefined>;

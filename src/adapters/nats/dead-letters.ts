@@ -35,6 +35,15 @@ const H = {
   receivedAt: 'Tg-Received-At',
 } as const;
 
+function unquote(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return JSON.parse(`"${v}"`) as string;
+  } catch {
+    return v;
+  }
+}
+
 function toLetter(m: StoredMsg): DeadLetter {
   const h: MsgHdrs | undefined = m.header;
   const get = (k: string): string | undefined => (h?.has(k) ? h.get(k) : undefined);
@@ -46,7 +55,8 @@ function toLetter(m: StoredMsg): DeadLetter {
       return fallback;
     }
   };
-  const eventId = get(H.eventId);
+  // Written as the inside of a JSON string (one header line whatever the id holds), so read back the same way.
+  const eventId = unquote(get(H.eventId));
   const subject = get(H.subject);
   const deliveries = get(H.deliveries);
   const encoded = get(H.headers);
@@ -103,7 +113,9 @@ export async function createNatsDeadLetters(options: NatsDeadLettersOptions): Pr
       if (letter.deliveries !== undefined) h.set(H.deliveries, String(letter.deliveries));
       const msgID = createHash('sha256').update(letter.reason).update('\n').update(letter.payload).digest('hex');
       const ack = await js.publish(`${DLQ_PREFIX}.${letter.reason}`, letter.payload, { msgID, headers: h, timeout: 5000 });
-      return { ...letter, id: String(ack.seq), receivedAt };
+      // A duplicate was not stored: answer with the letter that was (its time and delivery count, not the retry's).
+      const filed = ack.duplicate ? await get(String(ack.seq)) : undefined;
+      return filed ?? { ...letter, id: String(ack.seq), receivedAt };
     },
     async list({ limit = 100, afterId } = {}) {
       const out: DeadLetter[] = [];

@@ -1,4 +1,5 @@
 /** The embedded DeadLetterStore: a table in the same SQLite file as the graph by default. */
+import { createHash } from 'node:crypto';
 import type { EventIssue } from '../../core/errors.ts';
 import type { DeadLetter, DeadLetterStore, NewDeadLetter } from '../../ports/dead-letters.ts';
 import { guard } from './context.ts';
@@ -45,9 +46,19 @@ export function createSqliteDeadLetters(options: { path?: string } | { db: Sqlit
   const own = !('db' in options);
   const db = 'db' in options ? options.db : openDatabase({ path: options.path ?? './.trailgraph/graph.db' });
   const insert = db.prepare(
-    `INSERT INTO dead_letters (event_id, reason, message, issues, subject, headers, payload, deliveries, received_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO dead_letters (event_id, reason, message, issues, subject, headers, payload, deliveries, received_at, payload_hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   );
+  const filed = db.prepare('SELECT * FROM dead_letters WHERE reason = ? AND payload_hash = ? AND payload = ? ORDER BY id LIMIT 1');
+  const file = db.transaction((l: NewDeadLetter): Row => {
+    const hash = createHash('sha256').update(l.payload).digest('hex');
+    const existing = filed.get(l.reason, hash, l.payload) as Row | undefined;
+    if (existing) return existing;
+    return insert.get(
+      l.eventId ?? null, l.reason, l.message, JSON.stringify(l.issues), l.subject ?? null,
+      l.headers ? JSON.stringify(l.headers) : null, l.payload, l.deliveries ?? null, l.receivedAt ?? new Date().toISOString(), hash,
+    ) as Row;
+  });
   const list = db.prepare('SELECT * FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?');
   const get = db.prepare('SELECT * FROM dead_letters WHERE id = ?');
   const del = db.prepare('DELETE FROM dead_letters WHERE id = ?');
@@ -55,14 +66,7 @@ export function createSqliteDeadLetters(options: { path?: string } | { db: Sqlit
   const idOf = (id: string | undefined): number => (id && /^\d+$/.test(id) ? Number(id) : -1);
   const store: SqliteDeadLetterStore = {
     async put(l: NewDeadLetter) {
-      return guard(() =>
-        toLetter(
-          insert.get(
-            l.eventId ?? null, l.reason, l.message, JSON.stringify(l.issues), l.subject ?? null,
-            l.headers ? JSON.stringify(l.headers) : null, l.payload, l.deliveries ?? null, l.receivedAt ?? new Date().toISOString(),
-          ) as Row,
-        ),
-      );
+      return guard(() => toLetter(file.immediate(l)));
     },
     async list(o = {}) {
       return guard(() => (list.all(o.afterId ? idOf(o.afterId) : 0, Math.max(0, o.limit ?? 100)) as Row[]).map(toLetter));

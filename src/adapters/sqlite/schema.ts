@@ -151,4 +151,10 @@ export const MIGRATIONS: readonly string[] = [
     WHERE l.event_id >= 'mark:' || marks.id || ':' AND l.event_id < 'mark:' || marks.id || ';' AND l.type = 'tg:MarkLeft'
   ), 0);
   `,
+  // 5: filing the same letter again (a projector retrying after a crash) answers with the one already filed, found
+  // by (reason, hash of the payload); letters filed before this step have no hash and are never matched.
+  `
+  ALTER TABLE dead_letters ADD COLUMN payload_hash TEXT;
+  CREATE INDEX dead_letters_dedupe ON dead_letters(reason, payload_hash) WHERE payload_hash IS NOT NULL;
+  `,
 ];
