@@ -93,4 +93,37 @@ void describe('process visibility', () => {
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /no event and no correlation with id nope/);
   });
+
+  void it('follows a cause that touched only another node (a lab result on the lab order) into the chain', async () => {
+    const intake = createClient({ url: svc.url, agent: 'agent://intake' });
+    const lab = createClient({ url: svc.url, agent: 'agent://lab' });
+    const triage = createClient({ url: svc.url, agent: 'agent://triage' });
+    await intake.publish(patient('p-lab'));
+    const root = referral('r-lab', 'p-lab', { correlationid: 'corr-lab' });
+    await intake.publish(root);
+    const labEvent = (id: string, type: string, data: unknown): Record<string, unknown> =>
+      ({ specversion: '1.0', id, source: 'agent://lab', type, subject: 'Referral/r-lab', time: new Date().toISOString(), data });
+    await lab.publish(labEvent('lab-ordered-r-lab', 'LabOrdered', { '@type': 'LabOrder', id: 'lab-r-lab', testCode: '6598-7', testName: 'Troponin', status: 'ordered', orderedAt: new Date().toISOString(), forReferral: 'r-lab' }),
+      { causedBy: { eventId: root.id as string, correlationid: 'corr-lab' } });
+    // The result changes the lab order and the result, not the referral (its link to the referral is already there): the referral's history has no trace of it.
+    await lab.publish(labEvent('lab-resulted-r-lab', 'LabResulted', { '@graph': [
+      { '@type': 'LabResult', id: 'result-r-lab', ofOrder: 'lab-r-lab', value: 0.01, unit: 'ng/mL', interpretation: 'normal', resultedAt: new Date().toISOString() },
+      { '@type': 'LabOrder', id: 'lab-r-lab', status: 'resulted', forReferral: 'r-lab' },
+    ] }), { causedBy: { eventId: 'lab-ordered-r-lab', correlationid: 'corr-lab' } });
+    await triage.publish({ specversion: '1.0', id: 'tri-lab', source: 'agent://triage', type: 'ReferralTriaged', subject: 'Referral/r-lab', data: { '@type': 'Referral', id: 'r-lab', triageLevel: 'soon' } },
+      { causedBy: { eventId: 'lab-resulted-r-lab', correlationid: 'corr-lab' } });
+    const history = await svc.runtime.store.history('r-lab');
+    assert.ok(!history.some((e) => e.eventId === 'lab-resulted-r-lab'), 'the premise: the referral\'s history misses the lab result');
+
+    const d = await intake.query<{ causalProcess: { roots: string[]; steps: Step[]; truncated: boolean } }>(
+      'query Trace($id: String!) { causalProcess(id: $id) { roots truncated steps { eventId type agent depth causedBy } } }', { id: 'corr-lab' });
+    assert.deepEqual(d.causalProcess.steps.map((s) => [s.type, s.agent, s.depth, s.causedBy]), [
+      ['ReferralRequested', 'agent://intake', 0, null],
+      ['LabOrdered', 'agent://lab', 1, root.id],
+      ['LabResulted', 'agent://lab', 2, 'lab-ordered-r-lab'],
+      ['ReferralTriaged', 'agent://triage', 3, 'lab-resulted-r-lab'],
+    ]);
+    assert.deepEqual(d.causalProcess.roots, [root.id]);
+    assert.equal(d.causalProcess.truncated, false);
+  });
 });

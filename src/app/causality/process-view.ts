@@ -1,8 +1,9 @@
 /**
  * Reconstructs a process from the ledger, for a correlation id or any event of it: the start event's correlation
  * (or the id itself, when a process's root event id is its correlation id), then every event of that correlation
- * on the aggregates the process touched (`subject`s, followed as they appear, bounded), and what is still waiting
- * on those aggregates: open signal marks and live claims.
+ * on the aggregates the process touched (`subject`s, followed as they appear, bounded), then any cause an event
+ * names that those histories missed (looked up by id), and what is still waiting on those aggregates: open signal
+ * marks and live claims.
  *
  * Aggregates, not every node an event touched: a specialty or a practitioner is touched by thousands of
  * processes, the referral by one.
@@ -19,6 +20,8 @@ export interface ProcessReport extends ProcessView {
 export interface ProcessLookupOptions {
   readonly maxAggregates?: number;
   readonly maxEventsPerAggregate?: number;
+  /** Causes looked up by event id when no scanned aggregate's history holds them. */
+  readonly maxCauseLookups?: number;
 }
 
 const aggregateId = (subject: string | undefined): string | undefined => {
@@ -39,7 +42,7 @@ const toEvent = (e: LedgerEntry): ProcessEvent => ({
 export async function reconstructProcess(
   store: Pick<GraphStore, 'findEvent' | 'history' | 'marksOn' | 'claimsOn' | 'firstOfCorrelation'>,
   id: string,
-  { maxAggregates = 20, maxEventsPerAggregate = 1000 }: ProcessLookupOptions = {},
+  { maxAggregates = 20, maxEventsPerAggregate = 1000, maxCauseLookups = 200 }: ProcessLookupOptions = {},
 ): Promise<ProcessReport | undefined> {
   const start = await store.findEvent(id);
   const correlationId = start ? (start.correlationid ?? start.eventId) : id;
@@ -47,34 +50,84 @@ export async function reconstructProcess(
   const seeds = [start, root].filter((e): e is LedgerEntry => e !== undefined);
   if (seeds.length === 0) return undefined;
 
-  const inProcess = (e: LedgerEntry): boolean => e.kind === 'event' && (e.correlationid === correlationId || e.eventId === correlationId);
-  const events = new Map<string, ProcessEvent>();
-  for (const e of seeds) if (inProcess(e) || e === start) events.set(e.eventId, toEvent(e));
-  const queue = [...new Set(seeds.map((e) => aggregateId(e.subject)).filter((a): a is string => a !== undefined))];
-  const scanned = new Set<string>();
-  let truncated = false;
-  while (queue.length > 0) {
-    const aggregate = queue.shift() as string;
-    if (scanned.has(aggregate)) continue;
-    if (scanned.size >= maxAggregates) {
-      truncated = true;
+  const search = new ProcessSearch(store, correlationId, maxAggregates, maxEventsPerAggregate);
+  for (const e of seeds) search.add(e, e === start);
+  await search.scanAggregates();
+  // An event on the process's aggregate can react to one that touched only another node (a lab result on the lab
+  // order, sensed through the referral's subject): history of the aggregates misses it, its id does not.
+  for (let lookups = 0; ; ) {
+    const missing = search.missingCauses();
+    if (missing.length === 0) break;
+    if (lookups + missing.length > maxCauseLookups) {
+      search.truncated = true;
       break;
     }
-    scanned.add(aggregate);
-    const history = await store.history(aggregate, { first: maxEventsPerAggregate });
-    if (history.length >= maxEventsPerAggregate) truncated = true;
-    for (const e of history) {
-      if (!inProcess(e) || events.has(e.eventId)) continue;
-      events.set(e.eventId, toEvent(e));
-      const next = aggregateId(e.subject);
-      if (next !== undefined && !scanned.has(next)) queue.push(next);
-    }
+    lookups += missing.length;
+    for (const cause of await Promise.all(missing.map((m) => store.findEvent(m)))) if (cause) search.add(cause);
+    await search.scanAggregates();
   }
-  const ids = [...scanned];
+  const ids = [...search.scanned];
   const [marks, claims] = await Promise.all([store.marksOn(ids), store.claimsOn(ids)]);
   return {
-    ...buildProcess(correlationId, [...events.values()]),
+    ...buildProcess(correlationId, [...search.events.values()]),
     waiting: { marks: ids.flatMap((n) => marks.get(n) ?? []), claims: ids.flatMap((n) => claims.get(n) ?? []) },
-    truncated,
+    truncated: search.truncated,
   };
+}
+
+/** The events found so far, the aggregates still to scan and the causes already looked up. */
+class ProcessSearch {
+  readonly events = new Map<string, ProcessEvent>();
+  readonly scanned = new Set<string>();
+  truncated = false;
+  private readonly queue: string[] = [];
+  private readonly lookedUp = new Set<string>();
+
+  constructor(
+    private readonly store: Pick<GraphStore, 'history'>,
+    private readonly correlationId: string,
+    private readonly maxAggregates: number,
+    private readonly maxEventsPerAggregate: number,
+  ) {}
+
+  private inProcess(e: LedgerEntry): boolean {
+    return e.kind === 'event' && (e.correlationid === this.correlationId || e.eventId === this.correlationId);
+  }
+
+  /** Records `e` when it belongs to the process (or `force`), and queues its aggregate. */
+  add(e: LedgerEntry, force = false): void {
+    this.lookedUp.add(e.eventId);
+    if (this.events.has(e.eventId) || !(force || this.inProcess(e))) return;
+    this.events.set(e.eventId, toEvent(e));
+    const next = aggregateId(e.subject);
+    if (next !== undefined && !this.scanned.has(next)) this.queue.push(next);
+  }
+
+  /** Reads the history of every queued aggregate, adding the process's events found there. */
+  async scanAggregates(): Promise<void> {
+    while (this.queue.length > 0) {
+      const aggregate = this.queue.shift() as string;
+      if (this.scanned.has(aggregate)) continue;
+      if (this.scanned.size >= this.maxAggregates) {
+        this.truncated = true;
+        this.queue.length = 0;
+        return;
+      }
+      this.scanned.add(aggregate);
+      const history = await this.store.history(aggregate, { first: this.maxEventsPerAggregate });
+      if (history.length >= this.maxEventsPerAggregate) this.truncated = true;
+      for (const e of history) this.add(e);
+    }
+  }
+
+  /** Causes named by the process's events that were not found yet (each looked up once). */
+  missingCauses(): string[] {
+    const missing = new Set<string>();
+    for (const e of this.events.values()) {
+      const c = e.causationid;
+      if (c !== undefined && !this.events.has(c) && !this.lookedUp.has(c)) missing.add(c);
+    }
+    for (const c of missing) this.lookedUp.add(c);
+    return [...missing];
+  }
 }
