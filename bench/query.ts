@@ -15,7 +15,7 @@
  *
  *   npm run bench -- query --help
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { seededStore, type SeedShape } from './support/query-seed.ts';
 import { seedNeo4j } from './support/query-seed-neo4j.ts';
 import { startServe } from './support/serve-process.ts';
-import { combineRuns, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
+import { combineRuns, processCpuSeconds, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
 import { startNeo4jServer, type Neo4jConnection } from '../test/support/neo4j-server.ts';
 
 const HELP = `usage: npm run bench -- query [options]
@@ -38,6 +38,7 @@ req/s, × trivial, p50/p99 (wrk), p99 × trivial's, server CPU µs/request, wrk'
   --threads 1              wrk threads (-t); one thread keeps the generator cheap on a small machine
   --stores sqlite          sqlite and/or neo4j (NEO4J_URI/NEO4J_PASSWORD, or a test server started for the run)
   --queries trivial,1-hop,2-hop,hub   which rows to measure
+  --node PATH              the Node the server runs on (default: this one)
   --server-node-args "…"   extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --no-cold                skip the cold-page-cache round
   --fresh                  rebuild the seeded store
@@ -51,6 +52,9 @@ export interface QuerySpec {
   readonly body: WrkBody;
 }
 
+/** The 1-hop row's query: a patient, its first 10 referrals and each one's GP name. */
+export const ONE_HOP_QUERY = 'query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }';
+
 const NEIGHBOURS = '{ truncated nodes { distance node { id } } relationships { type fromId toId } }';
 const gql = (query: string, idVar = false): string => JSON.stringify(idVar ? { query, variables: { id: '$ID' } } : { query });
 
@@ -60,7 +64,7 @@ export function querySpecs(shape: SeedShape): QuerySpec[] {
     { key: 'trivial', name: 'trivial `{ __typename }`', body: { template: gql('{ __typename }') } },
     {
       key: '1-hop', name: '1-hop: patient → referrals (first 10) → referredBy { name }',
-      body: { template: gql('query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }', true), idPrefix: 'p-', ids: shape.patients },
+      body: { template: gql(ONE_HOP_QUERY, true), idPrefix: 'p-', ids: shape.patients },
     },
     {
       key: '2-hop', name: 'typical 2-hop neighbourhood: patient → referrals → GPs (limit 50)',
@@ -91,12 +95,12 @@ export interface Row {
  * Runs every (server, query) pair once per round, back to back in a fixed order, so the drift of a shared machine
  * hits every row alike; prints each run as it ends. Returns the rounds combined per pair, and the load averages seen.
  */
-export async function measureRounds(pairs: readonly { label: string; url: string; pid: number; body: WrkBody }[], o: LoadOptions): Promise<{ rows: Row[]; loads: number[] }> {
+export async function measureRounds(pairs: readonly { label: string; url: string; cpu: () => number; body: WrkBody }[], o: LoadOptions): Promise<{ rows: Row[]; loads: number[] }> {
   const runs = pairs.map(() => [] as WrkRun[]);
   const loads = [loadavg()[0] ?? 0];
   for (let round = 1; round <= o.rounds; round++) {
     for (const [i, p] of pairs.entries()) {
-      const r = await runWrk({ url: p.url, body: p.body, seconds: o.seconds, connections: o.connections, threads: o.threads, serverPid: p.pid, wrk: o.wrk });
+      const r = await runWrk({ url: p.url, body: p.body, seconds: o.seconds, connections: o.connections, threads: o.threads, serverCpu: p.cpu, wrk: o.wrk });
       runs[i]!.push(r);
       loads.push(loadavg()[0] ?? 0);
       console.log(`round ${round}  ${p.label.slice(0, 64).padEnd(64)} ${(r.requests / r.seconds).toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)} ms  server ${((1e6 * r.serverCpu) / r.requests).toFixed(0)} µs/req  wrk ${pct(r.generatorCpu, r.seconds)} CPU  errors ${r.errors}  load ${loads.at(-1)!.toFixed(1)}`);
@@ -121,7 +125,7 @@ export function table(rows: readonly Row[], base: Row): string[] {
 
 /** One line describing the machine, the load and the method, for the table heading. */
 export function heading(title: string, loads: readonly number[], o: LoadOptions): string {
-  return `#### ${title} (${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, wrk -t${o.threads} -c${o.connections}, ${o.rounds} rounds × ${o.seconds} s per row, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`;
+  return `#### ${title} (${new Date().toISOString().slice(0, 16)}Z, wrk -t${o.threads} -c${o.connections}, ${o.rounds} rounds × ${o.seconds} s per row, ${cpus().length} cores, 1-min load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -136,6 +140,7 @@ export async function main(argv: string[]): Promise<void> {
       threads: { type: 'string', default: '1' },
       stores: { type: 'string', default: 'sqlite' },
       queries: { type: 'string', default: 'trivial,1-hop,2-hop,hub' },
+      node: { type: 'string', default: process.execPath },
       'server-node-args': { type: 'string', default: '' },
       'no-cold': { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
@@ -157,13 +162,13 @@ export async function main(argv: string[]): Promise<void> {
       const t0 = performance.now();
       const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
       console.log(seeded ? `seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${path}` : `using cached ${path}`);
-      await measure({ kind: 'sqlite', path }, nodes, shape, keys, nodeArgs, !values['no-cold'], o);
+      await measure({ kind: 'sqlite', path }, nodes, shape, keys, { node: values.node, nodeArgs }, !values['no-cold'], o);
     }
     if (stores.includes('neo4j')) await withNeo4j(async (c) => {
       const t0 = performance.now();
       const shape = await seedNeo4j(c, nodes);
       console.log(`seeded ${nodes} nodes into Neo4j (${c.uri}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      await measure({ kind: 'neo4j', connection: c }, nodes, shape, keys, nodeArgs, false, o);
+      await measure({ kind: 'neo4j', connection: c }, nodes, shape, keys, { node: values.node, nodeArgs }, false, o);
     });
   }
 }
@@ -180,29 +185,31 @@ async function withNeo4j(body: (c: Neo4jConnection) => Promise<void>): Promise<v
 
 type Target = { kind: 'sqlite'; path: string } | { kind: 'neo4j'; connection: Neo4jConnection };
 
+const nodeVersion = (node: string): string => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+
 /** Drops the page cache of `file` only (posix_fadvise DONTNEED through GNU dd); false when dd cannot. */
 function dropPageCache(file: string): boolean {
   return spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0;
 }
 
 /** Reads `file` through once so its pages are in the page cache; seconds taken. */
-async function warmPageCache(file: string): Promise<number> {
+export async function warmPageCache(file: string): Promise<number> {
   const t = performance.now();
   for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) void chunk;
   return (performance.now() - t) / 1000;
 }
 
-async function measure(target: Target, nodes: number, shape: SeedShape, keys: readonly string[], nodeArgs: readonly string[], cold: boolean, o: LoadOptions): Promise<void> {
+async function measure(target: Target, nodes: number, shape: SeedShape, keys: readonly string[], runtime: { node: string; nodeArgs: readonly string[] }, cold: boolean, o: LoadOptions): Promise<void> {
   const db = target.kind === 'sqlite' ? target.path : undefined;
   const dropped = cold && db !== undefined && dropPageCache(db);
   const env = target.kind === 'sqlite' ? process.env : { ...process.env, TRAILGRAPH_NEO4J_USER: target.connection.user, TRAILGRAPH_NEO4J_PASSWORD: target.connection.password };
-  const server = await startServe({ store: target.kind === 'sqlite' ? target.path : target.connection.uri, env, nodeArgs });
+  const server = await startServe({ store: target.kind === 'sqlite' ? target.path : target.connection.uri, env, ...runtime });
   const specs = querySpecs(shape).filter((s) => keys.includes(s.key));
   const oneHop = querySpecs(shape)[1]!;
   const notes: string[] = [];
   try {
     if (dropped) {
-      const r = await runWrk({ url: server.url, body: oneHop.body, seconds: o.seconds, connections: o.connections, threads: o.threads, serverPid: server.pid, wrk: o.wrk });
+      const r = await runWrk({ url: server.url, body: oneHop.body, seconds: o.seconds, connections: o.connections, threads: o.threads, serverCpu: () => processCpuSeconds(server.pid), wrk: o.wrk });
       notes.push(`Cold page cache (this file's pages dropped first), one ${o.seconds}-s round of the 1-hop query: ${(r.requests / r.seconds).toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms.`);
       console.log(notes.at(-1));
     }
@@ -213,8 +220,8 @@ async function measure(target: Target, nodes: number, shape: SeedShape, keys: re
     }
     // Warm-up: V8, prepared statements and the jit's compiled documents, for every query.
     for (const s of specs) await runWrk({ url: server.url, body: s.body, seconds: Math.min(2, o.seconds), connections: o.connections, threads: o.threads, wrk: o.wrk });
-    const { rows, loads } = await measureRounds(specs.map((s) => ({ label: s.name, url: server.url, pid: server.pid, body: s.body })), o);
-    const title = `${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes`;
+    const { rows, loads } = await measureRounds(specs.map((s) => ({ label: s.name, url: server.url, cpu: () => processCpuSeconds(server.pid), body: s.body })), o);
+    const title = `${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes, server on Node ${nodeVersion(runtime.node)}`;
     console.log(['', heading(title, loads, o), '', ...table(rows, rows[0]!), '', ...notes, ''].join('\n'));
   } finally {
     await server.stop();

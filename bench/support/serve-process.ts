@@ -3,8 +3,10 @@
  * kept so a bench can read the server's CPU time, and optional extra Node flags (`--cpu-prof …`) to profile it under
  * load. The service has its own process so the load generator never shares its event loop.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** A free loopback port (bound to port 0, then released). */
@@ -35,14 +37,31 @@ export interface ServeOptions {
   readonly nodeArgs?: readonly string[];
 }
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'trailgraph.js');
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'trailgraph.js');
+const SHIM = join(import.meta.dirname, 'sqlite-binding-shim.cjs');
+
+/**
+ * Flags and environment for running the server on `node`: nothing on this process's Node; on another Node (another
+ * ABI) a preload that points better-sqlite3 at the binding built for that ABI, which .ci/run caches as
+ * ~/.cache/trailgraph/better-sqlite3-<version>-abi<N>.node. node_modules is never rebuilt here: it is shared.
+ */
+export function nodeRuntime(node: string): { nodeArgs: string[]; env: NodeJS.ProcessEnv } {
+  const abi = execFileSync(node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
+  if (abi === process.versions.modules) return { nodeArgs: [], env: {} };
+  const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+  const binding = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'trailgraph', `better-sqlite3-${version}-abi${abi}.node`);
+  if (!existsSync(binding)) throw new Error(`no better-sqlite3 ${version} binding for ABI ${abi} (${node}) at ${binding}: build it as .ci/run does (npm rebuild better-sqlite3 --build-from-source with that Node, in a scratch copy) and copy it there`);
+  return { nodeArgs: ['--require', SHIM], env: { TG_BENCH_SQLITE_BINDING: binding } };
+}
 
 /** Starts `trailgraph serve --mode production --insecure` and resolves once it prints its /graphql URL. */
 export async function startServe(o: ServeOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const proc = spawn(o.node ?? process.execPath, [...(o.nodeArgs ?? []), BIN, 'serve', '--port', String(port), '--store', o.store, '--mode', 'production', '--insecure'], {
+  const runtime = nodeRuntime(o.node ?? process.execPath);
+  const proc = spawn(o.node ?? process.execPath, [...runtime.nodeArgs, ...(o.nodeArgs ?? []), BIN, 'serve', '--port', String(port), '--store', o.store, '--mode', 'production', '--insecure'], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: o.env ?? process.env,
+    env: { ...(o.env ?? process.env), ...runtime.env },
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';

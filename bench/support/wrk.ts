@@ -5,7 +5,7 @@
  * same cores as the server takes CPU from it, so every figure says what the generator consumed.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const WRK_SCRIPT = join(import.meta.dirname, 'wrk-graphql.lua');
@@ -23,8 +23,8 @@ export interface WrkOptions {
   readonly seconds: number;
   readonly connections: number;
   readonly threads: number;
-  /** The server's pid: its CPU time over the run is measured from /proc. */
-  readonly serverPid?: number;
+  /** The server's CPU seconds so far (e.g. `processCpuSeconds(pid)`): read before and after the run. */
+  readonly serverCpu?: () => number;
   readonly wrk?: string;
 }
 
@@ -39,7 +39,7 @@ export interface WrkRun {
   readonly p999: number;
   /** CPU seconds (user + system) of the wrk process. */
   readonly generatorCpu: number;
-  /** CPU seconds (user + system, all threads) of the server process during the run; NaN without a pid. */
+  /** CPU seconds (user + system, all threads) of the server's processes during the run; NaN when not asked. */
   readonly serverCpu: number;
 }
 
@@ -68,12 +68,34 @@ export function parseWrkOutput(stdout: string): WrkSummary {
   return JSON.parse(line.slice('WRK_JSON '.length)) as WrkSummary;
 }
 
-/** CPU seconds (utime + stime) of a live process, all its threads, from /proc/<pid>/stat. */
+/** The fields of /proc/<pid>/stat after the parenthesised command name (which may contain spaces), from field 3. */
+function statFields(pid: number | 'self'): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // the process ended
+  }
+}
+
+/** CPU seconds (utime + stime, fields 14 and 15) of a live process, all its threads, from /proc/<pid>/stat. */
 export function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name (which may contain spaces): utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS : 0;
+}
+
+/**
+ * CPU seconds of a process and its direct children (PostgreSQL: the postmaster and its backends). A backend that
+ * ended between two reads loses its share; the benches keep their connections open, so backends live throughout.
+ */
+export function processTreeCpuSeconds(pid: number): number {
+  let total = processCpuSeconds(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    if (fields && Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }
+  return total;
 }
 
 /** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
@@ -86,7 +108,7 @@ const CLOCK_TICKS = 100;
 export async function runWrk(o: WrkOptions): Promise<WrkRun> {
   const args = ['-t', String(o.threads), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '10s', '-s', WRK_SCRIPT, o.url, '--', o.body.template, o.body.idPrefix ?? '', String(o.body.ids ?? 0)];
   const script = '"$@"; s=$?; read -r stat < /proc/$$/stat; echo "SHELL_STAT ${stat##*) }"; exit $s';
-  const serverBefore = o.serverPid === undefined ? NaN : processCpuSeconds(o.serverPid);
+  const serverBefore = o.serverCpu?.() ?? NaN;
   const child = spawn('sh', ['-c', script, 'sh', o.wrk ?? 'wrk', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -96,7 +118,7 @@ export async function runWrk(o: WrkOptions): Promise<WrkRun> {
     child.once('error', reject);
     child.once('exit', resolve);
   });
-  const serverAfter = o.serverPid === undefined ? NaN : processCpuSeconds(o.serverPid);
+  const serverAfter = o.serverCpu?.() ?? NaN;
   if (code !== 0) throw new Error(`wrk exited with ${code}: ${stderr.slice(0, 2000)}${stdout.slice(0, 2000)}`);
   const summary = parseWrkOutput(stdout);
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { parseWrkOutput, runWrk } from '../../bench/support/wrk.ts';
+import { parseWrkOutput, processCpuSeconds, runWrk } from '../../bench/support/wrk.ts';
 
 // The query benchmarks read everything they report from wrk through bench/support/wrk-graphql.lua: if the script
 // stops running or its output stops parsing, every bench figure goes with it. A short real wrk run against a local
@@ -32,7 +32,7 @@ void describe('bench wrk driver (wrk-graphql.lua + bench/support/wrk.ts)', { ski
 
   void test('a run reports requests, percentiles, both CPU times, and counts GraphQL errors', async () => {
     const template = JSON.stringify({ query: 'query($id: ID!) { x(id: $id) }', variables: { id: '$ID' } });
-    const r = await runWrk({ url, body: { template, idPrefix: 'p-', ids: 4 }, seconds: 1, connections: 2, threads: 1, serverPid: process.pid });
+    const r = await runWrk({ url, body: { template, idPrefix: 'p-', ids: 4 }, seconds: 1, connections: 2, threads: 1, serverCpu: () => processCpuSeconds(process.pid) });
     assert.ok(r.requests > 0, 'requests made');
     assert.ok(r.p50 > 0 && r.p99 >= r.p50, `percentiles ${r.p50} ≤ ${r.p99}`);
     assert.ok(Number.isFinite(r.generatorCpu) && r.generatorCpu >= 0, `generator CPU ${r.generatorCpu}`);
