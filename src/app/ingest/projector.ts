@@ -21,7 +21,7 @@ import { StoreUnavailableError, type TrailgraphError } from '../../core/errors.t
 import type { DeadLetterStore } from '../../ports/dead-letters.ts';
 import type { BusConsumer, BusMessage, EventBus } from '../../ports/event-bus.ts';
 import type { GraphStore } from '../../ports/graph-store.ts';
-import { createCrashGuard, type CrashGuard } from './crash-guard.ts';
+import { createCrashGuard, POISON_CONFIRMATIONS, type CrashGuard } from './crash-guard.ts';
 
 /** The slice of the ingestor the projector uses. */
 export interface ProjectorIngestor<P = unknown> {
@@ -227,8 +227,8 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
     for (const m of batch) {
       if (guard.isPoison(m.streamSeq)) {
         const crashes = guard.crashes(m.streamSeq);
-        log(`poison message at stream seq ${m.streamSeq}: it crashed the projector process (${crashes} crashes of its range, the last one applied alone)`);
-        const letter = await poison(m, new Error(`it crashed the projector process ${crashes} times (the last time applied alone)`));
+        log(`poison message at stream seq ${m.streamSeq}: it crashed the projector process (${crashes} crashes of its range, the last ${POISON_CONFIRMATIONS} applied alone)`);
+        const letter = await poison(m, new Error(`it crashed the projector process ${crashes} times (the last ${POISON_CONFIRMATIONS} times applied alone)`));
         m.term(termReason(`poison, dead-lettered as ${letter}`, `crashed the projector process ${crashes} times`));
         // Move the checkpoint past it, or the next start would deliver it again.
         await ingestor.ingest([], { checkpoint: { name: checkpointName, position: m.streamSeq } });

@@ -1,8 +1,8 @@
 /**
  * A message that crashes the projector PROCESS (not a thrown error) must not loop forever: the child projector
  * exits abruptly whenever a batch holding event `c-4` is applied. After max_deliver crashes of that range the
- * projector applies it one message at a time, the message that crashes alone is dead-lettered as `poison` on
- * the next start, and every other event is applied exactly once.
+ * projector applies it one message at a time, the message that crashes alone twice is dead-lettered as `poison`
+ * on the next start, and every other event is applied exactly once.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { createNatsDeadLetters } from '../../../src/adapters/nats/dead-letters.ts';
 import { createJetStreamBus, type JetStreamBus } from '../../../src/adapters/nats/jetstream-bus.ts';
 import { createSqliteStore } from '../../../src/adapters/sqlite/index.ts';
+import { POISON_CONFIRMATIONS } from '../../../src/app/ingest/crash-guard.ts';
 import { clinicOntology } from '../../fixtures/clinic-ontology.ts';
 import { startNatsServer, type NatsServer } from '../../support/nats-server.ts';
 import { ledgerEventIds } from './fixtures.ts';
@@ -73,8 +74,8 @@ void describe('projector crash loop (child process exits on one message)', () =>
       exits.push(code);
       if (code === null) break;
     }
-    // max_deliver crashes as a batch, one more when applied alone, then the run that dead-letters it and finishes.
-    assert.deepEqual(exits, [...Array<number>(MAX_DELIVER + 1).fill(70), null]);
+    // max_deliver crashes as a batch, two more when applied alone, then the run that dead-letters it and finishes.
+    assert.deepEqual(exits, [...Array<number>(MAX_DELIVER + POISON_CONFIRMATIONS).fill(70), null]);
 
     const ontology = clinicOntology();
     const store = createSqliteStore({ path: dbPath, ontology });
