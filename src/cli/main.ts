@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { applyConfigFile } from '../service/config-file.ts';
 import { TrailgraphError } from '../core/errors.ts';
+import { TracingConfigError, shutdownTracing, startTracing } from '../observability/tracing.ts';
 
 function fail(err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode);
@@ -19,6 +20,18 @@ try {
   applyConfigFile();
 } catch (err) {
   fail(err);
+}
+
+// OpenTelemetry, when the standard OTEL_* environment asks for it (nothing is loaded otherwise). Commands that end
+// with process.exit flush it themselves; the others flush when the event loop empties.
+try {
+  if (await startTracing(process.env, 'trailgraph')) process.once('beforeExit', () => void shutdownTracing());
+} catch (err) {
+  if (err instanceof TracingConfigError) {
+    process.stderr.write(`trailgraph: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
 }
 
 const program = new Command('trailgraph')

@@ -32,19 +32,27 @@ export interface PublishOptions {
   /** In bus mode, wait until the event is projected, so `seq` is set (default true). */
   readonly wait?: boolean;
   /**
-   * The mark this event reacts to: sets `causationid` (the mark's event) and `correlationid` (the mark's, or
-   * its event id when it starts a process) unless the event has them, so the ledger can show the chain of
-   * reactions and the loop breaker can see it.
+   * The mark this event reacts to: sets `causationid` (the mark's event), `correlationid` (the mark's, or
+   * its event id when it starts a process) and `traceparent` (the mark's: the service's delivery span) unless the
+   * event has them, so the ledger can show the chain of reactions, the loop breaker can see it, and the
+   * reaction continues the mark's distributed trace. An agent that traces itself sets its own span's
+   * `traceparent` on the event instead (docs/observability.md).
    */
   readonly causedBy?: Pick<Mark, 'eventId'> & Partial<Pick<Mark, 'correlationid' | 'traceparent'>>;
 }
 
-/** The event with causation and correlation taken from the mark it reacts to (its own values win). */
+/**
+ * The event with causation, correlation and trace context taken from the mark it reacts to (its own values win).
+ * The mark's `traceparent` is passed on as it is — W3C trace context's rule for a hop that records no span of
+ * its own — so the service's publish span of the reaction is a child of the delivery span, with no hole.
+ */
 export function reactingTo(event: Readonly<Record<string, unknown>>, mark: NonNullable<PublishOptions['causedBy']>): Record<string, unknown> {
+  const traceparent = event.traceparent ?? mark.traceparent ?? undefined;
   return {
     ...event,
     causationid: event.causationid ?? mark.eventId,
     correlationid: event.correlationid ?? mark.correlationid ?? mark.eventId,
+    ...(traceparent !== undefined && { traceparent }),
   };
 }
 

@@ -74,8 +74,8 @@ export async function startNatsMode({ url, ontology, store, ontologyDir, project
   try {
     const stream = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm, ...(replicas && { replicas }) });
     const deadLetters = metrics ? countDeadLetters(stream, metrics) : stream;
-    const ingestor = createIngestor({ ontology, store, deadLetters, checkSubject, ...(upcast && { upcast }), ...(metrics && { metrics }), ...(loopLimits !== undefined && { loopLimits }) });
     const checkpointName = `nats:${bus.streamName}:${bus.consumerSettings.durable}`;
+    const ingestor = createIngestor({ ontology, store, deadLetters, checkSubject, ...(upcast && { upcast }), ...(metrics && { metrics }), ...(loopLimits !== undefined && { loopLimits }), messagingSystem: 'nats', consumerName: checkpointName });
     const projector = project ? createProjector({ bus, ingestor, store, deadLetters, checkpointName }) : undefined;
     // Read from the store, not the projector: a serving-only replica reports the lag of the projector it relies on.
     const lag = async (): Promise<number> => Math.max(0, (await bus.lastSeq()) - (await store.getCheckpoint(checkpointName)));

@@ -16,6 +16,7 @@ import type { DeadLetterStore } from '../ports/dead-letters.ts';
 import type { GraphStore } from '../ports/graph-store.ts';
 import { countContendedClaims, countDeadLetters, countMarkAndClaimChanges } from '../observability/instrument.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { tracePublisher } from '../observability/trace-publish.ts';
 import type { TrailgraphConfig } from './config.ts';
 import { openStore } from './open-store.ts';
 
@@ -73,9 +74,11 @@ export async function createRuntime(config: TrailgraphConfig): Promise<Runtime> 
       ...upcast, ...(metrics && { metrics }), agentSubjects: access !== undefined, loopLimits: config.loopLimits })
     : undefined;
   const deadLetters = nats?.deadLetters ?? counted(await opened.deadLetters());
-  const publisher: Publisher = nats
+  const untraced: Publisher = nats
     ? nats.publisher
     : createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store, deadLetters, ...upcast, ...(metrics && { metrics }), loopLimits: config.loopLimits }) });
+  // A publish span per event while tracing (checked per call: tracing may be registered after the runtime starts).
+  const publisher = tracePublisher(untraced, nats ? 'nats' : 'trailgraph');
   metrics?.watch({ deadLetters: () => deadLetters.count() });
   const unlistenMetrics = metrics && countMarkAndClaimChanges(store, metrics);
 

@@ -6,6 +6,7 @@ import { type PublishGuard, publishGuarded } from '../../app/auth/guard-publish.
 import { errorDetails } from '../errors.ts';
 import { HttpProblem, parseCloudEventsRequest } from './cloudevents-binding.ts';
 import { BodyTooLargeError, readBodyText } from './read-body.ts';
+import { inServerSpan } from '../../observability/spans.ts';
 
 export interface EventsEndpointOptions {
   readonly publisher: Publisher;
@@ -61,8 +62,12 @@ function statusOf(o: PublishOutcome): number {
   }
 }
 
-/** Handles one `/events` request. */
-export async function handleEvents(request: Request, options: EventsEndpointOptions): Promise<Response> {
+/** Handles one `/events` request (in an HTTP server span while tracing). */
+export function handleEvents(request: Request, options: EventsEndpointOptions): Promise<Response> {
+  return inServerSpan(request, '/events', () => handleEventsRequest(request, options));
+}
+
+async function handleEventsRequest(request: Request, options: EventsEndpointOptions): Promise<Response> {
   if (request.method !== 'POST') return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'POST CloudEvents to /events' } }, { allow: 'POST' });
   const url = new URL(request.url);
   const waitParam = url.searchParams.get('wait');

@@ -10,6 +10,7 @@ import { UnauthenticatedError } from '../../core/auth/errors.ts';
 import type { MarkWhere } from '../../core/marks/filter.ts';
 import type { MarkFeed, MarkSubscription } from '../../ports/mark-feed.ts';
 import type { ApiContext } from '../context.ts';
+import { startDelivery, type TracedDelivery } from '../../observability/trace-delivery.ts';
 
 /** Bytes queued on a WebSocket above which we stop taking marks from the feed. */
 const WS_HIGH_WATER = 1 << 20;
@@ -31,6 +32,8 @@ export interface DeliveryAccess {
 /** An iterator that yields the feed's error as a value, so `resolve` can turn it into a GraphQL error. */
 class Delivery implements AsyncIterableIterator<ChangeMark | Error> {
   #ended = false;
+  /** The delivery span of the mark handed out last: ends when the transport asks for the next one (or ends). */
+  #traced: TracedDelivery | undefined;
   constructor(
     private readonly sub: MarkSubscription,
     private readonly socket: SendBuffer | undefined,
@@ -55,6 +58,7 @@ class Delivery implements AsyncIterableIterator<ChangeMark | Error> {
   }
 
   async next(): Promise<IteratorResult<ChangeMark | Error>> {
+    this.#endDelivery();
     if (this.#ended) return { done: true, value: undefined };
     while (this.socket && this.socket.bufferedAmount > WS_HIGH_WATER && this.socket.readyState === 1 && !this.#ended) {
       await new Promise((r) => setTimeout(r, 10));
@@ -67,7 +71,9 @@ class Delivery implements AsyncIterableIterator<ChangeMark | Error> {
           return r;
         }
         const shown = this.access.visible ? await this.access.visible(r.value) : r.value;
-        if (shown) return { done: false, value: shown };
+        if (!shown) continue;
+        this.#traced = startDelivery(shown, this.socket ? 'websocket' : 'sse');
+        return { done: false, value: this.#traced?.mark ?? shown };
       }
     } catch (err) {
       this.#ended = true;
@@ -76,7 +82,13 @@ class Delivery implements AsyncIterableIterator<ChangeMark | Error> {
     }
   }
 
+  #endDelivery(): void {
+    this.#traced?.span.end();
+    this.#traced = undefined;
+  }
+
   async return(): Promise<IteratorResult<ChangeMark | Error>> {
+    this.#endDelivery();
     this.#ended = true;
     await this.sub.return();
     return { done: true, value: undefined };

@@ -20,6 +20,9 @@ import type { AppliedEvent, ApplyOptions, GraphStore } from '../../ports/graph-s
 import { prepareEvent } from './prepare.ts';
 import { createPreparePool, type PreparePool, type PrepareWorkerOptions } from './prepare-pool.ts';
 import type { Metrics } from '../../observability/metrics.ts';
+import { tracingEnabled } from '../../observability/spans.ts';
+import { type BatchPhase, traceBatch, untracedPhase } from '../../observability/trace-ingest.ts';
+import { isTraceparent } from '../../core/events/uri.ts';
 
 /** An event as it arrived: the payload exactly as received plus where it came from. */
 export interface RawEvent {
@@ -98,13 +101,17 @@ export interface IngestorOptions {
   readonly metrics?: Metrics;
   /** The loop breaker's limits (causation depth, repeats along a chain); false turns it off. */
   readonly loopLimits?: LoopLimits | false;
+  /** For the batch span while tracing: `nats` for the projector, `trailgraph` (default) for embedded ingest. */
+  readonly messagingSystem?: 'nats' | 'trailgraph';
+  /** The projector's checkpoint name, named on the batch span. */
+  readonly consumerName?: string;
 }
 
 type Prepared =
   | { readonly ok: true; readonly changeSet: ChangeSet }
   | { readonly ok: false; readonly error: InvalidEventError };
 
-export function createIngestor({ ontology, store, deadLetters, upcast, checkSubject, now = () => new Date(), limits, prepareWorker, metrics, loopLimits = DEFAULT_LOOP_LIMITS }: IngestorOptions): Ingestor {
+export function createIngestor({ ontology, store, deadLetters, upcast, checkSubject, now = () => new Date(), limits, prepareWorker, metrics, loopLimits = DEFAULT_LOOP_LIMITS, messagingSystem = 'trailgraph', consumerName }: IngestorOptions): Ingestor {
   const current = typeof ontology === 'function' ? ontology : () => ontology;
 
   /** The subject/source check (checkSubject) applied to prepared events that came over a bus. */
@@ -219,10 +226,15 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
     return raws.map((r) => tryPrepare(r, receivedAt));
   };
 
-  const ingest = async (raws: readonly RawEvent[], options?: IngestOptions): Promise<IngestResult[]> => {
+  const batchTrace = { system: messagingSystem, store: store.kind, ...(consumerName !== undefined && { consumer: consumerName }) };
+  const ingest = (raws: readonly RawEvent[], options?: IngestOptions): Promise<IngestResult[]> =>
+    tracingEnabled() && raws.length > 0 ? traceBatch(raws, batchTrace, (phase) => ingestBatch(raws, options, phase)) : ingestBatch(raws, options, untracedPhase);
+
+  const ingestBatch = async (raws: readonly RawEvent[], options: IngestOptions | undefined, phase: BatchPhase): Promise<IngestResult[]> => {
     const receivedAtMs = options?.receivedAtMs ?? Date.now();
     const results: (IngestResult | undefined)[] = new Array<IngestResult | undefined>(raws.length);
-    const prepared = checkSubjects(raws, await preparedFor(raws, options?.prepared));
+    const checked = checkSubjects(raws, await phase('validate', () => preparedFor(raws, options?.prepared)));
+    const prepared = phase === untracedPhase ? checked : withTransportTraceparent(raws, checked);
     // Same idempotency key twice in one batch: only the first goes to the store; the others mirror it (a retry)
     // or conflict with it (a reused id), by the same rule the store applies against the ledger.
     const firstIndex = new Map<string, number>();
@@ -243,7 +255,7 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
     }
 
     const { prepared: _ahead, receivedAtMs: _received, ...applyOptions } = options ?? {};
-    const applied = await applyIsolatingConflicts(batch.map((b) => b.changeSet), applyOptions);
+    const applied = await phase('commit', () => applyIsolatingConflicts(batch.map((b) => b.changeSet), applyOptions));
     for (const [k, { index }] of batch.entries()) {
       const outcome = applied[k];
       const raw = raws[index] as RawEvent;
@@ -329,6 +341,18 @@ function count(metrics: Metrics, raws: readonly RawEvent[], prepared: readonly P
     else if (r.status === 'duplicate') metrics.eventDuplicate(type as string);
     else if (r.status === 'rejected') metrics.eventRejected(type, r.error instanceof InvalidEventError ? 'invalid' : r.error instanceof CausalLoopError ? 'causal-loop' : r.error instanceof IdempotencyConflictError ? 'idempotency-conflict' : 'conflict');
   }
+}
+
+/**
+ * While tracing: an event without a `traceparent` of its own is recorded with the one it travelled with (the
+ * publish span's, from the HTTP edge or a NATS header), so the marks of its commit continue its trace.
+ */
+function withTransportTraceparent(raws: readonly RawEvent[], prepared: readonly Prepared[]): readonly Prepared[] {
+  return prepared.map((p, i) => {
+    if (!p.ok || p.changeSet.traceparent !== undefined) return p;
+    const header = raws[i]?.headers?.traceparent;
+    return header !== undefined && isTraceparent(header) ? { ok: true, changeSet: { ...p.changeSet, traceparent: header } } : p;
+  });
 }
 
 function linkOf(cs: ChangeSet): CausalLink {

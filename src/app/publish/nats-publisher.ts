@@ -11,6 +11,7 @@ import type { EventBus } from '../../ports/event-bus.ts';
 import type { GraphStore, LedgerEntry } from '../../ports/graph-store.ts';
 import type { RawEvent } from '../ingest/ingest.ts';
 import type { PublishOutcome, Publisher } from './publisher.ts';
+import { SpanNames, context, contextOf, inSpan, tracingEnabled } from '../../observability/spans.ts';
 
 /** What the publisher needs of the ingestor: validation only. Throws or returns `{ error }` when invalid. */
 export interface PreparePort {
@@ -118,7 +119,10 @@ export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLe
         const outcomes: PublishOutcome[] = [];
         const sent: { index: number; eventId: string; duplicate: boolean }[] = [];
         for (const raw of raws) {
-          const error = await validate(ingestor, raw);
+          // While tracing, validation is a child of the event's publish span (its context is the raw's header).
+          const error = tracingEnabled()
+            ? await inSpan(SpanNames.validate, { parent: contextOf(raw.headers?.traceparent, context.active()) }, () => validate(ingestor, raw))
+            : await validate(ingestor, raw);
           if (error) {
             const eventId = error instanceof InvalidEventError ? error.eventId : undefined;
             const deadLetterId = deadLetters ? await deadLetter(deadLetters, raw, error, eventId) : undefined;
@@ -139,8 +143,10 @@ export function createNatsPublisher({ bus, ingestor, store, pollMs = 100, deadLe
           }
           // A dead letter replayed within the duplicate window would be dropped by the bus under its own id.
           const replayOf = raw.headers?.[REPLAY_HEADER];
+          // The NATS header carries the publish span's context while tracing (the messaging convention), else the event's.
+          const traceparent = raw.headers?.traceparent ?? envelope.traceparent;
           const headers: Record<string, string> = {
-            ...(envelope.traceparent !== undefined && { traceparent: envelope.traceparent }),
+            ...(traceparent !== undefined && { traceparent }),
             ...(replayOf !== undefined && { [REPLAY_HEADER]: replayOf }),
           };
           const routing = {

@@ -2,6 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatSummary, createStatusBar } from '../../demo/referral/terminal-ui.ts';
 import type { ChaosScenario } from '../../demo/referral/runner.ts';
+import { shutdownTracing } from '../../observability/tracing.ts';
 
 const int = (name: string, min: number) => (v: string): number => {
   const n = Number(v);
@@ -78,6 +79,7 @@ export function register(program: Command): void {
           },
         });
         process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${r.completed}/${r.count} referrals completed in ${(r.elapsedMs / 1000).toFixed(1)} s (agents' log: ${r.logPath})\n`);
+        await shutdownTracing();
         process.exit(r.completed >= r.count ? 0 : 1);
       }
       const { runDemo } = await import('../../demo/referral/runner.ts');
@@ -111,6 +113,7 @@ export function register(program: Command): void {
         });
       }
       await run.close();
+      await shutdownTracing();
       process.exit(summary.ok ? 0 : 1);
     });
 }

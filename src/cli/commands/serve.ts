@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { type ConfigFlags, type TrailgraphConfig, loadConfig } from '../../service/config.ts';
 import type { Runtime } from '../../service/runtime.ts';
 import { startService } from '../../service/start-service.ts';
+import { shutdownTracing } from '../../observability/tracing.ts';
 
 /** Says whether anyone may connect: the open development start must never be mistaken for a secured one. */
 function authLine(config: TrailgraphConfig, runtime: Runtime): string {
@@ -61,7 +62,8 @@ export function register(program: Command): void {
         if (stopping) return;
         stopping = true;
         process.stdout.write(`trailgraph: ${signal}, finishing in-flight requests…\n`);
-        service.close().then(
+        // Spans still buffered (the last commits, the last deliveries) are exported before the process ends.
+        service.close().then(shutdownTracing).then(
           () => {
             process.stdout.write('trailgraph: stopped\n');
             process.exit(0);

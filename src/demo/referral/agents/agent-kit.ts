@@ -6,6 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { createClient, type Mark, type MarkWhere, type TrailgraphClient } from '../../../client/index.ts';
+import { reactTo } from '../../../observability/trace-reaction.ts';
+import { shutdownTracing, startTracing } from '../../../observability/tracing.ts';
 
 /** Flags every agent takes: `--url http://127.0.0.1:4000 --agent agent://insurance [--seed 7] …`. */
 export interface AgentFlags {
@@ -155,8 +157,11 @@ export async function runReactor({ client, agent, streams, sweep, sweepMs = 2000
 export function startAgent(flags: AgentFlags): TrailgraphClient {
   const stop = (): void => {
     log(flags.agent, 'stopping');
-    process.exit(0);
+    // Spans still buffered are exported first (a no-op when tracing is off).
+    void shutdownTracing().finally(() => process.exit(0));
   };
+  // OpenTelemetry when the OTEL_* environment asks for it; spans of the first moments may precede its start.
+  startTracing(process.env, `agent-${flags.role}`).catch((err: unknown) => log(flags.agent, `tracing off: ${(err as Error).message}`));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   log(flags.agent, `started (pid ${process.pid}) against ${flags.url}`);
@@ -171,7 +176,9 @@ export async function publishOnce(client: TrailgraphClient, event: Record<string
   const cause = sensed.get(subject.slice(subject.indexOf('/') + 1));
   for (let i = 1; ; i++) {
     try {
-      return await client.publish(event, cause ? { causedBy: cause } : {});
+      if (!cause) return await client.publish(event);
+      // The reaction continues the mark's trace (in a span of this agent's own when it exports spans).
+      return await reactTo(cause, String(event.source), (traceparent) => client.publish(traceparent === undefined ? event : { ...event, traceparent }, { causedBy: cause }));
     } catch (err) {
       const code = (err as { code?: string }).code;
       const retryable = code === 'NETWORK_ERROR' || code === 'STORE_UNAVAILABLE' || code === 'HTTP_ERROR' || code === 'CONSISTENCY_TIMEOUT';
