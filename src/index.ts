@@ -23,3 +23,5 @@ export { createApi, type Api, type ApiOptions } from './api/server.ts';
 export { createSqliteStore, createSqliteDeadLetters } from './adapters/sqlite/index.ts';
 export { createNeo4jStore } from './adapters/neo4j/index.ts';
 export { createClient, type TrailgraphClient, type ClientOptions } from './client/index.ts';
+export { enableTracing, tracingEnabled } from './observability/spans.ts';
+export { startTracing, shutdownTracing, tracingPlan, TracingConfigError, type TracingPlan, type TracingHandle } from './observability/tracing.ts';

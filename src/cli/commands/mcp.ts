@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.ts';
 import { type ConfigFlags, loadConfig } from '../../service/config.ts';
 import { bearerToken, serviceUrl } from '../remote.ts';
+import { shutdownTracing } from '../../observability/tracing.ts';
 
 interface McpFlags extends ConfigFlags {
   url?: string;
@@ -70,6 +71,8 @@ export function register(program: Command): void {
       } else {
         await onStore(flags);
       }
+      // Spans still buffered (an embedded store's last publishes) are exported before the process ends.
+      await shutdownTracing();
       process.exit(0);
     });
 }
