@@ -3,7 +3,9 @@
 --
 -- Arguments (after `--`): the JSON body template, in which every `$ID` is replaced by `prefix .. random(0, n-1)`;
 -- then prefix and n (n = 0: the template has no `$ID`). Each thread prepares 1,024 requests up front and cycles
--- through them, so the generator spends its CPU on HTTP, not on building strings.
+-- through them, so the generator spends its CPU on HTTP, not on building strings. A template with `$SEQ` (events to
+-- publish: each needs an id of its own) is built per request instead, `$SEQ` becoming a value unique to this run,
+-- thread and request.
 
 local threads = {}
 
@@ -16,11 +18,24 @@ local requests = {}
 local next_request = 1
 graphql_errors = 0
 
+local per_request = nil
+local sequence = 0
+
 function init(args)
   local template, prefix, n = args[1], args[2] or "", tonumber(args[3] or "0")
   math.randomseed(os.time() * 1000 + (id or 0))
   local count = n > 0 and 1024 or 1
   local headers = { ["Content-Type"] = "application/json" }
+  if string.find(template, "$SEQ", 1, true) then
+    local run = tostring(os.time()) .. "-" .. tostring(math.random(0, 999999)) .. "-" .. tostring(id or 0)
+    per_request = function()
+      sequence = sequence + 1
+      local body = string.gsub(template, "%$SEQ", run .. "-" .. tostring(sequence))
+      if n > 0 then body = string.gsub(body, "%$ID", prefix .. tostring(math.random(0, n - 1))) end
+      return wrk.format("POST", nil, headers, body)
+    end
+    return
+  end
   for i = 1, count do
     local body = template
     if n > 0 then
@@ -31,6 +46,7 @@ function init(args)
 end
 
 function request()
+  if per_request then return per_request() end
   local r = requests[next_request]
   next_request = next_request % #requests + 1
   return r

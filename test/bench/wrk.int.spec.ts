@@ -14,13 +14,15 @@ void describe('bench wrk driver (wrk-graphql.lua + bench/support/wrk.ts)', { ski
   let server: Server;
   let url = '';
   const seen = new Set<string>();
+  const events: string[] = [];
   before(async () => {
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        const parsed = JSON.parse(body) as { variables?: { id?: string } };
+        const parsed = JSON.parse(body) as { variables?: { id?: string; e?: { id: string; forPatient: string } } };
         if (parsed.variables?.id) seen.add(parsed.variables.id);
+        if (parsed.variables?.e) events.push(`${parsed.variables.e.id} ${parsed.variables.e.forPatient}`);
         res.setHeader('content-type', 'application/json');
         res.end(parsed.variables?.id === 'p-3' ? '{"errors":[{"message":"no"}]}' : '{"data":{"ok":true}}');
       });
@@ -41,6 +43,16 @@ void describe('bench wrk driver (wrk-graphql.lua + bench/support/wrk.ts)', { ski
     assert.deepEqual([...seen].filter((id) => !/^p-[0-3]$/.test(id)), []);
     assert.ok(seen.size > 1, `several ids sent: ${[...seen].join(' ')}`);
     assert.ok(seen.has('p-3') ? r.errors > 0 && r.errors < r.requests : r.errors === 0, `errors ${r.errors} of ${r.requests}`);
+  });
+
+  void test('a $SEQ template sends every request with an id of its own (events to publish), $ID still drawn', async () => {
+    const template = JSON.stringify({ query: 'mutation($e: JSON!) { publishEvent(event: $e) { seq } }', variables: { e: { id: 'ev-$SEQ', forPatient: '$ID' } } });
+    const r = await runWrk({ url, body: { template, idPrefix: 'p-', ids: 2 }, seconds: 1, connections: 2, threads: 1 });
+    assert.ok(r.requests > 1 && events.length >= r.requests, `requests made: ${r.requests}, seen: ${events.length}`);
+    const ids = events.map((e) => e.split(' ')[0] as string);
+    assert.equal(new Set(ids).size, ids.length, 'no event id repeats');
+    assert.ok(ids.every((id) => /^ev-\d+-\d+-\d+-\d+$/.test(id)), ids.slice(0, 3).join(' '));
+    assert.ok(events.every((e) => / p-[01]$/.test(e)), events.slice(0, 3).join(', '));
   });
 
   void test('output without the summary line is a clear error', () => {
