@@ -13,7 +13,7 @@ import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { ChangeSet } from '../core/projection/change-set.ts';
 import type {
   AppliedEvent, ApplyOptions, Claim, ClaimInput, ClaimResult, GraphPath, LeaveMarkInput, LedgerEntry, Neighbourhood, NodeQuery,
-  NodeRecord, Page, RelatedQuery, ReinforceMarkInput, SearchPage, SearchQuery, SignalMark,
+  MarkGuard, NodeRecord, Page, RelatedQuery, ReinforceMarkInput, SearchPage, SearchQuery, SignalMark,
 } from '../core/store/records.ts';
 
 // The records and their constants live in core (one rulebook for every store); the port re-exports them.
@@ -94,7 +94,8 @@ export interface GraphStore {
 
   leaveMark(input: LeaveMarkInput): Promise<{ readonly mark: SignalMark; readonly seq: number }>;
   reinforceMark(input: ReinforceMarkInput): Promise<{ readonly mark: SignalMark; readonly seq: number }>;
-  removeMark(markId: string, agent: string): Promise<number | undefined>;
+  /** Removes a mark; undefined when there is none (or `guard.scope` hides its node). `guard` as for reinforceMark. */
+  removeMark(markId: string, agent: string, guard?: MarkGuard): Promise<number | undefined>;
   marksOn(ids: readonly string[], options?: { kind?: string; minStrength?: number; now?: number }): Promise<ReadonlyMap<string, readonly SignalMark[]>>;
   /** Deletes marks that evaporated by `now`, one ledger row each. Returns how many. */
   sweepMarks(now?: number): Promise<number>;

@@ -2,9 +2,10 @@
  * No route leaks a node outside the caller's row rule. A specialist token for s-1 may read specialists and
  * specialties, the referrals referred to s-1 and their patients — nothing else — and the insurance role never
  * sees lab results. Every answer of every read route (get, list with filters/sort/cursors/counts, relationship
- * fields both ways, neighbourhood, paths, history, ledger, event, marks and claims on nodes, the marks
- * subscription over SSE and graphql-ws) is scanned for any id outside what the rule allows — on SQLite and on Neo4j,
- * whose adapters each compile the rule into their own queries.
+ * fields both ways, neighbourhood, paths, history, ledger, event, marks and claims on nodes, full-text search, the
+ * marks subscription over SSE and graphql-ws) is scanned for any id outside what the rule allows — on SQLite and on
+ * Neo4j, whose adapters each compile the rule into their own queries. Relationship filters count only readable far
+ * ends; reinforcing or removing a mark needs the role's mark kind and a readable node.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -59,6 +60,7 @@ for (const store of await storesUnderTest()) void describe(`row rules leak nothi
     paths: '{ a: paths(from: "s-1", to: "s-2", maxHops: 4) { nodes { id } relationships { fromId toId } } b: paths(from: "p-1", to: "p-2", maxHops: 6) { nodes { id } } c: paths(from: "r-1", to: "result-r-1", maxHops: 3) { nodes { id } } }',
     'history, ledger, event': '{ referral(id: "r-1") { history { seq type subject changes event } } specialist(id: "s-2") { history { seq subject changes event } } patient(id: "p-2") { id } ledger(first: 1000) { seq type subject eventId changes event } }',
     'marks and claims on nodes': '{ referral(id: "r-1") { marks { id kind nodeId node { id } } claims { nodeId } } referrals(where: { marks: [{ kind: "needs-review" }] }) { totalCount nodes { id } } specialist(id: "s-2") { id } }',
+    'full-text search': '{ a: search(text: "patient") { nodes { id } edges { cursor } } b: search(text: "chest pain", classes: ["Referral"]) { nodes { id } } c: search(text: "glucose") { nodes { id } } d: search(text: "acme") { nodes { id } } }',
   };
 
   for (const [route, query] of Object.entries(routes)) {
@@ -82,6 +84,65 @@ for (const store of await storesUnderTest()) void describe(`row rules leak nothi
     const n = (mine.data?.ledger as unknown[]).length;
     assert.ok(n > 0 && n < (all.data?.ledger as unknown[]).length, `specialist ledger has ${n} entries`);
     assert.ok(head > 0);
+  });
+
+  void it('search and relationship filters answer from readable nodes only (a hidden far end does not count)', async () => {
+    const ids = (v: unknown): string[] => (v as { nodes: { id: string }[] }).nodes.map((n) => n.id).sort();
+    const query = '{ found: search(text: "patient") { nodes { id } } has: specialists(where: { referralsReceived: { exists: true } }) { nodes { id } } hasNot: specialists(where: { referralsReceived: { exists: false } }) { nodes { id } } }';
+    const all = await s.gql(admin, query);
+    assert.equal(all.errors, undefined, JSON.stringify(all.errors));
+    assert.deepEqual([ids(all.data?.found), ids(all.data?.has), ids(all.data?.hasNot)], [['p-1', 'p-2', 'p-3'], ['s-1', 's-2'], []], 'the premise, as the admin sees it');
+    const mine = await s.gql(specialist, query);
+    assert.equal(mine.errors, undefined, JSON.stringify(mine.errors));
+    // s-2 has a referral, but not one referred to s-1: to this caller s-2 has none, as its referralsReceived field says.
+    assert.deepEqual([ids(mine.data?.found), ids(mine.data?.has), ids(mine.data?.hasNot)], [['p-1'], ['s-1'], ['s-2']]);
+    // A class rule too: insurance reads referrals but not lab orders, so no referral "has follow-ups" to it.
+    const insurance = await tokenFor('agent://insurance', ['insurance']);
+    const followUps = '{ has: referrals(where: { followUps: { exists: true } }) { totalCount nodes { id } } hasNot: referrals(where: { followUps: { exists: false } }) { nodes { id } } r1: referral(id: "r-1") { followUps { totalCount } } }';
+    assert.deepEqual(ids((await s.gql(admin, followUps)).data?.has), ['r-1'], 'the premise: r-1 has a lab order');
+    const seen = await s.gql(insurance, followUps);
+    assert.equal(seen.errors, undefined, JSON.stringify(seen.errors));
+    assert.deepEqual([ids(seen.data?.has), (seen.data?.has as { totalCount: number }).totalCount, ids(seen.data?.hasNot)], [[], 0, ['r-1', 'r-2', 'r-3']]);
+    assert.deepEqual(seen.data?.r1, { followUps: { totalCount: 0 } });
+  });
+
+  void it('reinforceMark and removeMark: only marks of the role\'s kinds, only on readable nodes', async () => {
+    const leave = async (on: string, kind: string): Promise<string> => {
+      const r = await s.gql(admin, 'mutation M($on: ID!, $kind: String!) { leaveMark(on: $on, kind: $kind, ttlMs: 600000) { mark { id } } }', { on, kind });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      return (r.data?.leaveMark as { mark: { id: string } }).mark.id;
+    };
+    const reinforce = (token: string, id: string) => s.gql(token, 'mutation R($id: ID!) { reinforceMark(id: $id, by: 0.5) { seq mark { id kind } } }', { id });
+    const remove = (token: string, id: string) => s.gql(token, 'mutation D($id: ID!) { removeMark(id: $id) }', { id });
+    const marksOn = async (node: string): Promise<string[]> => {
+      const r = await s.gql(admin, 'query Q($id: ID!) { node(id: $id) { ... on Referral { marks { id } } } }', { id: node });
+      return (r.data?.node as { marks: { id: string }[] }).marks.map((m) => m.id);
+    };
+    const otherKind = await leave('r-1', 'needs-insurance-check');
+    const hidden = await leave('r-2', 'needs-review');
+    const mine = await leave('r-1', 'needs-review');
+
+    // A kind the specialist role may not mark: refused, and the mark is untouched.
+    for (const r of [await reinforce(specialist, otherKind), await remove(specialist, otherKind)]) {
+      assert.equal(r.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(r));
+      assert.match(r.errors?.[0]?.message ?? '', /may not leave marks of kind needs-insurance-check/);
+    }
+    // A mark on a node the caller cannot read does not exist for it: not found, nothing about the node, untouched.
+    const hiddenReinforced = await reinforce(specialist, hidden);
+    assert.equal(hiddenReinforced.errors?.[0]?.extensions?.code, 'NOT_FOUND', JSON.stringify(hiddenReinforced));
+    assertOnly(hiddenReinforced, SPECIALIST_SEES, 'reinforceMark on a hidden node');
+    const hiddenRemoved = await remove(specialist, hidden);
+    assert.deepEqual([hiddenRemoved.errors, hiddenRemoved.data?.removeMark], [undefined, null]);
+    assert.ok((await marksOn('r-1')).includes(otherKind) && (await marksOn('r-2')).includes(hidden), 'refused marks are still there');
+
+    // Its own kind on a readable node: allowed — reinforcing another agent's mark is how stigmergy works.
+    const ok = await reinforce(specialist, mine);
+    assert.equal(ok.errors, undefined, JSON.stringify(ok.errors));
+    assert.equal((ok.data?.reinforceMark as { mark: { kind: string } }).mark.kind, 'needs-review');
+    const gone = await remove(specialist, mine);
+    assert.equal(gone.errors, undefined, JSON.stringify(gone.errors));
+    assert.equal(typeof gone.data?.removeMark, 'number');
+    assert.ok(!(await marksOn('r-1')).includes(mine));
   });
 
   void it('event by id: an event about invisible nodes is absent', async () => {

@@ -9,11 +9,12 @@ import { NotFoundError } from '../../core/errors.ts';
 import { markExpiry, markSweepOrder, reinforcedStrength } from '../../core/marks/decay.ts';
 import type { AppliedChange, NodeRef } from '../../core/projection/change-set.ts';
 import { CLAIM_TYPES, claimChange, claimIdPart, MARK_TYPES, markChange, systemEntry } from '../../core/store/ledger.ts';
-import type { ClaimInput, ClaimResult, LedgerEntry, LeaveMarkInput, ReinforceMarkInput, SignalMark } from '../../core/store/records.ts';
+import type { ClaimInput, ClaimResult, LedgerEntry, LeaveMarkInput, MarkGuard, ReinforceMarkInput, SignalMark } from '../../core/store/records.ts';
 import { checkLeaveMark, checkLifetime } from '../../core/marks/input-rules.ts';
 import * as a from './cypher/apply.ts';
 import * as cl from './cypher/claims.ts';
 import * as mk from './cypher/marks.ts';
+import * as reads from './cypher/reads.ts';
 import { ledgerRow } from './apply-batch.ts';
 import type { Row, Tx } from './executor.ts';
 import { toClaim, toSignalMark } from './records.ts';
@@ -57,11 +58,19 @@ export async function leaveMark(tx: Tx, input: LeaveMarkInput): Promise<{ mark: 
   return { mark, entry: await markRow(tx, mark, 'left', mark.strength, input.agent, now) };
 }
 
+/** Locks mark `markId` and returns it as `guard` lets the caller act on it: undefined when absent or on a node its scope hides; throws for a refused kind. */
+async function guardedMark(tx: Tx, markId: string, guard: MarkGuard | undefined): Promise<Row | undefined> {
+  const [row] = await tx.run(mk.lockMark(markId));
+  const m = row?.mark as Row | undefined;
+  if (!m || (guard?.scope && (await tx.run(reads.getNodes([String(m.on)], guard.scope))).length === 0)) return undefined;
+  guard?.checkKind?.(String(m.kind));
+  return m;
+}
+
 export async function reinforceMark(tx: Tx, input: ReinforceMarkInput): Promise<{ mark: SignalMark; entry: LedgerEntry }> {
   await tx.run(a.lockHead());
   const now = input.now ?? Date.now();
-  const [row] = await tx.run(mk.lockMark(input.markId));
-  const m = row?.mark as Row | undefined;
+  const m = await guardedMark(tx, input.markId, input.guard);
   if (!m || Number(m.expiresAt) <= now) throw new NotFoundError(`mark ${input.markId} does not exist or has evaporated; leave a new mark`);
   const current = toSignalMark(m, now);
   const strength = reinforcedStrength(current.strength, Number(m.firstStrength), input.by);
@@ -71,12 +80,12 @@ export async function reinforceMark(tx: Tx, input: ReinforceMarkInput): Promise<
   return { mark, entry: await markRow(tx, mark, 'reinforced', strength, input.agent, now) };
 }
 
-export async function removeMark(tx: Tx, markId: string, agent: string, now = Date.now()): Promise<LedgerEntry | undefined> {
+export async function removeMark(tx: Tx, markId: string, agent: string, guard?: MarkGuard, now = Date.now()): Promise<LedgerEntry | undefined> {
   await tx.run(a.lockHead());
-  const [row] = await tx.run(mk.lockMark(markId));
-  if (!row) return undefined;
+  const m = await guardedMark(tx, markId, guard);
+  if (!m) return undefined;
   // Its strength when removed: core's decay, 0 once past its expiry.
-  const mark = toSignalMark(row.mark as Row, now);
+  const mark = toSignalMark(m, now);
   await tx.run(mk.deleteMark(markId));
   return markRow(tx, mark, 'removed', mark.strength, agent, now);
 }

@@ -1,9 +1,8 @@
 /**
  * Full-text search on Neo4j: keeps the `tg_search` full-text index matching the ontology's searchable properties
- * (rebuilt when they change, waited for until online) and answers ranked pages from it. Read scopes are not
- * compiled for this store yet (like its other reads): a scoped search is refused, never answered unscoped.
+ * (rebuilt when they change, waited for until online) and answers ranked pages from it, a read scope compiled
+ * into the query (cypher/scope.ts) like every other read.
  */
-import { ConfigError } from '../../core/errors.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import { parseSearch, searchCursor, searchOffset, toLucene } from '../../core/search/query.ts';
 import { pageSize } from '../../core/store/limits.ts';
@@ -49,13 +48,12 @@ async function ensureSearchIndexOnce(exec: Executor, ontology: CompiledOntology)
 
 /** A page of ranked hits. */
 export async function searchNeo4j(exec: Executor, ontology: CompiledOntology | undefined, query: SearchQuery): Promise<SearchPage> {
-  if (query.scope !== undefined) throw new ConfigError('store', 'the Neo4j store cannot apply read access rules to search yet; serve with the SQLite store when auth is on');
   const lucene = toLucene(parseSearch(query.text));
   const offset = searchOffset(query.after);
   const first = pageSize(query.first);
   if (first === 0 || (ontology && s.searchProperties(ontology).length === 0)) return { items: [], hasNextPage: false };
   const classes = query.classes?.length ? [...query.classes] : null;
-  const rows = await exec.read((tx) => tx.run(s.searchNodes(lucene, classes, offset, first + 1)));
+  const rows = await exec.read((tx) => tx.run(s.searchNodes(lucene, classes, offset, first + 1, query.scope)));
   const items = rows.slice(0, first).map((r, i) => ({ node: toNodeRecord(ontology, r.n), score: Number(r.score), cursor: searchCursor(offset + i + 1) }));
   const last = items[items.length - 1];
   return { items, hasNextPage: rows.length > first, ...(last && { endCursor: last.cursor }) };

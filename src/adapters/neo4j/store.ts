@@ -186,8 +186,8 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       notify([entry]);
       return { mark, seq: entry.seq };
     },
-    async removeMark(markId, agent) {
-      const entry = await exec.write((tx) => mc.removeMark(tx, markId, agent));
+    async removeMark(markId, agent, guard) {
+      const entry = await exec.write((tx) => mc.removeMark(tx, markId, agent, guard));
       if (entry) notify([entry]);
       return entry?.seq;
     },

@@ -40,7 +40,7 @@ export function listNodes(ctx: StoreContext, q: NodeQuery): Page<NodeRecord> {
     scopeFragment(q.scope),
     ...(q.filters ?? []).map((f) => propertyFilter(ctx, f)),
     ...(q.marks ?? []).map((m) => markFilter(m, now)),
-    ...(q.relationships ?? []).map((r) => relationshipFilter(r)),
+    ...(q.relationships ?? []).map((r) => relationshipFilter(r, 'n', (far) => scopeFragment(q.scope, far))),
   ]);
   const sort = sortFragments(ctx, q.sort, q.after);
   const page = and([where, sort.after]);

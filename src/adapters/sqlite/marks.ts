@@ -9,10 +9,11 @@ import { checkLeaveMark, checkReinforceBy } from '../../core/marks/input-rules.t
 import type { AppliedChange, NodeRef } from '../../core/projection/change-set.ts';
 import { markExpiry, reinforcedStrength, strengthAt as decayed, type MarkClock } from '../../core/marks/decay.ts';
 import { MARK_TYPES, markChange as change } from '../../core/store/ledger.ts';
-import type { LeaveMarkInput, LedgerEntry, ReinforceMarkInput, SignalMark } from '../../core/store/records.ts';
+import type { LeaveMarkInput, LedgerEntry, MarkGuard, ReinforceMarkInput, SignalMark } from '../../core/store/records.ts';
 import { writeTx, type StoreContext } from './context.ts';
 import { compareMarks } from '../../core/store/order.ts';
 import { nextSeq, writeSystemRow } from './ledger.ts';
+import { visibility } from './scope.ts';
 
 interface MarkRow {
   id: string;
@@ -99,12 +100,20 @@ function withoutClass(r: MarkRow): Omit<MarkRow, 'class'> {
   return rest;
 }
 
+/** Mark `markId` as `guard` lets the caller act on it: undefined when absent or on a node its scope hides; throws for a refused kind. */
+function guardedMark(ctx: StoreContext, markId: string, guard: MarkGuard | undefined): MarkRow | undefined {
+  const r = ctx.stmt(`${MARK_SELECT} WHERE m.id = ?`).get(markId) as MarkRow | undefined;
+  if (!r || (guard?.scope && !visibility(ctx, guard.scope)(r.node_id))) return undefined;
+  guard?.checkKind?.(r.kind);
+  return r;
+}
+
 export function reinforceMark(ctx: StoreContext, input: ReinforceMarkInput): { mark: SignalMark; seq: number } {
   const now = input.now ?? Date.now();
   checkReinforceBy(input.by);
   const entries: LedgerEntry[] = [];
   const result = writeTx(ctx, () => {
-    const r = ctx.stmt(`${MARK_SELECT} WHERE m.id = ?`).get(input.markId) as MarkRow | undefined;
+    const r = guardedMark(ctx, input.markId, input.guard);
     if (!r || now >= r.expires_at) throw new NotFoundError(`mark ${input.markId} does not exist or has evaporated; leave a new mark`);
     const strength = reinforcedStrength(strengthAt(r, now), r.first_strength, input.by);
     const next: MarkRow = { ...r, strength, reinforced_at: now, expires_at: expiryOf(strength, r.half_life_ms, r.ttl_ms, now) };
@@ -118,10 +127,10 @@ export function reinforceMark(ctx: StoreContext, input: ReinforceMarkInput): { m
   return result;
 }
 
-export function removeMark(ctx: StoreContext, markId: string, agent: string, now = Date.now()): number | undefined {
+export function removeMark(ctx: StoreContext, markId: string, agent: string, guard?: MarkGuard, now = Date.now()): number | undefined {
   const entries: LedgerEntry[] = [];
   const seq = writeTx(ctx, () => {
-    const r = ctx.stmt(`${MARK_SELECT} WHERE m.id = ?`).get(markId) as MarkRow | undefined;
+    const r = guardedMark(ctx, markId, guard);
     if (!r) return undefined;
     ctx.stmt('DELETE FROM marks WHERE id = ?').run(markId);
     const on = { id: r.node_id, class: r.class ?? 'Resource' };

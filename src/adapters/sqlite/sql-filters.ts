@@ -82,10 +82,18 @@ export function markFilter(f: MarkFilter, now: number, alias = 'n'): Fragment {
   return { sql: f.absent ? `NOT ${sql}` : sql, params: [f.kind, now, now, f.minStrength ?? 0] };
 }
 
-export function relationshipFilter(f: RelationshipFilter, alias = 'n'): Fragment {
+/**
+ * "Has / has no relationship of this type". `visibleOn`, given a read scope, says which far ends the caller may
+ * read (a fragment on the alias it is handed): only relationships to those count, as in the relationship fields —
+ * otherwise the filter would tell whether a node the caller cannot see is there.
+ */
+export function relationshipFilter(f: RelationshipFilter, alias = 'n', visibleOn?: (alias: string) => Fragment | undefined): Fragment {
   const col = f.direction === 'out' ? 'from_id' : 'to_id';
-  const sql = `EXISTS (SELECT 1 FROM rels r2 WHERE r2.${col} = ${alias}.id AND r2.type = ?)`;
-  return { sql: f.exists ? sql : `NOT ${sql}`, params: [f.type] };
+  const far = f.direction === 'out' ? 'to_id' : 'from_id';
+  const visible = visibleOn?.('rt');
+  const seen = visible ? ` AND EXISTS (SELECT 1 FROM nodes rt WHERE rt.id = r2.${far} AND ${visible.sql})` : '';
+  const sql = `EXISTS (SELECT 1 FROM rels r2 WHERE r2.${col} = ${alias}.id AND r2.type = ?${seen})`;
+  return { sql: f.exists ? sql : `NOT ${sql}`, params: [f.type, ...(visible?.params ?? [])] };
 }
 
 /** ORDER BY and the keyset condition after `cursor` for a sort (ties broken by id, same direction). */

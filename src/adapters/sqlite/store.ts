@@ -76,7 +76,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     getMeta: (key) => read(() => ctx.stmt('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined),
     leaveMark: (input) => read(() => leaveMark(ctx, input)),
     reinforceMark: (input) => read(() => reinforceMark(ctx, input)),
-    removeMark: (markId, agent) => read(() => removeMark(ctx, markId, agent)),
+    removeMark: (markId, agent, guard) => read(() => removeMark(ctx, markId, agent, guard)),
     marksOn: (ids, options) => read(() => marksOn(ctx, ids, options)),
     sweepMarks: (now) => read(() => sweepMarks(ctx, now)),
     claim: (input) => read(() => claim(ctx, input)),

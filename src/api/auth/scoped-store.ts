@@ -1,10 +1,11 @@
 /**
  * The graph store as one caller may read it: every read carries the caller's ReadScope, which the adapter
- * compiles into its query. Resolvers and loaders use this view and cannot forget the scope; writes (marks,
- * claims) pass through unchanged — what they may do is decided by the policy before they run.
+ * compiles into its query. Resolvers and loaders use this view and cannot forget the scope. Writes that act on
+ * an existing mark carry it too (the mark's node must be readable); the others (leave a mark, claims) pass
+ * through unchanged — what they may do is decided by the policy before they run.
  */
 import type { ReadAccess } from '../../core/auth/read-scope.ts';
-import type { GraphStore } from '../../ports/graph-store.ts';
+import type { GraphStore, MarkGuard } from '../../ports/graph-store.ts';
 
 export function scopeStore(store: GraphStore, access: ReadAccess): GraphStore {
   if (access === 'all') return store;
@@ -22,5 +23,8 @@ export function scopeStore(store: GraphStore, access: ReadAccess): GraphStore {
     history: (id: string, page?: Parameters<GraphStore['history']>[1]) => store.history(id, page, scope),
     ledger: (afterSeq: number, limit: number) => store.ledger(afterSeq, limit, scope),
     search: (q: Parameters<GraphStore['search']>[0]) => store.search({ ...q, scope }),
+    // Acting on an existing mark reveals it and its node: only marks on nodes the caller may read.
+    reinforceMark: (input: Parameters<GraphStore['reinforceMark']>[0]) => store.reinforceMark({ ...input, guard: { ...input.guard, scope } }),
+    removeMark: (markId: string, agent: string, guard?: MarkGuard) => store.removeMark(markId, agent, { ...guard, scope }),
   } satisfies Partial<GraphStore>);
 }

@@ -5,7 +5,7 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import { touchedNodeIds, type ChangeMark } from '../../core/marks/change-mark.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import type { Claim, ClaimResult, MarkFilter, NodeRecord, SignalMark } from '../../ports/graph-store.ts';
+import type { Claim, ClaimResult, MarkFilter, MarkGuard, NodeRecord, SignalMark } from '../../ports/graph-store.ts';
 import type { ApiContext } from '../context.ts';
 import type { ResolverMap } from '../schema/resolvers.ts';
 import type { WhereKeyHandler } from '../schema/where.ts';
@@ -21,6 +21,13 @@ async function permit(ctx: ApiContext, action: Action, node: string): Promise<vo
   if (!ctx.access || !ctx.principal) return;
   ctx.access.authorize(ctx.principal, action);
   if (!(await ctx.loaders.node.load(node))) throw new NotFoundError(`no node ${node} that ${ctx.principal.agent} may read`);
+}
+
+/** With access control on: the check of a mark's kind against the caller's roles, for the store to make. */
+function markGuard(ctx: ApiContext): { guard?: MarkGuard } {
+  const { access, principal } = ctx;
+  if (!access || !principal) return {};
+  return { guard: { checkKind: (markKind) => access.authorize(principal, { kind: 'mark', markKind }) } };
 }
 
 type Args = Record<string, unknown>;
@@ -73,9 +80,12 @@ const mutations: Record<string, Resolver> = {
       agent: agentOf(a, ctx),
     });
   },
+  // Reinforce and remove: anyone's mark (reinforcing others' marks is how stigmergy works), but only of a kind the
+  // caller's roles may mark, and only on a node it may read (the scoped store adds that). The kind is known once
+  // the store has the mark, so the store asks, in its transaction.
   reinforceMark: (_, a, ctx) =>
-    ctx.store.reinforceMark({ markId: String(a.id), ...(typeof a.by === 'number' && { by: a.by }), agent: agentOf(a, ctx) }),
-  removeMark: async (_, a, ctx) => (await ctx.store.removeMark(String(a.id), agentOf(a, ctx))) ?? null,
+    ctx.store.reinforceMark({ markId: String(a.id), ...(typeof a.by === 'number' && { by: a.by }), agent: agentOf(a, ctx), ...markGuard(ctx) }),
+  removeMark: async (_, a, ctx) => (await ctx.store.removeMark(String(a.id), agentOf(a, ctx), markGuard(ctx).guard)) ?? null,
   claim: async (_, a, ctx) => {
     await permit(ctx, { kind: 'claim', purpose: String(a.purpose) }, String(a.node));
     return claimResult(await ctx.store.claim({ on: String(a.node), purpose: String(a.purpose), ttlMs: Number(a.ttlMs), agent: agentOf(a, ctx) }));

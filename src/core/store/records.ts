@@ -187,12 +187,24 @@ export interface LeaveMarkInput {
   readonly now?: number;
 }
 
+/**
+ * Who may act on a mark that already exists, checked by the store in the writing transaction once it has the
+ * mark (a mark's kind and node are known only then). Absent = anyone (auth off).
+ */
+export interface MarkGuard {
+  /** Only marks on nodes this scope shows: any other is reported as absent, so its node's existence stays hidden. */
+  readonly scope?: ReadScope;
+  /** Throws (ForbiddenError) when the caller may not act on marks of this kind. */
+  readonly checkKind?: (kind: string) => void;
+}
+
 export interface ReinforceMarkInput {
   readonly markId: string;
   /** Added to the current (decayed) strength; default: back to the initial strength. */
   readonly by?: number;
   readonly agent: string;
   readonly now?: number;
+  readonly guard?: MarkGuard;
 }
 
 export interface Claim {

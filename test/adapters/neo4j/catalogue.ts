@@ -105,6 +105,7 @@ export function catalogue(): Record<string, Statement> {
     'reads.scoped.getNodes.empty': reads.getNodes([V('p-1')], empty),
     'reads.scoped.listNodes': reads.listNodes(ontology, { class: 'Referral', first: 10, scope, filters: [{ property: 'priority', op: 'eq', value: V('urgent') }], after: encodeCursor(V('urgent'), V('r-1')), sort: { property: 'priority', direction: 'asc' } }, now),
     'reads.scoped.countNodes': reads.countNodes(ontology, { class: 'Referral', first: 10, scope }, now),
+    'reads.scoped.listNodes.relationships': reads.listNodes(ontology, { class: 'Specialist', first: 10, scope, relationships: [{ type: 'referredTo', direction: 'in', exists: true }, { type: 'hasSpecialty', direction: 'out', exists: false }] }, now),
     'reads.scoped.related': reads.related(ontology, { ids: [V('p-1')], type: 'forPatient', direction: 'in', first: 3, scope }),
     'reads.scoped.countRelated': reads.countRelated(ontology, [V('p-1')], 'forPatient', 'in', scope),
     'reads.scoped.neighbourhood': reads.neighbourhoodNodes(ontology, V('r-1001'), 2, undefined, 100, scope),
@@ -136,6 +137,7 @@ export function catalogue(): Record<string, Statement> {
     'search.create': search.createSearchIndex(ontology),
     'search.await': search.awaitSearchIndex(600),
     'search.query': search.searchNodes(V('+moss +card*'), [V('Patient')], 20, 21),
+    'search.query.scoped': search.searchNodes(V('+moss'), null, 0, 21, scope),
   });
   return out;
 }

@@ -83,10 +83,18 @@ export function markFilter(f: MarkFilter, names: ParamNames, alias = 'n'): Fragm
   return { cypher: f.absent ? `NOT ${cypher}` : cypher, params: { [kind]: f.kind, [min]: f.minStrength ?? 0 } };
 }
 
-export function relationshipFilter(ontology: CompiledOntology, f: RelationshipFilter, alias = 'n'): Fragment {
+/**
+ * "Has / has no relationship of this type". `visibleOn`, given a read scope, says which far ends the caller may
+ * read (a predicate on the variable it is handed): only relationships to those count, as in the relationship
+ * fields — otherwise the filter would tell whether a node the caller cannot see is there.
+ */
+export function relationshipFilter(ontology: CompiledOntology, f: RelationshipFilter, alias = 'n', visibleOn?: (v: string) => Fragment | undefined): Fragment {
   const t = relType(ontology, f.type);
-  const pattern = f.direction === 'out' ? `(${alias})-[:${t}]->(:Resource)` : `(${alias})<-[:${t}]-(:Resource)`;
-  return { cypher: f.exists ? `EXISTS { ${pattern} }` : `NOT EXISTS { ${pattern} }`, params: {} };
+  const visible = visibleOn?.('rt');
+  const far = visible ? '(rt:Resource)' : '(:Resource)';
+  const pattern = f.direction === 'out' ? `(${alias})-[:${t}]->${far}` : `(${alias})<-[:${t}]-${far}`;
+  const exists = visible ? `EXISTS { MATCH ${pattern} WHERE ${visible.cypher} }` : `EXISTS { ${pattern} }`;
+  return { cypher: f.exists ? exists : `NOT ${exists}`, params: visible?.params ?? {} };
 }
 
 /** ORDER BY items and the keyset condition after `cursor`. `sortExpr` is the value put in cursors. */

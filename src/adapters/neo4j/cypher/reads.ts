@@ -43,7 +43,7 @@ function listWhere(ontology: CompiledOntology, query: NodeQuery): Fragment {
     scopePredicate(query.scope, 'n'),
     ...(query.filters ?? []).map((f) => propertyFilter(ontology, f, names)),
     ...(query.marks ?? []).map((f) => markFilter(f, names)),
-    ...(query.relationships ?? []).map((f) => relationshipFilter(ontology, f)),
+    ...(query.relationships ?? []).map((f) => relationshipFilter(ontology, f, 'n', (far) => scopePredicate(query.scope, far))),
   ]);
 }
 

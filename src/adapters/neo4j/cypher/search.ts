@@ -4,8 +4,10 @@
  * folded, no stop words dropped — so a phrase like "the cardiologist" still matches), and not eventually consistent:
  * Neo4j updates it in the writing transaction. The query text is built by core (toLucene) from parsed terms.
  */
+import type { ReadScope } from '../../../core/auth/read-scope.ts';
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import { q } from './names.ts';
+import { scopePredicate } from './scope.ts';
 import type { Statement } from './statement.ts';
 
 export const SEARCH_INDEX = 'tg_search';
@@ -44,13 +46,19 @@ export function awaitSearchIndex(timeoutSeconds: number): Statement {
   return { cypher: 'CALL db.awaitIndex($name, $timeout)', params: { name: SEARCH_INDEX, timeout: timeoutSeconds } };
 }
 
-/** A page of hits, best first, ties by id; `classes` null = any class. */
-export function searchNodes(lucene: string, classes: readonly string[] | null, skip: number, limit: number): Statement {
+const CLASSES = '$classes IS NULL OR any(l IN labels(node) WHERE l IN $classes)';
+
+/**
+ * A page of hits, best first, ties by id; `classes` null = any class. With a read scope, only hits the caller may
+ * read — filtered before SKIP/LIMIT, so pages and cursors count only what it sees.
+ */
+export function searchNodes(lucene: string, classes: readonly string[] | null, skip: number, limit: number, scope?: ReadScope): Statement {
+  const visible = scopePredicate(scope, 'node');
   return {
     cypher:
       'CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score ' +
-      'WHERE $classes IS NULL OR any(l IN labels(node) WHERE l IN $classes) ' +
+      `WHERE ${visible ? `(${CLASSES}) AND ${visible.cypher}` : CLASSES} ` +
       'RETURN node AS n, score ORDER BY score DESC, node.id ASC SKIP $skip LIMIT $limit',
-    params: { index: SEARCH_INDEX, query: lucene, classes, skip, limit },
+    params: { ...visible?.params, index: SEARCH_INDEX, query: lucene, classes, skip, limit },
   };
 }
