@@ -27,6 +27,7 @@ import { createJetStreamBus, projectorConsumerSettings } from '../src/adapters/n
 import { consumerConfig } from '../src/adapters/nats/pull-consumer.ts';
 import { createSqliteStore } from '../src/adapters/sqlite/index.ts';
 import { createIngestor } from '../src/app/ingest/ingest.ts';
+import { runSqlite } from './projection.ts';
 import { createProjector } from '../src/app/ingest/projector.ts';
 import { clinicOntology } from '../test/fixtures/clinic-ontology.ts';
 import { startNatsCluster } from '../test/support/nats-cluster.ts';
@@ -55,6 +56,8 @@ function spawnPublisher(url: string, mode: 'raw' | 'bus', stream: string, o: Opt
 interface RunResult {
   readonly seconds: number;
   readonly delaysMs: number[];
+  /** CPU of this process (all its threads) per event while the round ran: the consumer's or the projector's cost. */
+  readonly cpuUsPerEvent: number;
   readonly note: string;
 }
 
@@ -122,13 +125,15 @@ async function runRaw(server: Target, round: number, o: Options): Promise<RunRes
   })();
   const publisher = spawnPublisher(server.url, 'raw', stream, o, round);
   const t0 = await publisher.started;
+  const cpu0 = process.cpuUsage();
   await Promise.all([consuming, publisher.done]);
+  const cpu = process.cpuUsage(cpu0);
   progress.update(o.events);
   progress.stop();
   iter.stop();
   await jsm.streams.delete(stream);
   await nc.close();
-  return { seconds: (end - t0) / 1000, delaysMs: delays, note: '' };
+  return { seconds: (end - t0) / 1000, delaysMs: delays, cpuUsPerEvent: (cpu.user + cpu.system) / o.events, note: '' };
 }
 
 /** The real path: JetStream bus → projector → ingestor → SQLite, committed with the checkpoint, then acked. */
@@ -172,7 +177,8 @@ async function runIngest(server: Target, round: number, o: Options, dir: string)
   await bus.jsm.streams.delete(stream);
   await bus.close();
   await store.close();
-  return { seconds, delaysMs: delays, note: `${(committed / commits).toFixed(0)} events/commit, projector thread ${(busy * 100).toFixed(0)}% busy, process CPU ${((cpu.user + cpu.system) / o.events).toFixed(0)} µs/event` };
+  const cpuUsPerEvent = (cpu.user + cpu.system) / o.events;
+  return { seconds, delaysMs: delays, cpuUsPerEvent, note: `${(committed / commits).toFixed(0)} events/commit, projector thread ${(busy * 100).toFixed(0)}% busy, process CPU ${cpuUsPerEvent.toFixed(0)} µs/event` };
 }
 
 interface Options {
@@ -217,6 +223,7 @@ export async function main(argv: string[]): Promise<void> {
   console.log(`nats-server ${natsServerVersion(natsServerBinary())}, deploy/nats/jetstream.conf (sync_interval: always); load average ${execSync('cat /proc/loadavg', { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`);
   console.log(`${fmt(o.events)} events per side per round; batch ${o.batch}, linger ${o.linger} ms, max_ack_pending ${o.maxAckPending}, ${o.window} publishes in flight, prepare worker ${o.worker ? 'on' : 'off'}${o.rate > 0 ? `, paced at ${fmt(o.rate)} events/s` : ''}`);
   for (const topology of topologies) await runTopology(topology, o);
+  if (!o.ingestOnly) await sqliteFloor(o);
 }
 
 /** All rounds on one topology (its own server or cluster), then its table. */
@@ -232,7 +239,7 @@ async function runTopology(topology: string, o: Options): Promise<void> {
       let g: RunResult;
       if (o.ingestOnly) {
         g = await runIngest(server, round, o, dir);
-        r = { seconds: NaN, delaysMs: [], note: '' };
+        r = { seconds: NaN, delaysMs: [], cpuUsPerEvent: NaN, note: '' };
       } else if (round % 2 === 1) {
         r = await runRaw(server, round, o);
         g = await runIngest(server, round, o, dir);
@@ -260,4 +267,24 @@ async function runTopology(topology: string, o: Options): Promise<void> {
   console.log('| round | events | ingest events/s (publish → committed) | raw JetStream events/s (publish → consume+ack) | ingest/raw | ingest delay p50 / p99 ms | raw delay p50 / p99 ms |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
+  if (o.ingestOnly) return;
+  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const g = all.ingest.map((r) => r.cpuUsPerEvent);
+  const r = all.raw.map((x) => x.cpuUsPerEvent);
+  console.log(`\nCPU per event, ${server.label} (this process, all threads, while the round ran; the publisher and nats-server are other processes):`);
+  console.log('| round | ingest: projector µs/event | raw JetStream: consumer µs/event | projector − consumer |');
+  console.log('|---|---:|---:|---:|');
+  for (const [i, gi] of g.entries()) console.log(`| ${i + 1} | ${gi.toFixed(0)} | ${r[i]!.toFixed(0)} | ${(gi - r[i]!).toFixed(0)} |`);
+  console.log(`| mean | ${mean(g).toFixed(0)} | ${mean(r).toFixed(0)} | ${(mean(g) - mean(r)).toFixed(0)} |`);
+}
+
+/**
+ * The SQLite floor under the projector's CPU: the same ReferralRequested rows (2 nodes, 1 relationship, 1 ledger
+ * row) applied in the same batches by the store and by a bare better-sqlite3 insert loop, in lockstep in this
+ * process (bench/projection.ts), CPU time per side.
+ */
+async function sqliteFloor(o: Options): Promise<void> {
+  const { store, raw } = await runSqlite(2 * o.events, o.batch);
+  const us = (cpu: number): string => ((1e6 * cpu) / o.events).toFixed(1);
+  console.log(`\nSQLite floor, ${fmt(o.events)} of the same events in batches of ${o.batch} (bench/projection.ts lockstep, CPU time per side): store applyBatch ${us(store.cpuSeconds)} µs/event, bare better-sqlite3 inserts of the same rows ${us(raw.cpuSeconds)} µs/event`);
 }

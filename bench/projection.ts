@@ -47,16 +47,20 @@ export function projectionEvent(i: number): ChangeSet {
 
 export interface Result {
   seconds: number;
+  /** CPU seconds (this process, user + system) spent inside the apply calls: better-sqlite3 is synchronous, so this is the side's own cost. */
+  cpuSeconds: number;
   tailSeconds: number;
   tailEvents: number;
 }
 
 export type Apply = (cs: ChangeSet[]) => Promise<void> | void;
 
-async function time(apply: Apply, css: ChangeSet[]): Promise<number> {
+async function time(apply: Apply, css: ChangeSet[]): Promise<{ seconds: number; cpu: number }> {
   const t = process.hrtime.bigint();
+  const c = process.cpuUsage();
   await apply(css);
-  return Number(process.hrtime.bigint() - t) / 1e9;
+  const cpu = process.cpuUsage(c);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
 /**
@@ -71,9 +75,10 @@ export async function lockstep(events: number, batch: number, store: Apply, raw:
   );
   progress.start(events, 0);
   const tailFrom = Math.floor(events * 0.9);
-  const res = { store: { seconds: 0, tailSeconds: 0, tailEvents: 0 }, raw: { seconds: 0, tailSeconds: 0, tailEvents: 0 } };
-  const add = (r: Result, dt: number, n: number, tail: boolean): void => {
+  const res = { store: { seconds: 0, cpuSeconds: 0, tailSeconds: 0, tailEvents: 0 }, raw: { seconds: 0, cpuSeconds: 0, tailSeconds: 0, tailEvents: 0 } };
+  const add = (r: Result, { seconds: dt, cpu }: { seconds: number; cpu: number }, n: number, tail: boolean): void => {
     r.seconds += dt;
+    r.cpuSeconds += cpu;
     if (tail) {
       r.tailSeconds += dt;
       r.tailEvents += n;
@@ -185,7 +190,7 @@ export async function main(argv: string[]): Promise<void> {
     const rate = (r: Result) => events / r.seconds;
     const tail = (r: Result) => r.tailEvents / r.tailSeconds;
     const line = `| ${fmt(nodes)} | ${batch} | ${fmt(rate(store))} | ${fmt(rate(raw))} | ${(rate(store) / rate(raw)).toFixed(2)}× | ${fmt(tail(store))} | ${fmt(tail(raw))} | ${(tail(store) / tail(raw)).toFixed(2)}× |`;
-    console.log(`store ${fmt(rate(store))} events/s (last 10%: ${fmt(tail(store))}) | raw ${fmt(rate(raw))} events/s (last 10%: ${fmt(tail(raw))}) | ratio ${(rate(store) / rate(raw)).toFixed(2)}×`);
+    console.log(`store ${fmt(rate(store))} events/s (last 10%: ${fmt(tail(store))}) | raw ${fmt(rate(raw))} events/s (last 10%: ${fmt(tail(raw))}) | ratio ${(rate(store) / rate(raw)).toFixed(2)}× | CPU µs/event: store ${((1e6 * store.cpuSeconds) / events).toFixed(1)}, raw ${((1e6 * raw.cpuSeconds) / events).toFixed(1)}`);
     rows.push(line);
   }
   console.log('\n| nodes | batch | store events/s | raw events/s | store/raw | store last 10% | raw last 10% | store/raw last 10% |');
