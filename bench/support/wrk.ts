@@ -85,11 +85,14 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /**
- * CPU seconds of a process and its direct children (PostgreSQL: the postmaster and its backends). A backend that
- * ended between two reads loses its share; the benches keep their connections open, so backends live throughout.
+ * CPU seconds of a process and its direct children, live or ended (PostgreSQL: the postmaster and its backends). A
+ * child that ended and was reaped is in the parent's cutime/cstime (fields 16, 17); without them a backend or an
+ * autovacuum worker ending during a run would take its whole lifetime's CPU out of the difference.
  */
 export function processTreeCpuSeconds(pid: number): number {
-  let total = processCpuSeconds(pid);
+  const own = statFields(pid);
+  if (!own) return 0;
+  let total = (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) / CLOCK_TICKS;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const fields = statFields(Number(entry));
