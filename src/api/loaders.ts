@@ -21,41 +21,68 @@ export interface Loaders {
 
 const EMPTY_PAGE: Page<NodeRecord> = { items: [], hasNextPage: false, totalCount: 0 };
 
-export function createLoaders(store: GraphStore): Loaders {
-  const node = new DataLoader<string, NodeRecord | undefined>(async (ids) => {
-    const found = await store.getNodes(ids);
-    return ids.map((id) => found.get(id));
-  });
-  const memo = new Map<string, DataLoader<unknown, unknown>>();
-  const once = <K, V>(key: string, make: () => DataLoader<K, V>): DataLoader<K, V> => {
+/**
+ * One request's loaders. A class, built on first use: every request builds one (a `{ __typename }` or a mark
+ * mutation reads nothing through it), and closures per request showed in the query path's profile.
+ */
+class StoreLoaders implements Loaders {
+  #node: DataLoader<string, NodeRecord | undefined> | undefined;
+  #memo: Map<string, DataLoader<unknown, unknown>> | undefined;
+
+  readonly #store: GraphStore;
+
+  constructor(store: GraphStore) {
+    this.#store = store;
+  }
+
+  get node(): DataLoader<string, NodeRecord | undefined> {
+    return (this.#node ??= new DataLoader<string, NodeRecord | undefined>(async (ids) => {
+      const found = await this.#store.getNodes(ids);
+      return ids.map((id) => found.get(id));
+    }));
+  }
+
+  related(query: Omit<RelatedQuery, 'ids'>): DataLoader<string, Page<NodeRecord>> {
+    return this.#once(`related:${JSON.stringify(query)}`, () =>
+      new DataLoader<string, Page<NodeRecord>>(async (ids) => {
+        const pages = await this.#store.related({ ...query, ids });
+        const node = this.node;
+        for (const page of pages.values()) for (const item of page.items) node.prime(item.node.id, item.node);
+        return ids.map((id) => pages.get(id) ?? EMPTY_PAGE);
+      }),
+    );
+  }
+
+  count(type: string, direction: 'out' | 'in'): DataLoader<string, number> {
+    return this.#once(`count:${type}:${direction}`, () =>
+      new DataLoader<string, number>(async (ids) => {
+        const counts = await this.#store.countRelated(ids, type, direction);
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
+    );
+  }
+
+  custom<K, V>(name: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>): DataLoader<K, V> {
+    return this.#once(`custom:${name}`, () => new DataLoader(batch));
+  }
+
+  clear(): void {
+    this.#node?.clearAll();
+    this.#memo?.clear();
+  }
+
+  #once<K, V>(key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+    const memo = (this.#memo ??= new Map());
     let l = memo.get(key) as DataLoader<K, V> | undefined;
     if (!l) {
       l = make();
       memo.set(key, l as DataLoader<unknown, unknown>);
     }
     return l;
-  };
-  return {
-    node,
-    related: (query) =>
-      once(`related:${JSON.stringify(query)}`, () =>
-        new DataLoader<string, Page<NodeRecord>>(async (ids) => {
-          const pages = await store.related({ ...query, ids });
-          for (const page of pages.values()) for (const item of page.items) node.prime(item.node.id, item.node);
-          return ids.map((id) => pages.get(id) ?? EMPTY_PAGE);
-        }),
-      ),
-    count: (type, direction) =>
-      once(`count:${type}:${direction}`, () =>
-        new DataLoader<string, number>(async (ids) => {
-          const counts = await store.countRelated(ids, type, direction);
-          return ids.map((id) => counts.get(id) ?? 0);
-        }),
-      ),
-    custom: (name, batch) => once(`custom:${name}`, () => new DataLoader(batch)),
-    clear: () => {
-      node.clearAll();
-      memo.clear();
-    },
-  };
+  }
+}
+
+/** The loaders for one request (or one subscription), reading `store`. */
+export function createLoaders(store: GraphStore): Loaders {
+  return new StoreLoaders(store);
 }

@@ -6,9 +6,22 @@ import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from '../observability/metrics.ts';
 
-function operationOf(document: DocumentNode, name: string | null | undefined): { name: string | undefined; type: string } {
-  const op = getOperationAST(document, name);
-  return { name: op?.name?.value ?? name ?? undefined, type: op?.operation ?? 'unknown' };
+type Operation = { readonly name: string | undefined; readonly type: string };
+
+/** Per parsed document (yoga caches documents, so the same object comes back for the same text) and operation name. */
+const operations = new WeakMap<DocumentNode, Map<string | null | undefined, Operation>>();
+
+function operationOf(document: DocumentNode, name: string | null | undefined): Operation {
+  let byName = operations.get(document);
+  if (!byName) operations.set(document, (byName = new Map()));
+  let found = byName.get(name);
+  if (!found) {
+    const op = getOperationAST(document, name);
+    found = { name: op?.name?.value ?? name ?? undefined, type: op?.operation ?? 'unknown' };
+    // A client sending ever-new operation names for one document must not grow this without bound.
+    if (byName.size < 64) byName.set(name, found);
+  }
+  return found;
 }
 
 /** Serves `/metrics` and times GraphQL operations. */
