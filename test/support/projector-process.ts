@@ -18,7 +18,11 @@ const [natsUrl, path] = process.argv.slice(2);
 if (!natsUrl || !path) throw new Error('usage: projector-process.ts <natsUrl> <sqlitePath | bolt://…>');
 const ontology = clinicOntology();
 const store = openStoreAt(path, ontology);
+// Start-up steps go to stderr, which the crash tests keep: a child that stalls says where.
+const started = Date.now();
+process.stderr.write(`[pid ${process.pid}] opening the store\n`);
 await store.init(ontology);
+process.stderr.write(`[pid ${process.pid}] store ready in ${Date.now() - started} ms\n`);
 const maxDeliver = process.env.TG_TEST_MAX_DELIVER ? Number(process.env.TG_TEST_MAX_DELIVER) : undefined;
 const bus = await createJetStreamBus({ url: natsUrl, domain: 'clinic', ackWaitMs: 2000, ...(maxDeliver !== undefined && { maxDeliver }) });
 const deadLetters = await createNatsDeadLetters({ js: bus.js, jsm: bus.jsm });
@@ -36,8 +40,9 @@ const ingestor: typeof real = crashOn
       },
     }
   : real;
-const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: 200, checkpointName: 'nats:projector', log: (l) => process.stderr.write(`${l}\n`) });
+const projector = createProjector({ bus, ingestor, store, deadLetters, batchSize: 200, checkpointName: 'nats:projector', log: (l) => process.stderr.write(`[pid ${process.pid}] ${l}\n`) });
 await projector.start();
+process.stderr.write(`[pid ${process.pid}] consuming from ${projector.position + 1}\n`);
 // At once: the first line is the position it started from (the store's checkpoint), before any batch commits.
 let last = projector.position;
 process.stdout.write(`position ${last}\n`);
