@@ -13,9 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNeo4jMigrationTarget } from '../../src/adapters/neo4j/migration-target.ts';
-import { createExecutor } from '../../src/adapters/neo4j/executor.ts';
-import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
+import { createSqliteDeadLetters, createSqliteStore } from '../../src/adapters/sqlite/index.ts';
 import { createSqliteMigrationTarget } from '../../src/adapters/sqlite/migration-target.ts';
 import { createIngestor } from '../../src/app/ingest/ingest.ts';
 import { runMigration } from '../../src/app/ontology/migrate.ts';
@@ -24,9 +22,8 @@ import { VERSION_META_KEY } from '../../src/core/migrations/plan.ts';
 import { createUpcaster, UPCAST_ORIGINAL } from '../../src/core/migrations/upcaster.ts';
 import type { CloudEvent } from '../../src/core/events/cloud-event.ts';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
-import type { MigrationTarget } from '../../src/ports/migration-target.ts';
 import { dumpStore, ingestAll, referralV1Events, V1_SCHEMA } from './referral-v1-events.ts';
-import { storesUnderTest, type FreshStore } from '../support/stores.ts';
+import { migrationTargetOf, storesUnderTest } from '../support/stores.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-migrate-'));
 let chain: LoadedChain;
@@ -44,13 +41,6 @@ async function v1Into(store: GraphStore, evs: Iterable<CloudEvent>): Promise<voi
   await store.setMeta(VERSION_META_KEY, v1.version);
 }
 
-/** The migration target of the store at `fresh` (SQLite: on the store's connection; Neo4j: its own driver). */
-function targetOf(fresh: FreshStore, store: GraphStore): { target: MigrationTarget; close(): Promise<void> } {
-  if (fresh.kind === 'sqlite') return { target: createSqliteMigrationTarget((store as SqliteGraphStore).db), close: async () => {} };
-  const exec = createExecutor({ uri: fresh.locator, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
-  return { target: createNeo4jMigrationTarget(exec), close: () => exec.close() };
-}
-
 for (const s of await storesUnderTest()) void describe(`referral 1.0.0 → 2.0.0 migration (${s.kind})`, { ...(s.skip && { skip: s.skip }) }, () => {
   const NODES = s.kind === 'neo4j' ? Number(process.env.MIGRATION_TEST_NODES_NEO4J ?? 2_000) : Number(process.env.MIGRATION_TEST_NODES ?? 100_000);
 
@@ -63,7 +53,7 @@ void test(`migrating ${NODES} nodes from 1.0.0 to 2.0.0 gives the graph that pro
   const before = await dumpStore(migrated, v1);
   assert.equal(before.nodes.length, NODES);
 
-  const t = targetOf(fresh, migrated);
+  const t = migrationTargetOf(fresh, migrated);
   const dry = await runMigration({ store: migrated, target: t.target, chain, dryRun: true });
   assert.deepEqual(await dumpStore(migrated, v1), before, 'a dry run writes nothing');
   const count = async (filters: { property: string; op: 'exists'; value: boolean }[] = []): Promise<number> =>

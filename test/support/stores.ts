@@ -10,10 +10,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createExecutor } from '../../src/adapters/neo4j/executor.ts';
 import { createNeo4jStore } from '../../src/adapters/neo4j/index.ts';
-import { createSqliteStore } from '../../src/adapters/sqlite/index.ts';
+import { createNeo4jMigrationTarget } from '../../src/adapters/neo4j/migration-target.ts';
+import { createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
+import { createSqliteMigrationTarget } from '../../src/adapters/sqlite/migration-target.ts';
 import type { CompiledOntology } from '../../src/core/ontology/model.ts';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
+import type { MigrationTarget } from '../../src/ports/migration-target.ts';
 import { neo4jForTests, neo4jWanted, resetNeo4j, type Neo4jConnection } from './neo4j-server.ts';
 
 export type StoreKind = 'sqlite' | 'neo4j';
@@ -45,6 +49,17 @@ export function openStoreAt(locator: string, ontology?: CompiledOntology): Graph
     return createNeo4jStore({ uri: locator, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '', ...(ontology && { ontology }) });
   }
   return createSqliteStore({ path: locator, busyTimeoutMs: 30_000, ...(ontology && { ontology }) });
+}
+
+/**
+ * The migration target of the store at `fresh`: SQLite's on `store`'s own connection (which must be a SQLite
+ * store opened by `fresh.open()`), Neo4j's on a driver of its own — each call a new target, as another process
+ * would make.
+ */
+export function migrationTargetOf(fresh: FreshStore, store: GraphStore): { target: MigrationTarget; close(): Promise<void> } {
+  if (fresh.kind === 'sqlite') return { target: createSqliteMigrationTarget((store as SqliteGraphStore).db), close: async () => {} };
+  const exec = createExecutor({ uri: fresh.locator, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' });
+  return { target: createNeo4jMigrationTarget(exec), close: () => exec.close() };
 }
 
 function sqlite(): StoreUnderTest {
