@@ -19,6 +19,9 @@ export interface Loaders {
   clear(): void;
 }
 
+/** The reads loaders batch into. */
+type LoaderReads = Pick<GraphStore, 'getNodes' | 'related' | 'countRelated'>;
+
 const EMPTY_PAGE: Page<NodeRecord> = { items: [], hasNextPage: false, totalCount: 0 };
 
 /**
@@ -29,9 +32,9 @@ class StoreLoaders implements Loaders {
   #node: DataLoader<string, NodeRecord | undefined> | undefined;
   #memo: Map<string, DataLoader<unknown, unknown>> | undefined;
 
-  readonly #store: GraphStore;
+  readonly #store: LoaderReads;
 
-  constructor(store: GraphStore) {
+  constructor(store: LoaderReads) {
     this.#store = store;
   }
 
@@ -82,7 +85,7 @@ class StoreLoaders implements Loaders {
   }
 }
 
-/** The loaders for one request (or one subscription), reading `store`. */
-export function createLoaders(store: GraphStore): Loaders {
+/** The loaders for one request (or one subscription), reading `store`: the present, or an as-of view's reads. */
+export function createLoaders(store: LoaderReads): Loaders {
   return new StoreLoaders(store);
 }

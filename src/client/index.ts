@@ -13,7 +13,7 @@
  */
 import { postGraphql, TrailgraphClientError, type HttpOptions } from './graphql.ts';
 import { openMarkStream, type MarkStream, type MarkStreamOptions } from './subscribe.ts';
-import type { ClaimResult, LeaveMarkInput, Mark, MarkWhere, PublishResult, SearchHit, SearchOptions, SearchResult, SignalMarkInfo } from './types.ts';
+import type { ChangesPage, ClaimResult, LeaveMarkInput, LedgerChange, Mark, MarkWhere, NodeOptions, PublishResult, SearchHit, SearchOptions, SearchResult, SignalMarkInfo } from './types.ts';
 
 export interface ClientOptions {
   /** The service base URL, e.g. `http://localhost:4000` (the GraphQL endpoint is `<url>/graphql`). */
@@ -75,6 +75,13 @@ export interface TrailgraphClient {
    * GraphQL selection added to each node (e.g. `... on Patient { name }`).
    */
   search(text: string, options?: SearchOptions): Promise<SearchResult>;
+  /**
+   * One node by id (`null` when absent, or not readable by you), now or as it was at `asOf` — a node deleted since
+   * is there as of before its deletion. `fields` is a GraphQL selection read at the same point.
+   */
+  node(id: string, options?: NodeOptions): Promise<({ readonly id: string; readonly _class: string } & Readonly<Record<string, unknown>>) | null>;
+  /** What changed after ledger seq `seq`, oldest first (at most `first`, default 100): for an agent catching up. */
+  changesSince(seq: number, options?: { readonly first?: number }): Promise<ChangesPage>;
   /** The highest committed seq. */
   headSeq(): Promise<number>;
 }
@@ -150,6 +157,21 @@ export function createClient(options: ClientOptions): TrailgraphClient {
         { t: text, c: classes ?? null, f: first, a: after ?? null },
       );
       return { hits: d.search.edges, hasNextPage: d.search.pageInfo.hasNextPage, endCursor: d.search.pageInfo.endCursor };
+    },
+    async node(id, { asOf, fields = '' } = {}) {
+      const d = await gql<{ node: ({ id: string; _class: string } & Record<string, unknown>) | null }>(
+        `query Node($id: ID!, $at: AsOf) { node(id: $id, asOf: $at) { id _class ${fields} } }`,
+        { id, at: asOf ?? null },
+      );
+      return d.node;
+    },
+    async changesSince(seq, { first = 100 } = {}) {
+      const d = await gql<{ changesSince: LedgerChange[] }>(
+        `query Changes($s: Int!, $f: Int) {
+          changesSince(seq: $s, first: $f) { seq eventId type kind source time committedAt subject traceparent correlationid causationid changes } }`,
+        { s: seq, f: first },
+      );
+      return { changes: d.changesSince, cursor: d.changesSince.at(-1)?.seq ?? seq };
     },
     headSeq,
   };

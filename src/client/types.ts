@@ -152,3 +152,24 @@ export interface SearchResult {
   readonly hasNextPage: boolean;
   readonly endCursor: string | null;
 }
+
+/** A point in the graph's past: a ledger seq, or a commit time (ISO 8601: the graph after the last change committed by then). */
+export type AsOf = { readonly seq: number } | { readonly time: string };
+
+/** Options of `node`. */
+export interface NodeOptions {
+  /** Read the node as it was then (default: now). */
+  readonly asOf?: AsOf;
+  /** A GraphQL selection added to the node, e.g. `... on Referral { status forPatient { id } }` (read at the same point). */
+  readonly fields?: string;
+}
+
+/** One ledger entry as `changesSince` answers it: a mark without the nodes' current state. */
+export type LedgerChange = Omit<Mark, 'nodes'>;
+
+/** A page of `changesSince`: the changes after the seq asked, oldest first, and the seq to ask from next. */
+export interface ChangesPage {
+  readonly changes: readonly LedgerChange[];
+  /** The seq of the last change answered (the seq asked when none): pass it to the next call. */
+  readonly cursor: number;
+}

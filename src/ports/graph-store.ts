@@ -37,6 +37,9 @@ export interface WaitingNodes {
   readonly claimNodesNearExpiry: readonly string[];
 }
 
+/** The reads an as-of view (GraphStore.readsAt) answers: the present's signatures and scope rules. */
+export type GraphReads = Pick<GraphStore, 'getNode' | 'getNodes' | 'listNodes' | 'related' | 'countRelated' | 'neighbourhood' | 'paths'>;
+
 /** The graph store port. Every method may throw StoreUnavailableError (retryable). */
 export interface GraphStore {
   readonly kind: string;
@@ -83,6 +86,22 @@ export interface GraphStore {
    * BadInputError (argument `text` / `after`) for a query it cannot run.
    */
   search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * The graph as it was just after ledger entry `seq` committed (core/store/as-of.ts): the same reads, with the
+   * same scope rules, over the store's versioned rows — a node deleted later is there, one created later is not.
+   * The scope is evaluated against the graph as it was then. Throws BadInputError (argument `asOf`) for a seq
+   * after the head or before `historyFrom()`. Mark filters (`NodeQuery.marks`) read the present and are refused.
+   */
+  readsAt(seq: number): Promise<GraphReads>;
+  /** The last seq committed at or before `time` (ISO 8601; 0 when none). */
+  seqAt(time: string): Promise<number>;
+  /** The first seq as-of reads answer for (0 when the store kept history from its first event). */
+  historyFrom(): Promise<number>;
+  /**
+   * Drops the history and starts it again from the current graph at the head: called after an ontology migration
+   * rewrote the graph (history rows keep the shape they were written in, and as-of answers use today's schema).
+   */
+  resetHistory(): Promise<void>;
   /** Ledger entries that touched node `id`, oldest first (scoped: see findEvent). */
   history(id: string, page?: { first?: number; afterSeq?: number }, scope?: ReadScope): Promise<readonly LedgerEntry[]>;
   /** Ledger entries with seq > afterSeq, in order, at most `limit` (scoped: see findEvent). */

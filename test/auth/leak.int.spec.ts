@@ -2,10 +2,10 @@
  * No route leaks a node outside the caller's row rule. A specialist token for s-1 may read specialists and
  * specialties, the referrals referred to s-1 and their patients — nothing else — and the insurance role never
  * sees lab results. Every answer of every read route (get, list with filters/sort/cursors/counts, relationship
- * fields both ways, neighbourhood, paths, history, ledger, event, marks and claims on nodes, full-text search, the
- * marks subscription over SSE and graphql-ws) is scanned for any id outside what the rule allows — on SQLite and on
- * Neo4j, whose adapters each compile the rule into their own queries. Relationship filters count only readable far
- * ends; reinforcing or removing a mark needs the role's mark kind and a readable node.
+ * fields both ways, neighbourhood, paths, history, ledger, event, marks and claims on nodes, full-text search, as-of
+ * reads, the marks subscription over SSE and graphql-ws) is scanned for any id outside what the rule allows — on
+ * SQLite and on Neo4j, whose adapters each compile the rule into their own queries. Relationship filters count only
+ * readable far ends; reinforcing or removing a mark needs the role's mark kind and a readable node.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -143,6 +143,26 @@ for (const store of await storesUnderTest()) void describe(`row rules leak nothi
     assert.equal(gone.errors, undefined, JSON.stringify(gone.errors));
     assert.equal(typeof gone.data?.removeMark, 'number');
     assert.ok(!(await marksOn('r-1')).includes(mine));
+  });
+
+  void it('as-of reads (by seq and by time) and changesSince: only what the rule allowed then', async () => {
+    const at = `asOf: { seq: ${head} }`;
+    const query = `{ a: referral(id: "r-2", ${at}) { id } b: nodes(ids: ["r-3", "p-1", "p-2", "gp-1", "cov-p-1", "result-r-1"], ${at}) { id }
+      referrals(orderBy: { field: id }, ${at}) { totalCount nodes { id forPatient { id coverages { nodes { id } } } referredBy { id } } }
+      patients(${at}) { totalCount nodes { id } } s2: specialist(id: "s-2", ${at}) { id referralsReceived { totalCount nodes { id } } referralsReceivedCount }
+      n: neighbourhood(id: "s-1", hops: 4, limit: 1000, ${at}) { nodes { node { id } } relationships { fromId toId } }
+      p: paths(from: "p-1", to: "p-2", maxHops: 6, ${at}) { nodes { id } }
+      t: neighbourhood(id: "spec-card", hops: 3, asOf: { time: "${new Date().toISOString()}" }) { nodes { node { id } } relationships { fromId toId } }
+      c: changesSince(seq: 0, first: 1000) { seq subject eventId changes } }`;
+    const r = await s.gql(specialist, query);
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    assertOnly(r.data, SPECIALIST_SEES, 'as-of');
+    // And it still shows what the rule allows (an empty answer would pass the scan above).
+    assert.deepEqual(r.data?.referrals, { totalCount: 1, nodes: [{ id: 'r-1', forPatient: { id: 'p-1', coverages: { nodes: [] } }, referredBy: null }] });
+    assert.ok((r.data?.c as unknown[]).length > 0);
+    // Before r-1 was accepted by s-1 (the last two world events accept r-1, then r-2), the rule let nothing through.
+    const earlier = await s.gql(specialist, `{ referrals(asOf: { seq: ${head - 2} }) { totalCount } patient(id: "p-1", asOf: { seq: ${head - 2} }) { id } }`);
+    assert.deepEqual(earlier.data, { referrals: { totalCount: 0 }, patient: null });
   });
 
   void it('event by id: an event about invisible nodes is absent', async () => {

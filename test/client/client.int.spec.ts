@@ -39,6 +39,31 @@ void describe('trailgraph/client', () => {
     });
   });
 
+  void it('reads a node as of a past seq or time, and catches up with changesSince', async () => {
+    const tg = createClient({ url: api.url, agent: 'agent://intake' });
+    const first = await tg.publish(patientEvent('p-asof', 'Ann Old'));
+    // Commit times have ms precision: step off the first commit's ms and keep the second out of this one.
+    await sleep(5);
+    const before = new Date().toISOString();
+    await sleep(5);
+    const second = await tg.publish(patientEvent('p-asof', 'Ann New'));
+    assert.ok(typeof first.seq === 'number' && typeof second.seq === 'number' && second.seq > first.seq);
+    const fields = '... on Patient { name }';
+    assert.deepEqual(await tg.node('p-asof', { fields }), { id: 'p-asof', _class: 'Patient', name: 'Ann New' });
+    assert.deepEqual(await tg.node('p-asof', { fields, asOf: { seq: first.seq } }), { id: 'p-asof', _class: 'Patient', name: 'Ann Old' });
+    assert.equal((await tg.node('p-asof', { fields, asOf: { time: before } }))?.name, 'Ann Old');
+    assert.equal(await tg.node('p-asof', { asOf: { seq: first.seq - 1 } }), null, 'not created yet');
+    await assert.rejects(tg.node('p-asof', { asOf: { seq: second.seq + 1000 } }), (err: unknown) => err instanceof TrailgraphClientError && /after the head/.test(err.message));
+
+    const page = await tg.changesSince(first.seq - 1, { first: 2 });
+    assert.deepEqual(page.changes.map((c) => [c.seq, c.type]), [[first.seq, 'PatientRegistered'], [second.seq, 'PatientRegistered']]);
+    assert.equal(page.cursor, second.seq);
+    const node = page.changes[1]?.changes.find((c) => c.kind === 'node');
+    assert.deepEqual(node && node.kind === 'node' && [node.id, node.change], ['p-asof', 'updated']);
+    const rest = await tg.changesSince(page.cursor);
+    assert.deepEqual([rest.changes.length, rest.cursor], [0, page.cursor], 'caught up: nothing more, same cursor');
+  });
+
   void it('claims: one holder at a time, tokens increase, stale tokens are refused', async () => {
     const a = createClient({ url: api.url, agent: 'agent://a' });
     const b = createClient({ url: api.url, agent: 'agent://b' });

@@ -10,6 +10,7 @@ import { applyContract } from './apply.contract.ts';
 import { readsContract } from './reads.contract.ts';
 import { marksClaimsContract } from './marks-claims.contract.ts';
 import { readScopeContract } from './read-scope.contract.ts';
+import { asOfContract } from './as-of.contract.ts';
 
 /** Makes a fresh, empty store; `cleanup` closes it and removes what it left behind. */
 export type MakeStore = MakeStoreFn;
@@ -20,5 +21,6 @@ export function graphStoreContract(name: string, makeStore: MakeStore): void {
     readsContract(makeStore);
     marksClaimsContract(makeStore);
     readScopeContract(makeStore);
+    asOfContract(makeStore);
   });
 }

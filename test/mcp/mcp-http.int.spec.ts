@@ -27,7 +27,7 @@ void describe('tools generated from the ontology', () => {
     const { ontology } = t.service.runtime;
     const { tools } = await client.listTools();
     const names = new Set(tools.map((x) => x.name));
-    for (const n of ['get_node', 'find_nodes', 'neighbourhood', 'paths', 'history', 'leave_mark', 'reinforce_mark', 'claim', 'renew_claim', 'release_claim', 'marks_since']) assert.ok(names.has(n), n);
+    for (const n of ['get_node', 'find_nodes', 'neighbourhood', 'paths', 'history', 'search', 'leave_mark', 'reinforce_mark', 'remove_mark', 'claim', 'renew_claim', 'release_claim', 'marks_since']) assert.ok(names.has(n), n);
     for (const et of ontology.eventTypes.values()) {
       const tool = tools.find((x) => x.name === `publish_${et.name}`);
       assert.ok(tool, `publish_${et.name}`);
@@ -96,12 +96,37 @@ void describe('tools generated from the ontology', () => {
     assert.equal(triage.source, 'agent://tester');
     assert.ok(triage.changes.every((c: { id?: string }) => c.id === 'r-1'), 'only the changes about the node');
 
+    // As of a past seq: the referral before its triage, the patients before the third registered.
+    const before = await ok(client, 'get_node', { id: 'r-1', fields: ['triageLevel'], asOf: { seq: published.seq } });
+    assert.deepEqual(before.node.properties, { triageLevel: 'urgent' }, 'as it was before ReferralTriaged');
+    assert.equal(before.marks, undefined, 'marks are the present\'s: not shown as of the past');
+    assert.equal((await ok(client, 'get_node', { id: 'r-1', fields: ['triageLevel'] })).node.properties.triageLevel, 'emergency');
+    const twoPatients = await ok(client, 'find_nodes', { class: 'Patient', orderBy: { field: 'id' }, asOf: { seq: 2 } });
+    assert.deepEqual([twoPatients.total, twoPatients.items.map((n: { id: string }) => n.id)], [2, ['p-1', 'p-2']]);
+    assert.deepEqual((await ok(client, 'paths', { from: 'p-1', to: 'sp-card', maxHops: 3, asOf: { seq: 3 } })).paths, [], 'no referral yet at seq 3');
+    assert.equal((await ok(client, 'neighbourhood', { id: 'p-1', asOf: { time: new Date().toISOString() } })).nodes.length > 1, true);
+
+    const found = await ok(client, 'search', { text: 'patient 2', classes: ['Patient'], fields: ['name'] });
+    assert.equal(found.items[0].id, 'p-2', 'the best hit first');
+    assert.deepEqual(found.items[0].properties, { name: 'Patient 2' });
+    assert.ok(found.items[0].score > 0);
+    const prefix = await ok(client, 'search', { text: 'pati*', classes: ['Patient'], limit: 2 });
+    assert.equal(prefix.items.length, 2);
+    const rest = await ok(client, 'search', { text: 'pati*', classes: ['Patient'], limit: 2, cursor: prefix.nextCursor });
+    assert.deepEqual(new Set([...prefix.items, ...rest.items].map((n: { id: string }) => n.id)), new Set(['p-1', 'p-2', 'p-3']), 'pages cover every patient once');
+
     const mark = await ok(client, 'leave_mark', { on: 'r-1', kind: 'needs-review', strength: 0.5, ttlMs: 60_000 });
     assert.equal(mark.mark.kind, 'needs-review');
     const reinforced = await ok(client, 'reinforce_mark', { id: mark.mark.id, by: 0.25 });
     assert.ok(reinforced.mark.strength > 0.5);
     const marked = await ok(client, 'find_nodes', { class: 'Referral', where: { marks: [{ kind: 'needs-review' }] } });
     assert.deepEqual(marked.items.map((n: { id: string }) => n.id), ['r-1']);
+    const extra = await ok(client, 'leave_mark', { on: 'p-1', kind: 'needs-review', ttlMs: 60_000 });
+    const removed = await ok(client, 'remove_mark', { id: extra.mark.id });
+    assert.equal(removed.removed, true);
+    assert.ok(removed.seq > extra.seq);
+    assert.deepEqual(await ok(client, 'remove_mark', { id: extra.mark.id }), { removed: false }, 'already gone');
+    assert.deepEqual((await ok(client, 'find_nodes', { class: 'Patient', where: { marks: [{ kind: 'needs-review' }] } })).items, []);
 
     const claim = await ok(client, 'claim', { node: 'r-1', purpose: 'review', ttlMs: 30_000 });
     assert.equal(claim.granted, true);
@@ -133,6 +158,12 @@ void describe('tools generated from the ontology', () => {
     assert.equal((await fails(client, 'find_nodes', { class: 'Nope' })).pointer, '/class');
     assert.equal((await fails(client, 'get_node', { id: 'p-1', bogus: true })).pointer, '/bogus');
     assert.equal((await fails(client, 'neighbourhood', { id: 'p-1', cursor: 'garbage' })).pointer, '/cursor');
+    assert.equal((await fails(client, 'get_node', { id: 'p-1', asOf: { seq: 1, time: '2026-01-01T00:00:00Z' } })).pointer, '/asOf');
+    assert.equal((await fails(client, 'get_node', { id: 'p-1', asOf: { time: 'yesterday' } })).pointer, '/asOf/time');
+    const future = await fails(client, 'get_node', { id: 'p-1', asOf: { seq: 1_000_000 } });
+    assert.equal(future.code, 'BAD_USER_INPUT');
+    assert.match(future.message, /after the head/);
+    assert.equal((await fails(client, 'search', { text: '' })).pointer, '/text');
     assert.equal((await fails(client, 'get_node', { id: 'no-such-node' })).code, 'NOT_FOUND');
     assert.equal((await fails(client, 'claim', { node: 'p-1', purpose: 'x' })).pointer, '/ttlMs');
     assert.equal((await fails(client, 'marks_since', { where: { classes: ['Nope'] } })).pointer, '/where');

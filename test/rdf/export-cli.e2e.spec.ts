@@ -1,7 +1,7 @@
 /**
  * `trailgraph export` as a user runs it: a real process over a SQLite store the real ingest path filled, writing
- * N-Quads to a file and Turtle to stdout, progress lines on stderr (a pipe, not a terminal), and a bad --format
- * refused with the option named.
+ * N-Quads to a file and Turtle to stdout, progress lines on stderr (a pipe, not a terminal), the graph as of a past
+ * seq, and a bad --format or --as-of refused with the option named.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -49,6 +49,20 @@ void describe('trailgraph export', () => {
     const triples = new Parser({ format: 'Turtle' }).parse(ttl.stdout);
     assert.ok(triples.some((q) => q.subject.value === 'https://clinic.example/id/r-1'));
     assert.equal(triples.length, quads.length);
+  });
+
+  void test('--as-of exports the graph as it was at a seq; a point it cannot answer is refused with the option named', async () => {
+    // The world's first six events register the specialists (with their specialty), the GP and the patients (with
+    // their coverages): no referral and no lab data yet.
+    const r = await trailgraph(['export', '--store', db, '--format', 'ntriples', '--as-of', '6']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^export: nodes 10\/10 \(100%\)$/m);
+    const subjects = new Set(new Parser({ format: 'N-Triples' }).parse(r.stdout).map((q) => q.subject.value));
+    for (const id of ['s-1', 'gp-1', 'p-3', 'cov-p-2', 'spec-card']) assert.ok(subjects.has(nodeIri(id)), `${id} existed at seq 6`);
+    for (const id of ['r-1', 'lab-r-1', 'result-r-1']) assert.ok(!subjects.has(nodeIri(id)), `${id} came later`);
+    const future = await trailgraph(['export', '--store', db, '--as-of', '999']);
+    assert.notEqual(future.code, 0);
+    assert.match(future.stderr, /--as-of: is at seq 999, after the head of the ledger \(13\)/);
   });
 
   void test('a format it does not write is refused with the option named', async () => {

@@ -15,6 +15,7 @@ import * as c from './cypher/apply.ts';
 import * as u from './cypher/apply-unwind.ts';
 import * as cl from './cypher/claims.ts';
 import { BatchGraph } from './batch-state.ts';
+import { HistoryRecorder, type NodeState } from './history.ts';
 import type { Executor, Tx } from './executor.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import { touchedIds } from '../../core/store/ledger.ts';
@@ -105,6 +106,22 @@ async function applyOp(o: CompiledOntology, tx: Tx, op: ChangeOp, prov: c.ProvPa
   }
 }
 
+/** The versions change set `prov.seq` made: node states from the batch's view, or read back on the op-by-op path. */
+async function recordHistory(o: CompiledOntology | undefined, tx: Tx, graph: BatchGraph | undefined, history: HistoryRecorder, changes: readonly AppliedChange[], prov: c.ProvParams): Promise<void> {
+  const { ids, created } = HistoryRecorder.touchedNodes(changes);
+  for (const id of ids) {
+    let state: NodeState | null;
+    if (graph) state = graph.stateOf(id);
+    else {
+      const stored = await readStored(tx, id);
+      state = stored ? { class: stored.class, labels: o ? labelsOf(o, stored.class) : stored.labels, props: stored.props } : null;
+    }
+    if (state && o) state = { ...state, labels: labelsOf(o, state.class) };
+    history.node(id, state, created.has(id), prov);
+  }
+  history.relationships(changes, prov);
+}
+
 /** Refuses a fenced event whose claim was granted to someone else since (core's fencing rule); the head lock is held. */
 async function checkFence(tx: Tx, eventId: string, fence: Fence): Promise<void> {
   const [row] = await tx.run(cl.lastToken(fence.on, fence.purpose));
@@ -146,6 +163,7 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
     }
     // Without node deletes, the batch's reads and writes are set-based (batch-state.ts): two reads, one UNWIND per
     // kind of write. A delete takes every relationship of its node with it, so such a batch goes op by op.
+    const history = new HistoryRecorder();
     const graph = !o || changeSets.some((cs) => cs.ops.some((op) => op.op === 'deleteNode')) ? undefined : await readBatchGraph(o, tx, changeSets);
     for (const cs of changeSets) {
       const key = idempotencyKey(cs.source, cs.eventId);
@@ -165,6 +183,7 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
         else if (op.op === 'addRelationship') graph.addRelationship(op, prov, changes);
         else if (op.op === 'retractRelationship') graph.retractRelationship(op, changes);
       }
+      await recordHistory(o, tx, graph, history, changes, prov);
       entries.push({
         seq, kind: 'event', eventId: cs.eventId, type: cs.type, source: cs.source, time: cs.time, committedAt: new Date().toISOString(),
         ...(cs.subject !== undefined && { subject: cs.subject }),
@@ -179,6 +198,7 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
       seq++;
     }
     if (graph) for (const s of graph.writes()) await tx.run(s);
+    for (const s of history.statements()) await tx.run(s);
     if (entries.length) {
       await tx.run(c.writeLedger(entries.map(ledgerRow)));
       await tx.run(c.setHead(seq - 1));

@@ -14,6 +14,7 @@ import type { ProvParams } from './cypher/apply.ts';
 import { propsParam } from './cypher/apply.ts';
 import * as u from './cypher/apply-unwind.ts';
 import type { Statement } from './cypher/statement.ts';
+import type { NodeState } from './history.ts';
 
 interface NodeView {
   class: string;
@@ -176,6 +177,12 @@ export class BatchGraph {
       this.drop(op.type, op.from.id, id);
       changes.push({ kind: 'relationship', change: 'retracted', type: op.type, from: { id: op.from.id, class: fromView.class }, to: { id, class: this.classOf(id, cls) } });
     }
+  }
+
+  /** A node's state in the view now (after the ops applied so far): what the history records for it. */
+  stateOf(id: string): NodeState | null {
+    const v = this.nodes.get(id);
+    return v ? { class: v.class, labels: v.labels, props: v.props } : null;
   }
 
   /** The net writes, in an order that keeps them independent: relationship deletes, node creates, node updates, relationship creates. */

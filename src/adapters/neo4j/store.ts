@@ -23,6 +23,8 @@ import { toClaim, toLedgerEntry, toNodeRecord, toRelationshipRecord, toSignalMar
 import { scopedFindEvent, scopedHistory, scopedLedger } from './scoped-ledger.ts';
 import { checkConstraints, isSchemaForbidden } from './startup.ts';
 import { ensureSearchIndex, searchNeo4j } from './search.ts';
+import { createNeo4jHistory } from './as-of.ts';
+import { historySchema } from './cypher/history.ts';
 
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
@@ -54,6 +56,18 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     return { items, hasNextPage: rows.length > first, ...(items.length > 0 && { endCursor: items[items.length - 1]!.cursor }), ...(total !== undefined && { totalCount: total }) };
   };
 
+  const meta = {
+    headSeq: async () => Number((await exec.read((tx) => tx.run(r.headSeq())))[0]?.head ?? 0),
+    async setMeta(key: string, value: string) {
+      await exec.write((tx) => tx.run(r.setMeta(key, value)));
+    },
+    async getMeta(key: string) {
+      const [row] = await exec.read((tx) => tx.run(r.getMeta(key)));
+      return typeof row?.value === 'string' ? row.value : undefined;
+    },
+  };
+  const history = createNeo4jHistory(exec, onto, meta);
+
   return {
     kind: 'neo4j',
     async init(o) {
@@ -62,6 +76,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       ontology = o;
       try {
         for (const s of schemaStatements(o)) await exec.autoCommit(s);
+        for (const s of historySchema()) await exec.autoCommit(s);
         await ensureSearchIndex(exec, o);
       } catch (err) {
         // No schema rights: acceptable only when someone with them created the constraints already (checked next).
@@ -69,6 +84,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       }
       const rows = await exec.autoCommit(showConstraints());
       checkConstraints((rows[0]?.names as string[] | undefined) ?? []);
+      await history.ensureStarted();
     },
     async applyBatch(changeSets, opts) {
       // A batch of only duplicates or none at all (a checkpoint alone) needs no ontology.
@@ -78,7 +94,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return results;
     },
     getCheckpoint: async (name) => Number((await exec.read((tx) => tx.run(r.getCheckpoint(name))))[0]?.position ?? 0),
-    headSeq: async () => Number((await exec.read((tx) => tx.run(r.headSeq())))[0]?.head ?? 0),
+    headSeq: meta.headSeq,
     async findEvent(eventId, scope) {
       if (scope) return scopedFindEvent(exec, eventId, scope);
       const [row] = await exec.read((tx) => tx.run(r.findEvent(eventId)));
@@ -167,13 +183,12 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return rows.map((row) => toLedgerEntry(row.l));
     },
     search: (query) => searchNeo4j(exec, ontology, query),
-    async setMeta(key, value) {
-      await exec.write((tx) => tx.run(r.setMeta(key, value)));
-    },
-    async getMeta(key) {
-      const [row] = await exec.read((tx) => tx.run(r.getMeta(key)));
-      return typeof row?.value === 'string' ? row.value : undefined;
-    },
+    setMeta: meta.setMeta,
+    getMeta: meta.getMeta,
+    readsAt: history.readsAt,
+    seqAt: history.seqAt,
+    historyFrom: history.historyFrom,
+    resetHistory: history.resetHistory,
     async leaveMark(input) {
       mc.checkMarkInput(input);
       const { mark, entry } = await exec.write((tx) => mc.leaveMark(tx, input));
@@ -243,6 +258,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     },
     async close() {
       listeners.clear();
+      history.close();
       await exec.close();
     },
   };

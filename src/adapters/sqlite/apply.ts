@@ -10,6 +10,7 @@ import type { AddRelationshipOp, AppliedChange, ChangeSet, DeleteNodeOp, NodeRef
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-store.ts';
 import { labelsFor, writeTx, type StoreContext } from './context.ts';
+import { recordHistory } from './history.ts';
 import { LedgerWriter, nextSeq } from './ledger.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -75,6 +76,7 @@ function applyAll(ctx: StoreContext, changeSets: readonly ChangeSet[], entries: 
     if (cs.fence) checkFence(ctx, cs.eventId, cs.fence);
     const prov: Prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
     const changes = applyOps(ctx, cs, prov, batch);
+    recordHistory(ctx, seq, changes);
     // Built once, as the committed entry (no spreads: this runs for every event of the hot path). `event` reads
     // through: a change set from the prepare worker parses its event only when asked (prepare-wire.ts).
     const entry: Mutable<LedgerEntry> = {

@@ -157,4 +157,52 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE dead_letters ADD COLUMN payload_hash TEXT;
   CREATE INDEX dead_letters_dedupe ON dead_letters(reason, payload_hash) WHERE payload_hash IS NOT NULL;
   `,
+  // 6: as-of reads (core/store/as-of.ts). Versioned rows of nodes, their labels and relationships, each valid from
+  // `seq` (the change that wrote it) until `vt` (the change that replaced or removed it; NULL = still current),
+  // written in the applying transaction (history.ts). A file that had a graph before this step starts its history
+  // at its head: its current rows are the first versions, and older points are refused (meta history.from).
+  `
+  CREATE TABLE node_versions (
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    vt INTEGER,
+    class TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    props TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    created_seq INTEGER NOT NULL,
+    PRIMARY KEY (id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE label_versions (
+    label TEXT NOT NULL,
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    vt INTEGER,
+    PRIMARY KEY (label, id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX label_versions_id ON label_versions(id) WHERE vt IS NULL;
+  CREATE TABLE rel_versions (
+    type TEXT NOT NULL,
+    from_id TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    vt INTEGER,
+    event_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    created_seq INTEGER NOT NULL,
+    PRIMARY KEY (type, from_id, to_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX rel_versions_from ON rel_versions(from_id, type);
+  CREATE INDEX rel_versions_to ON rel_versions(to_id, type);
+  INSERT INTO node_versions (id, seq, class, labels, props, event_id, source, time, created_seq)
+    SELECT id, seq, class, labels, props, event_id, source, time, created_seq FROM nodes;
+  INSERT INTO label_versions (label, id, seq) SELECT l.label, l.id, n.seq FROM node_labels l JOIN nodes n ON n.id = l.id;
+  INSERT INTO rel_versions (type, from_id, to_id, seq, event_id, source, time, created_seq)
+    SELECT type, from_id, to_id, seq, event_id, source, time, created_seq FROM rels;
+  INSERT INTO meta (key, value) SELECT 'history.from', CAST(coalesce(max(seq), 0) AS TEXT) FROM ledger WHERE true
+    ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+  `,
 ];

@@ -9,7 +9,9 @@ import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { GraphStore } from '../../ports/graph-store.ts';
 import { applyBatch } from './apply.ts';
 import { claim, claimsOn, releaseClaim, renewClaim, sweepClaims } from './claims.ts';
-import { createContext, guard } from './context.ts';
+import { readsAt, historyFrom, seqAt } from './as-of.ts';
+import { createContext, guard, writeTx } from './context.ts';
+import { restartHistory } from './history.ts';
 import { createIndexes } from './indexes.ts';
 import { findEvent, firstOfCorrelation, headSeq, readHistory, readLedger } from './ledger.ts';
 import { countRelated, listNodes, related } from './list.ts';
@@ -66,6 +68,10 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     countRelated: (ids, type, direction, scope) => read(() => countRelated(ctx, ids, type, direction, scope)),
     neighbourhood: (id, hops, options) => read(() => neighbourhood(ctx, id, hops, options)),
     paths: (from, to, maxHops, options) => read(() => paths(ctx, from, to, maxHops, options)),
+    readsAt: (seq) => read(() => readsAt(ctx, seq, read)),
+    seqAt: (time) => read(() => seqAt(ctx, time)),
+    historyFrom: () => read(() => historyFrom(ctx)),
+    resetHistory: () => read(() => writeTx(ctx, () => restartHistory(ctx))),
     history: (id, page = {}, scope) => read(() => readHistory(ctx, id, page.afterSeq ?? 0, historyPageSize(page.first), scope)),
     ledger: (afterSeq, limit, scope) => read(() => readLedger(ctx, afterSeq, limit, scope)),
     search: (q) => read(() => search(ctx, q)),

@@ -55,4 +55,4 @@ export function incomingSourceClass(ontology: CompiledOntology, property: string
 }
 
 /** Root Query fields that are not per class; a class whose generated name collides is an error. */
-export const FIXED_ROOT_FIELDS: ReadonlySet<string> = new Set(['node', 'nodes', 'neighbourhood', 'paths', 'event', 'headSeq', 'ontology', 'ledger', 'search']);
+export const FIXED_ROOT_FIELDS: ReadonlySet<string> = new Set(['node', 'nodes', 'neighbourhood', 'paths', 'event', 'headSeq', 'ontology', 'ledger', 'changesSince', 'search']);

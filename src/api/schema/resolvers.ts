@@ -11,6 +11,7 @@ import { type FieldPlan, planClassFields } from './field-plan.ts';
 import { classOfTypeRef, hasSubclasses, listFieldName, lowerCamel } from './names.ts';
 import { scalarResolvers } from './scalars.ts';
 import { searchResolver } from './search.ts';
+import { loadersFor, readsFor } from './as-of.ts';
 import { type WhereKeyHandler, translateOrderBy, translateWhere } from './where.ts';
 
 type Args = Record<string, unknown>;
@@ -86,36 +87,37 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
     ...scalarResolvers,
     Node: { __resolveType: resolveType },
     Relationship: {
-      from: (r: RelationshipRecord, _: Args, ctx: ApiContext) => ctx.loaders.node.load(r.from.id),
-      to: (r: RelationshipRecord, _: Args, ctx: ApiContext) => ctx.loaders.node.load(r.to.id),
+      from: (r: RelationshipRecord, _: Args, ctx: ApiContext) => loadersFor(r, ctx).node.load(r.from.id),
+      to: (r: RelationshipRecord, _: Args, ctx: ApiContext) => loadersFor(r, ctx).node.load(r.to.id),
       fromId: (r: RelationshipRecord) => r.from.id,
       toId: (r: RelationshipRecord) => r.to.id,
       _provenance: (r: RelationshipRecord) => r.provenance,
     },
     Path: {
-      nodes: (p: { nodes: readonly { id: string }[] }, _: Args, ctx: ApiContext) => ctx.loaders.node.loadMany(p.nodes.map((n) => n.id)),
+      nodes: (p: { nodes: readonly { id: string }[] }, _: Args, ctx: ApiContext) => loadersFor(p, ctx).node.loadMany(p.nodes.map((n) => n.id)),
       length: (p: { relationships: readonly unknown[] }) => p.relationships.length,
     },
   };
 
   const query: Record<string, Resolver> = {
-    node: (_, args, ctx) => ctx.loaders.node.load(String(args.id)),
+    node: async (_, args, ctx) => (await readsFor(args, ctx)).loaders.node.load(String(args.id)),
     nodes: async (_, args, ctx) => {
-      const got = await ctx.loaders.node.loadMany(args.ids as string[]);
+      const got = await (await readsFor(args, ctx)).loaders.node.loadMany(args.ids as string[]);
       return got.map((n) => (n instanceof Error ? null : (n ?? null)));
     },
-    neighbourhood: (_, args, ctx) =>
-      ctx.store.neighbourhood(String(args.id), boundedArg('hops', args.hops, 1, 1, ctx.limits.maxHops), {
+    neighbourhood: async (_, args, ctx) =>
+      (await readsFor(args, ctx)).reads.neighbourhood(String(args.id), boundedArg('hops', args.hops, 1, 1, ctx.limits.maxHops), {
         ...(Array.isArray(args.via) && { via: args.via as string[] }),
         limit: boundedArg('limit', args.limit, 100, 0, ctx.limits.maxResults),
       }),
-    paths: (_, args, ctx) =>
-      ctx.store.paths(String(args.from), String(args.to), boundedArg('maxHops', args.maxHops, 4, 1, ctx.limits.maxHops), {
+    paths: async (_, args, ctx) =>
+      (await readsFor(args, ctx)).reads.paths(String(args.from), String(args.to), boundedArg('maxHops', args.maxHops, 4, 1, ctx.limits.maxHops), {
         ...(Array.isArray(args.via) && { via: args.via as string[] }),
         limit: boundedArg('limit', args.limit, 10, 0, ctx.limits.maxResults),
       }),
     event: async (_, args, ctx) => (await ctx.store.findEvent(String(args.id))) ?? null,
     ledger: (_, args, ctx) => ctx.store.ledger(boundedArg('after', args.after, 0, 0, Number.MAX_SAFE_INTEGER), pageSize(args.first ?? 100, ctx)),
+    changesSince: (_, args, ctx) => ctx.store.ledger(boundedArg('seq', args.seq, 0, 0, Number.MAX_SAFE_INTEGER), pageSize(args.first ?? 100, ctx)),
     search: searchResolver(ontology),
     headSeq: (_, __, ctx) => ctx.store.headSeq(),
     ontology: (_, __, ctx) => ({ iri: ctx.ontology.iri, version: ctx.ontology.version, versionIri: ctx.ontology.versionIri ?? null }),
@@ -125,10 +127,10 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
     const fields: Record<string, Resolver> = { ...nodeFields };
     for (const f of plan) {
       if (f.kind === 'datatype') fields[f.name] = (n) => datatypeValue(n as NodeRecord, f);
-      else if (f.kind === 'count') fields[f.name] = (n, _, ctx) => ctx.loaders.count(f.property, f.direction).load((n as NodeRecord).id);
+      else if (f.kind === 'count') fields[f.name] = (n, _, ctx) => loadersFor(n, ctx).count(f.property, f.direction).load((n as NodeRecord).id);
       else if (f.single) {
         fields[f.name] = async (n, _, ctx) => {
-          const page = await ctx.loaders.related({ type: f.property, direction: f.direction, first: 1 }).load((n as NodeRecord).id);
+          const page = await loadersFor(n, ctx).related({ type: f.property, direction: f.direction, first: 1 }).load((n as NodeRecord).id);
           return page.items[0]?.node ?? null;
         };
       } else {
@@ -136,7 +138,7 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
         fields[f.name] = async (n, args, ctx, info) => {
           const where = translateWhere(args.where as Args | undefined, targetPlan, handlers);
           const sort = translateOrderBy(args.orderBy as { field: string } | undefined);
-          const page = await ctx.loaders
+          const page = await loadersFor(n, ctx)
             .related({
               type: f.property,
               direction: f.direction,
@@ -155,13 +157,14 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
     if (hasSubclasses(ontology, cls)) map[`${cls}Like`] = { __resolveType: resolveType };
 
     query[lowerCamel(cls)] = async (_, args, ctx) => {
-      const node = await ctx.loaders.node.load(String(args.id));
+      const node = await (await readsFor(args, ctx)).loaders.node.load(String(args.id));
       return node && node.labels.includes(cls) ? node : null;
     };
     query[listFieldName(cls)] = async (_, args, ctx, info) => {
       const where = translateWhere(args.where as Args | undefined, plan, handlers);
       const sort = translateOrderBy(args.orderBy as { field: string } | undefined);
-      const page = await ctx.store.listNodes({
+      const { reads, loaders } = await readsFor(args, ctx);
+      const page = await reads.listNodes({
         class: cls,
         first: pageSize(args.first, ctx),
         ...(typeof args.after === 'string' && { after: args.after }),
@@ -171,7 +174,7 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
         ...(sort && { sort }),
         includeTotal: selects(info, 'totalCount'),
       });
-      for (const item of page.items) ctx.loaders.node.prime(item.node.id, item.node);
+      for (const item of page.items) loaders.node.prime(item.node.id, item.node);
       return toConnection(page);
     };
   }

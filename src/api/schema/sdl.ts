@@ -12,6 +12,9 @@ export const CONSISTENCY_ARGS =
   '"Wait until the graph has applied at least this ledger seq (e.g. the seq publishEvent returned)." atLeastSeq: Int, ' +
   '"How long to wait for atLeastSeq, in ms (bounded by the server limit)." waitMs: Int';
 
+/** The as-of argument of the graph read roots. */
+export const AS_OF_ARG = '"Read the graph as it was at a ledger seq or commit time (the fields below read at the same point)." asOf: AsOf';
+
 const FILTER_OF: Readonly<Record<ValueType, string>> = {
   string: 'StringFilter',
   integer: 'IntFilter',
@@ -46,6 +49,18 @@ scalar DateTime
 scalar URI
 "Any JSON value."
 scalar JSON
+
+"""
+A point in the graph's past: exactly one of a ledger seq, or a commit time (the graph after the last entry committed
+at or before it). Answers are exact: read from versioned rows kept with the graph, with the caller's read scope
+applied to the graph as it was then. Marks and claims are the present's and are not kept as history.
+"""
+input AsOf {
+  "A ledger seq (0 = before the first event)."
+  seq: Int
+  "A commit time."
+  time: DateTime
+}
 
 "Every resource in the graph. Ids are unique across the whole graph."
 interface Node {
@@ -191,12 +206,13 @@ export function buildSdl(ontology: CompiledOntology): string {
   if (relTypes.length) out.push(`"Relationship types (object properties)."\nenum RelationshipType { ${relTypes.join(' ')} }`);
 
   const root: string[] = [
-    `"Any node by id." node(id: ID!, ${CONSISTENCY_ARGS}): Node`,
-    `"Nodes by id, in the order asked (null when absent)." nodes(ids: [ID!]!, ${CONSISTENCY_ARGS}): [Node]!`,
-    `"Nodes within hops of a node, both directions, optionally only through some relationship types." neighbourhood(id: ID!, hops: Int = 1, via: ${viaType}, limit: Int = 100, ${CONSISTENCY_ARGS}): Neighbourhood!`,
-    `"Shortest-first simple paths between two nodes." paths(from: ID!, to: ID!, maxHops: Int = 4, via: ${viaType}, limit: Int = 10, ${CONSISTENCY_ARGS}): [Path!]!`,
+    `"Any node by id." node(id: ID!, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): Node`,
+    `"Nodes by id, in the order asked (null when absent)." nodes(ids: [ID!]!, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): [Node]!`,
+    `"Nodes within hops of a node, both directions, optionally only through some relationship types." neighbourhood(id: ID!, hops: Int = 1, via: ${viaType}, limit: Int = 100, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): Neighbourhood!`,
+    `"Shortest-first simple paths between two nodes." paths(from: ID!, to: ID!, maxHops: Int = 4, via: ${viaType}, limit: Int = 10, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): [Path!]!`,
     `"A ledger entry by event id." event(id: ID!, ${CONSISTENCY_ARGS}): LedgerEntry`,
     `"The ledger from a seq on (for audits and catching up)." ledger(after: Int = 0, first: Int = 100, ${CONSISTENCY_ARGS}): [LedgerEntry!]!`,
+    `"What changed after a seq, oldest first: the ledger entries an agent catching up from that seq needs (as ledger(after:))." changesSince(seq: Int!, first: Int = 100, ${CONSISTENCY_ARGS}): [LedgerEntry!]!`,
     searchField(CONSISTENCY_ARGS),
     `"The highest committed ledger seq." headSeq: Int!`,
     `"The ontology this API was generated from." ontology: OntologyInfo!`,
@@ -252,8 +268,8 @@ export function buildSdl(ontology: CompiledOntology): string {
     for (const n of [one, many]) {
       if (FIXED_ROOT_FIELDS.has(n)) throw new Error(`class ${cls.name}: root field ${n} collides with a built-in field; rename the class`);
     }
-    root.push(`${describe(cls)}${one}(id: ID!, ${CONSISTENCY_ARGS}): ${ref}`);
-    root.push(`${many}(${connectionArgs(ref)}, ${CONSISTENCY_ARGS}): ${ref}Connection!`);
+    root.push(`${describe(cls)}${one}(id: ID!, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): ${ref}`);
+    root.push(`${many}(${connectionArgs(ref)}, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): ${ref}Connection!`);
   }
   for (const c of [...connections].sort()) out.push(connectionSdl(c));
   out.push(`type Query {\n  ${root.join('\n  ')}\n}`);

@@ -120,5 +120,8 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
   }
   // New indexes / constraints for the new version's properties.
   await store.init(toOntology);
+  // Versions written before the rewrite have the old shape; as-of reads answer in today's schema, so history
+  // starts again at the migrated graph (older points are refused rather than answered in a shape no longer served).
+  if (path.length > 0) await store.resetHistory();
   return { from, to, dryRun, steps, ms: Date.now() - started };
 }

@@ -4,7 +4,7 @@
  */
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { IriScheme } from '../../core/rdf/vocabulary.ts';
-import type { GraphStore } from '../../ports/graph-store.ts';
+import type { GraphReads } from '../../ports/graph-store.ts';
 import { describe, outgoingOf, readGraph } from './graph-reader.ts';
 import { createRdfWriter, type RdfFormat, type TextSink } from './rdf-writer.ts';
 
@@ -16,8 +16,8 @@ export interface ExportOptions {
   readonly onProgress?: (nodes: number) => void;
 }
 
-/** Writes every node of the graph to `sink` in `format`. Returns the number of nodes written. */
-export async function exportGraph(store: GraphStore, ontology: CompiledOntology, sink: TextSink, format: RdfFormat, options: ExportOptions = {}): Promise<number> {
+/** Writes every node of the graph (now, or of an as-of view) to `sink` in `format`. Returns the number of nodes written. */
+export async function exportGraph(store: Pick<GraphReads, 'listNodes' | 'related'>, ontology: CompiledOntology, sink: TextSink, format: RdfFormat, options: ExportOptions = {}): Promise<number> {
   const writer = createRdfWriter(sink, format, ontology, options.scheme ? { scheme: options.scheme } : {});
   let nodes = 0;
   for await (const page of readGraph(store, ontology, options.pageSize !== undefined ? { pageSize: options.pageSize } : {})) {
@@ -30,7 +30,7 @@ export async function exportGraph(store: GraphStore, ontology: CompiledOntology,
 }
 
 /** One node as an RDF document, or undefined when there is no such node (or the store's scope hides it). */
-export async function exportNode(store: GraphStore, ontology: CompiledOntology, id: string, format: RdfFormat, options: Pick<ExportOptions, 'scheme'> = {}): Promise<string | undefined> {
+export async function exportNode(store: Pick<GraphReads, 'getNode' | 'related'>, ontology: CompiledOntology, id: string, format: RdfFormat, options: Pick<ExportOptions, 'scheme'> = {}): Promise<string | undefined> {
   const node = await store.getNode(id);
   if (!node) return undefined;
   const outgoing = await outgoingOf(store, ontology, [node]);

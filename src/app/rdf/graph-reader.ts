@@ -1,12 +1,13 @@
 /**
  * Reads the graph for RDF export through the store port, in pages: every node once (listed class by class from the
  * ontology's root classes, keyset-paged by id) with its outgoing relationships (one `related` query per relationship
- * type per page). Memory stays one page whatever the graph's size; both stores serve it from their indexes.
+ * type per page). Memory stays one page whatever the graph's size; both stores serve it from their indexes. The
+ * reads may be the present's or an as-of view's (GraphStore.readsAt).
  */
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { NodeDescription } from '../../core/rdf/node-quads.ts';
 import { MAX_PAGE } from '../../core/store/limits.ts';
-import type { GraphStore, NodeRecord } from '../../ports/graph-store.ts';
+import type { GraphReads, NodeRecord } from '../../ports/graph-store.ts';
 
 export interface ReadGraphOptions {
   /** Nodes per page (default 500, at most the store's MAX_PAGE). */
@@ -19,7 +20,7 @@ export function rootClasses(ontology: CompiledOntology): string[] {
 }
 
 /** How many nodes export will write (the progress total). */
-export async function countNodes(store: GraphStore, ontology: CompiledOntology): Promise<number> {
+export async function countNodes(store: Pick<GraphReads, 'listNodes'>, ontology: CompiledOntology): Promise<number> {
   let total = 0;
   for (const root of rootClasses(ontology)) total += (await store.listNodes({ class: root, first: 0, includeTotal: true })).totalCount ?? 0;
   return total;
@@ -33,7 +34,7 @@ function typesFor(ontology: CompiledOntology, nodes: readonly NodeRecord[]): str
 }
 
 /** The targets of every outgoing relationship of `nodes`, per node id (all pages of a hub's relationships). */
-export async function outgoingOf(store: GraphStore, ontology: CompiledOntology, nodes: readonly NodeRecord[]): Promise<Map<string, { type: string; to: string }[]>> {
+export async function outgoingOf(store: Pick<GraphReads, 'related'>, ontology: CompiledOntology, nodes: readonly NodeRecord[]): Promise<Map<string, { type: string; to: string }[]>> {
   const out = new Map<string, { type: string; to: string }[]>(nodes.map((n) => [n.id, []]));
   for (const type of typesFor(ontology, nodes)) {
     let ids = nodes.map((n) => n.id);
@@ -61,7 +62,7 @@ export async function outgoingOf(store: GraphStore, ontology: CompiledOntology, 
 }
 
 /** Every node of the graph with its outgoing relationships, page by page. */
-export async function* readGraph(store: GraphStore, ontology: CompiledOntology, options: ReadGraphOptions = {}): AsyncGenerator<NodeDescription[]> {
+export async function* readGraph(store: Pick<GraphReads, 'listNodes' | 'related'>, ontology: CompiledOntology, options: ReadGraphOptions = {}): AsyncGenerator<NodeDescription[]> {
   const first = Math.min(Math.max(1, options.pageSize ?? 500), MAX_PAGE);
   const roots = rootClasses(ontology);
   for (const root of roots) {

@@ -33,6 +33,7 @@ const CLAIM_FIELDS = 'granted token expiresAt seq holder { agent token expiresAt
 function markTools(open: boolean): ToolDef[] {
   const leave = `mutation McpLeaveMark($on: ID!, $kind: String!, $strength: Float, $halfLifeMs: Int, $ttlMs: Int, $note: String, $agent: String) {
     leaveMark(on: $on, kind: $kind, strength: $strength, halfLifeMs: $halfLifeMs, ttlMs: $ttlMs, note: $note, agent: $agent) { seq mark { id kind strength expiresAt } } }`;
+  const remove = `mutation McpRemoveMark($id: ID!, $agent: String) { removeMark(id: $id, agent: $agent) }`;
   const reinforce = `mutation McpReinforceMark($id: ID!, $by: Float, $agent: String) { reinforceMark(id: $id, by: $by, agent: $agent) { seq mark { id kind strength expiresAt } } }`;
   return [
     {
@@ -61,6 +62,17 @@ function markTools(open: boolean): ToolDef[] {
       async call(a, ctx) {
         const { data } = await ctx.run<{ reinforceMark: Record<string, unknown> }>(reinforce, { id: a.id, by: opt(a.by), agent: actingAgent('reinforce_mark', a, ctx) }, ctx.principal);
         return data.reinforceMark;
+      },
+    },
+    {
+      name: 'remove_mark',
+      title: 'Remove a signal mark',
+      description: 'Removes a mark before it evaporates, e.g. once the "needs-review" it signalled has been done. Answers `removed: true` with the ledger `seq`, or `removed: false` when the mark was already gone (expired, evaporated or removed).',
+      inputSchema: objectSchema(withAgent(open, { id: { type: 'string', minLength: 1, description: 'The mark id (leave_mark returned it; marks on a node are listed by get_node).' } }), ['id']),
+      annotations: { title: 'Remove a signal mark', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+      async call(a, ctx) {
+        const { data } = await ctx.run<{ removeMark: number | null }>(remove, { id: a.id, agent: actingAgent('remove_mark', a, ctx) }, ctx.principal);
+        return data.removeMark === null ? { removed: false } : { removed: true, seq: data.removeMark };
       },
     },
   ];

@@ -1,14 +1,16 @@
 /**
- * The read tools: get a node, find nodes of a class, a neighbourhood, paths, the history of a node. Each runs a
- * document over the served GraphQL schema (same resolvers, scopes and limits as GraphQL clients) and answers
- * compactly, one bounded page at a time.
+ * The read tools: get a node, find nodes of a class, a neighbourhood, paths (each now or as of a past point), the
+ * history of a node. Each runs a document over the served GraphQL schema (same resolvers, scopes and limits as
+ * GraphQL clients) and answers compactly, one bounded page at a time.
  */
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { AppliedChange } from '../../core/projection/change-set.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { NodeRecord } from '../../ports/graph-store.ts';
 import { listFieldName } from '../../api/schema/names.ts';
-import { AT_LEAST_SEQ_SCHEMA, CURSOR_SCHEMA, type ToolDef, decodeOffset, encodeOffset, limitSchema, objectSchema, opt, str } from './tool.ts';
+import { loadersAt } from '../../api/schema/as-of.ts';
+import type { ApiContext } from '../../api/context.ts';
+import { AS_OF_SCHEMA, AT_LEAST_SEQ_SCHEMA, CURSOR_SCHEMA, type ToolDef, decodeOffset, encodeOffset, limitSchema, objectSchema, opt, str } from './tool.ts';
 import { concerns, nodeView, relationshipView } from './views.ts';
 
 const ID = { type: 'string', minLength: 1, description: 'A node id, e.g. r-0001.' } as const;
@@ -16,35 +18,34 @@ const FIELDS = { type: 'array', items: { type: 'string' }, maxItems: 50, descrip
 const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
 
 type Rel = { type: string; fromId: string; toId: string };
-type Loaded = { ctx: { loaders: { node: { loadMany(ids: readonly string[]): Promise<(NodeRecord | Error | undefined)[]> } } } };
+type Loaded = { ctx: ApiContext };
 
-/** The node records of `ids` from the call's (scoped, primed) loaders, in order, skipping the invisible. */
-async function recordsOf(loaded: Loaded, ids: readonly string[]): Promise<NodeRecord[]> {
-  const got = await loaded.ctx.loaders.node.loadMany(ids);
+/** The node records of `ids` from the call's (scoped, primed) loaders — at `asOf` when given — in order, skipping the invisible. */
+async function recordsOf(loaded: Loaded, ids: readonly string[], asOf?: unknown): Promise<NodeRecord[]> {
+  const got = await (await loadersAt(loaded.ctx, asOf)).node.loadMany(ids);
   return got.filter((n): n is NodeRecord => n !== undefined && !(n instanceof Error));
 }
 
 function getNode(): ToolDef {
-  const doc = `query McpGetNode($id: ID!, $limit: Int, $atLeastSeq: Int) {
-    node(id: $id, atLeastSeq: $atLeastSeq) { id marks { id kind strength agent note expiresAt } claims { purpose agent token expiresAt } }
-    neighbourhood(id: $id, hops: 1, limit: $limit) { relationships { type fromId toId } truncated } }`;
+  const doc = `query McpGetNode($id: ID!, $limit: Int, $atLeastSeq: Int, $asOf: AsOf) {
+    node(id: $id, asOf: $asOf, atLeastSeq: $atLeastSeq) { id marks { id kind strength agent note expiresAt } claims { purpose agent token expiresAt } }
+    neighbourhood(id: $id, hops: 1, limit: $limit, asOf: $asOf) { relationships { type fromId toId } truncated } }`;
   return {
     name: 'get_node',
     title: 'Get a node',
-    description: 'One node by id: its class, properties (or only `fields`), the event that last changed it, its direct relationships (at most `relationships`, default 20; `relationshipsTruncated` says when more exist — use the neighbourhood tool to page them), live signal marks and claims.',
-    inputSchema: objectSchema({ id: ID, fields: FIELDS, relationships: limitSchema(20), atLeastSeq: AT_LEAST_SEQ_SCHEMA }, ['id']),
+    description: 'One node by id: its class, properties (or only `fields`), the event that last changed it, its direct relationships (at most `relationships`, default 20; `relationshipsTruncated` says when more exist — use the neighbourhood tool to page them), live signal marks and claims. With `asOf`: the node and its relationships as they were then (marks and claims are not kept as history, so they are left out).',
+    inputSchema: objectSchema({ id: ID, fields: FIELDS, relationships: limitSchema(20), asOf: AS_OF_SCHEMA, atLeastSeq: AT_LEAST_SEQ_SCHEMA }, ['id']),
     annotations: { ...READ_ONLY, title: 'Get a node' },
     async call(a, { run, principal }) {
       const loaded = await run<{ node: { id: string; marks: unknown[]; claims: unknown[] } | null; neighbourhood: { relationships: Rel[]; truncated: boolean } }>(
-        doc, { id: a.id, limit: (a.relationships as number | undefined) ?? 20, atLeastSeq: opt(a.atLeastSeq) }, principal);
-      const [record] = loaded.data.node ? await recordsOf(loaded, [loaded.data.node.id]) : [];
+        doc, { id: a.id, limit: (a.relationships as number | undefined) ?? 20, atLeastSeq: opt(a.atLeastSeq), asOf: opt(a.asOf) }, principal);
+      const [record] = loaded.data.node ? await recordsOf(loaded, [loaded.data.node.id], a.asOf) : [];
       if (!loaded.data.node || !record) throw new NotFoundError(`no node ${str(a.id)}${principal ? ` that ${principal.agent} may read` : ''}`);
       return {
         node: nodeView(record, a.fields as string[] | undefined),
         relationships: loaded.data.neighbourhood.relationships.map(relationshipView),
         relationshipsTruncated: loaded.data.neighbourhood.truncated,
-        marks: loaded.data.node.marks,
-        claims: loaded.data.node.claims,
+        ...(a.asOf === undefined && { marks: loaded.data.node.marks, claims: loaded.data.node.claims }),
       };
     },
   };
@@ -52,15 +53,15 @@ function getNode(): ToolDef {
 
 function findNodes(ontology: CompiledOntology): ToolDef {
   const classes = [...ontology.classes.keys()];
-  const docs = new Map(classes.map((c) => [c, `query McpFind($where: ${c}Where, $orderBy: ${c}OrderBy, $first: Int, $after: String, $atLeastSeq: Int) {
-    list: ${listFieldName(c)}(where: $where, orderBy: $orderBy, first: $first, after: $after, atLeastSeq: $atLeastSeq) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`]));
+  const docs = new Map(classes.map((c) => [c, `query McpFind($where: ${c}Where, $orderBy: ${c}OrderBy, $first: Int, $after: String, $atLeastSeq: Int, $asOf: AsOf) {
+    list: ${listFieldName(c)}(where: $where, orderBy: $orderBy, first: $first, after: $after, asOf: $asOf, atLeastSeq: $atLeastSeq) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`]));
   return {
     name: 'find_nodes',
     title: 'Find nodes of a class',
     description: 'Nodes of one class (subclasses included), filtered and sorted, one page at a time: answers `items`, `total` and `nextCursor` (pass it as `cursor` for the next page; absent on the last page). ' +
       '`where` filters by property: `{"status": {"eq": "scheduled"}}`; operators eq, ne, in, gt, gte, lt, lte, prefix, contains, exists. ' +
       'Relationship presence: `{"referredTo": {"exists": false}}`. Signal marks: `{"marks": [{"kind": "needs-review", "minStrength": 0.2}]}` (`absent: true` for nodes without). ' +
-      '`AND: [ … ]` combines filters. The resource trailgraph://ontology/summary lists each class\'s properties.',
+      '`AND: [ … ]` combines filters. `asOf` reads the graph as it was then (mark filters read the present and cannot be combined with it). The resource trailgraph://ontology/summary lists each class\'s properties.',
     inputSchema: objectSchema({
       class: { type: 'string', enum: classes, description: 'The class, e.g. Referral.' },
       where: { type: 'object', description: 'Filters (see the tool description).' },
@@ -68,16 +69,17 @@ function findNodes(ontology: CompiledOntology): ToolDef {
       fields: FIELDS,
       limit: limitSchema(20),
       cursor: CURSOR_SCHEMA,
+      asOf: AS_OF_SCHEMA,
       atLeastSeq: AT_LEAST_SEQ_SCHEMA,
     }, ['class']),
     annotations: { ...READ_ONLY, title: 'Find nodes of a class' },
     async call(a, { run, principal }) {
       const doc = docs.get(str(a.class)) as string;
       const loaded = await run<{ list: { totalCount: number; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(doc, {
-        where: opt(a.where), orderBy: opt(a.orderBy), first: (a.limit as number | undefined) ?? 20, after: opt(a.cursor), atLeastSeq: opt(a.atLeastSeq),
+        where: opt(a.where), orderBy: opt(a.orderBy), first: (a.limit as number | undefined) ?? 20, after: opt(a.cursor), atLeastSeq: opt(a.atLeastSeq), asOf: opt(a.asOf),
       }, principal);
       const { list } = loaded.data;
-      const records = await recordsOf(loaded, list.nodes.map((n) => n.id));
+      const records = await recordsOf(loaded, list.nodes.map((n) => n.id), a.asOf);
       return {
         items: records.map((r) => nodeView(r, a.fields as string[] | undefined)),
         total: list.totalCount,
@@ -97,14 +99,14 @@ function viaSchema(ontology: CompiledOntology): Record<string, unknown> {
 }
 
 function neighbourhood(ontology: CompiledOntology, maxResults: number, maxHops: number): ToolDef {
-  const doc = `query McpNeighbourhood($id: ID!, $hops: Int, $via: ${viaType(ontology)}, $limit: Int, $atLeastSeq: Int) {
-    neighbourhood(id: $id, hops: $hops, via: $via, limit: $limit, atLeastSeq: $atLeastSeq) { nodes { distance node { id _class } } relationships { type fromId toId } truncated } }`;
+  const doc = `query McpNeighbourhood($id: ID!, $hops: Int, $via: ${viaType(ontology)}, $limit: Int, $atLeastSeq: Int, $asOf: AsOf) {
+    neighbourhood(id: $id, hops: $hops, via: $via, limit: $limit, asOf: $asOf, atLeastSeq: $atLeastSeq) { nodes { distance node { id _class } } relationships { type fromId toId } truncated } }`;
   return {
     name: 'neighbourhood',
     title: 'Neighbourhood of a node',
-    description: `Nodes within \`hops\` (1–${maxHops}) of a node in both directions, nearest first, with the relationships between them; optionally only through relationship types \`via\`. Paged: \`limit\` nodes per answer, \`nextCursor\` for more.`,
+    description: `Nodes within \`hops\` (1–${maxHops}) of a node in both directions, nearest first, with the relationships between them; optionally only through relationship types \`via\`; \`asOf\` walks the graph as it was then. Paged: \`limit\` nodes per answer, \`nextCursor\` for more.`,
     inputSchema: objectSchema({
-      id: ID, hops: { type: 'integer', minimum: 1, maximum: maxHops, default: 1 }, via: viaSchema(ontology), limit: limitSchema(25), cursor: CURSOR_SCHEMA, atLeastSeq: AT_LEAST_SEQ_SCHEMA,
+      id: ID, hops: { type: 'integer', minimum: 1, maximum: maxHops, default: 1 }, via: viaSchema(ontology), limit: limitSchema(25), cursor: CURSOR_SCHEMA, asOf: AS_OF_SCHEMA, atLeastSeq: AT_LEAST_SEQ_SCHEMA,
     }, ['id']),
     annotations: { ...READ_ONLY, title: 'Neighbourhood of a node' },
     async call(a, { run, principal }) {
@@ -112,7 +114,7 @@ function neighbourhood(ontology: CompiledOntology, maxResults: number, maxHops: 
       const limit = (a.limit as number | undefined) ?? 25;
       const want = Math.min(offset + limit + 1, maxResults);
       const { data } = await run<{ neighbourhood: { nodes: { distance: number; node: { id: string; _class: string } }[]; relationships: Rel[]; truncated: boolean } }>(doc, {
-        id: a.id, hops: opt(a.hops), via: opt(a.via), limit: want, atLeastSeq: opt(a.atLeastSeq),
+        id: a.id, hops: opt(a.hops), via: opt(a.via), limit: want, atLeastSeq: opt(a.atLeastSeq), asOf: opt(a.asOf),
       }, principal);
       const all = data.neighbourhood.nodes;
       const page = all.slice(offset, offset + limit);
@@ -130,15 +132,15 @@ function neighbourhood(ontology: CompiledOntology, maxResults: number, maxHops: 
 }
 
 function paths(ontology: CompiledOntology, maxResults: number, maxHops: number): ToolDef {
-  const doc = `query McpPaths($from: ID!, $to: ID!, $maxHops: Int, $via: ${viaType(ontology)}, $limit: Int, $atLeastSeq: Int) {
-    paths(from: $from, to: $to, maxHops: $maxHops, via: $via, limit: $limit, atLeastSeq: $atLeastSeq) { nodes { id _class } relationships { type fromId toId } } }`;
+  const doc = `query McpPaths($from: ID!, $to: ID!, $maxHops: Int, $via: ${viaType(ontology)}, $limit: Int, $atLeastSeq: Int, $asOf: AsOf) {
+    paths(from: $from, to: $to, maxHops: $maxHops, via: $via, limit: $limit, asOf: $asOf, atLeastSeq: $atLeastSeq) { nodes { id _class } relationships { type fromId toId } } }`;
   return {
     name: 'paths',
     title: 'Paths between two nodes',
-    description: `Simple paths from one node to another (relationships in either direction), shortest first, at most \`maxHops\` (1–${maxHops}) long. Paged: \`limit\` paths per answer, \`nextCursor\` for more.`,
+    description: `Simple paths from one node to another (relationships in either direction), shortest first, at most \`maxHops\` (1–${maxHops}) long; \`asOf\` as the graph was then. Paged: \`limit\` paths per answer, \`nextCursor\` for more.`,
     inputSchema: objectSchema({
       from: ID, to: ID, maxHops: { type: 'integer', minimum: 1, maximum: maxHops, default: Math.min(4, maxHops) }, via: viaSchema(ontology),
-      limit: limitSchema(5, 50), cursor: CURSOR_SCHEMA, atLeastSeq: AT_LEAST_SEQ_SCHEMA,
+      limit: limitSchema(5, 50), cursor: CURSOR_SCHEMA, asOf: AS_OF_SCHEMA, atLeastSeq: AT_LEAST_SEQ_SCHEMA,
     }, ['from', 'to']),
     annotations: { ...READ_ONLY, title: 'Paths between two nodes' },
     async call(a, { run, principal }) {
@@ -146,7 +148,7 @@ function paths(ontology: CompiledOntology, maxResults: number, maxHops: number):
       const limit = (a.limit as number | undefined) ?? 5;
       const want = Math.min(offset + limit + 1, maxResults);
       const { data } = await run<{ paths: { nodes: { id: string; _class: string }[]; relationships: Rel[] }[] }>(doc, {
-        from: a.from, to: a.to, maxHops: opt(a.maxHops), via: opt(a.via), limit: want, atLeastSeq: opt(a.atLeastSeq),
+        from: a.from, to: a.to, maxHops: opt(a.maxHops), via: opt(a.via), limit: want, atLeastSeq: opt(a.atLeastSeq), asOf: opt(a.asOf),
       }, principal);
       const page = data.paths.slice(offset, offset + limit);
       return {

@@ -73,3 +73,16 @@ export function decodeOffset(tool: string, cursor: unknown): number {
 export const str = (v: unknown): string => String(v);
 /** An optional argument, dropped when absent. */
 export const opt = <T>(v: T | undefined | null): T | undefined => (v === null ? undefined : v);
+
+/** `asOf` of the read tools: the graph as it was at a ledger seq or commit time (GraphQL's AsOf input). */
+export const AS_OF_SCHEMA = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer', minimum: 0, description: 'A ledger seq, e.g. the cursor of marks_since or a seq from history.' },
+    time: { type: 'string', format: 'date-time', description: 'A commit time (ISO 8601): the graph after the last change committed by then.' },
+  },
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  description: 'Read the graph as it was at this point (exactly one of seq or time), e.g. "what did this referral look like before it was made urgent?" Omit for now.',
+} as const;

@@ -9,6 +9,7 @@ import * as claims from '../../../src/adapters/neo4j/cypher/claims.ts';
 import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
 import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
 import * as search from '../../../src/adapters/neo4j/cypher/search.ts';
+import * as history from '../../../src/adapters/neo4j/cypher/history.ts';
 import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
 import { encodeCursor } from '../../../src/core/paging/cursor.ts';
 import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
@@ -138,6 +139,15 @@ export function catalogue(): Record<string, Statement> {
     'search.await': search.awaitSearchIndex(600),
     'search.query': search.searchNodes(V('+moss +card*'), [V('Patient')], 20, 21),
     'search.query.scoped': search.searchNodes(V('+moss'), null, 0, 21, scope),
+    'history.writeNodes': history.writeNodeHistory([{ id: V('r-1'), closeAt: 7, versions: [{ seq: 7, vt: null, class: 'Referral', labels: ['Resource', 'Referral'], props: V('{}'), eventId: V('evt-1'), source: V('agent://intake'), time: V('t'), createdSeq: null }] }]),
+    'history.writeRels': history.writeRelHistory([{ type: 'forPatient', from: V('r-1'), to: V('p-1'), closeAt: null, versions: [{ seq: 7, vt: 9, eventId: V('evt-1'), source: V('agent://intake'), time: V('t') }] }]),
+    'history.nodesAt': history.nodesAt(7, V(''), 5000),
+    'history.relsAt': history.relsAt(7),
+    'history.seqAt': history.seqAt(V('2026-11-21T09:00:00Z')),
+    'history.drop': history.dropHistory(5000),
+    'history.currentNodes': history.currentNodes(V(''), 5000),
+    'history.currentRelsFrom': history.currentRelsFrom([V('r-1')]),
   });
+  history.historySchema().forEach((s, i) => (out[`history.schema.${i}`] = s));
   return out;
 }

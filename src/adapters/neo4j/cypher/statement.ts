@@ -9,7 +9,7 @@ export interface Statement {
 }
 
 /** Labels, relationship types and property keys of trailgraph's own bookkeeping (never ontology names). */
-export const INTERNAL_LABELS = ['Resource', 'LedgerEntry', 'LedgerNodeRef', 'TrailgraphMeta', 'TrailgraphCheckpoint', 'TrailgraphMark', 'TrailgraphClaim'] as const;
+export const INTERNAL_LABELS = ['Resource', 'LedgerEntry', 'LedgerNodeRef', 'TrailgraphMeta', 'TrailgraphCheckpoint', 'TrailgraphMark', 'TrailgraphClaim', 'TrailgraphNodeVersion', 'TrailgraphRelVersion'] as const;
 export const INTERNAL_REL_TYPES = ['TOUCHES'] as const;
 
 /**
