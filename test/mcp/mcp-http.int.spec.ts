@@ -62,8 +62,12 @@ void describe('tools generated from the ontology', () => {
     for (let i = 1; i <= 3; i++) assert.equal((await ok(client, 'publish_PatientRegistered', { id: `pat-${i}`, data: patientData(`p-${i}`, i) })).status, 'applied');
     const dup = await ok(client, 'publish_PatientRegistered', { id: 'pat-1', data: patientData('p-1', 1) });
     assert.equal(dup.status, 'duplicate', 'same id, same content: a retry is not a second event');
-    const published = await ok(client, 'publish_ReferralRequested', { id: 'req-r-1', data: referralData('r-1', 'p-1'), correlationid: 'corr-1' });
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const published = await ok(client, 'publish_ReferralRequested', { id: 'req-r-1', data: referralData('r-1', 'p-1'), correlationid: 'corr-1', traceparent });
     assert.equal(published.status, 'applied');
+    // The trace context travels with the mark, for an MCP agent's reaction to carry on.
+    const requested = await ok(client, 'marks_since', { after: 0, where: { eventTypes: ['ReferralRequested'] }, limit: 5 });
+    assert.deepEqual(requested.marks.map((m: { eventId: string; traceparent?: string }) => [m.eventId, m.traceparent]), [['req-r-1', traceparent]]);
 
     const got = await ok(client, 'get_node', { id: 'r-1', fields: ['status', 'triageLevel'], atLeastSeq: published.seq });
     assert.equal(got.node.class, 'Referral');
@@ -153,6 +157,8 @@ void describe('tools generated from the ontology', () => {
     const pointers = invalid.issues.map((i: { pointer: string }) => i.pointer);
     assert.ok(pointers.includes('/data/name') && pointers.includes('/data/mrn'), JSON.stringify(invalid.issues));
     assert.deepEqual((await fails(client, 'publish_PatientRegistered', {})).issues, [{ pointer: '/data', message: 'is required' }]);
+    const badTrace = await fails(client, 'publish_PatientRegistered', { data: patientData('p-8', 8), traceparent: 'not-a-traceparent' });
+    assert.ok(JSON.stringify(badTrace).includes('/traceparent'), JSON.stringify(badTrace));
     assert.equal((await fails(client, 'find_nodes', { class: 'Patient', where: { name: { eq: 5 } } })).pointer, '/where/name/eq');
     assert.equal((await fails(client, 'find_nodes', { class: 'Patient', limit: 1000 })).pointer, '/limit');
     assert.equal((await fails(client, 'find_nodes', { class: 'Nope' })).pointer, '/class');

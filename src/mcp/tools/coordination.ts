@@ -132,7 +132,7 @@ const WHERE_SCHEMA = objectSchema({
 const SCAN = 500;
 
 function marksSince(ontology: CompiledOntology): ToolDef {
-  const doc = `query McpMarksSince($after: Int, $first: Int) { headSeq ledger(after: $after, first: $first) { seq kind eventId type source time committedAt subject correlationid causationid changes } }`;
+  const doc = `query McpMarksSince($after: Int, $first: Int) { headSeq ledger(after: $after, first: $first) { seq kind eventId type source time committedAt subject traceparent correlationid causationid changes } }`;
   return {
     name: 'marks_since',
     title: 'Change marks since a cursor',
@@ -160,7 +160,8 @@ function marksSince(ontology: CompiledOntology): ToolDef {
         }
         marks.push({
           seq: e.seq, kind: e.kind, type: e.type, eventId: e.eventId, source: e.source, time: e.time, ...(e.subject && { subject: e.subject }),
-          ...(e.correlationid && { correlationid: e.correlationid }), ...(e.causationid && { causationid: e.causationid }), changes: e.changes,
+          ...(e.correlationid && { correlationid: e.correlationid }), ...(e.causationid && { causationid: e.causationid }),
+          ...(e.traceparent && { traceparent: e.traceparent }), changes: e.changes,
         });
       }
       return { marks, cursor, headSeq: data.headSeq };

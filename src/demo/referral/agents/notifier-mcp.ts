@@ -45,7 +45,7 @@ async function tool<T = Record<string, any>>(name: string, args: Record<string, 
 }
 
 /** The AppointmentScheduled event each referral was scheduled by: what ReferralCompleted reacts to. */
-const causes = new Map<string, { eventId: string; correlationid?: string }>();
+const causes = new Map<string, { eventId: string; correlationid?: string; traceparent?: string }>();
 
 async function notify(rid: string): Promise<void> {
   const claim = await tool('claim', { node: rid, purpose: 'notify', ttlMs: 30_000 });
@@ -67,6 +67,8 @@ async function notify(rid: string): Promise<void> {
       time: new Date().toISOString(),
       data: { '@graph': [{ '@type': 'Referral', id: rid, status: 'completed' }, { '@type': 'Appointment', id: appt.id, status: 'fulfilled' }] },
       ...(cause && { causationid: cause.eventId, correlationid: cause.correlationid ?? cause.eventId }),
+      // The reaction continues the mark's distributed trace (the client does this itself; over MCP the agent does).
+      ...(cause?.traceparent && { traceparent: cause.traceparent }),
       claimpurpose: 'notify',
       claimtoken: claim.token,
     });
@@ -86,6 +88,7 @@ interface FeedMark {
   eventId: string;
   subject?: string;
   correlationid?: string;
+  traceparent?: string;
 }
 
 async function readMarks(): Promise<void> {
@@ -100,7 +103,7 @@ async function readMarks(): Promise<void> {
       for (const m of page.marks) {
         const rid = m.subject?.slice(m.subject.indexOf('/') + 1);
         if (!rid) continue;
-        causes.set(rid, { eventId: m.eventId, ...(m.correlationid && { correlationid: m.correlationid }) });
+        causes.set(rid, { eventId: m.eventId, ...(m.correlationid && { correlationid: m.correlationid }), ...(m.traceparent && { traceparent: m.traceparent }) });
         report({ type: 'react', role: flags.role, eventId: m.eventId });
         queue.enqueue(rid);
       }
