@@ -21,7 +21,7 @@ const ENVELOPE = {
   time: { type: 'string', format: 'date-time', description: 'When it happened (ISO 8601). Default: now.' },
   correlationid: { type: 'string', minLength: 1, description: 'The business process this event belongs to.' },
   causationid: { type: 'string', minLength: 1, description: 'The id of the event this one reacts to.' },
-  traceparent: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$', description: 'W3C trace context: the traceparent of the mark this event reacts to (from marks_since), so the reaction continues its distributed trace.' },
+  traceparent: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?$', description: 'W3C trace context: the traceparent of the mark this event reacts to (from marks_since), so the reaction continues its distributed trace.' },
   claimpurpose: { type: 'string', minLength: 1, description: 'Fenced write: the purpose of the claim you hold on the aggregate; the event applies only while no newer claim token was granted. Give subject too, naming the claimed node.' },
   claimtoken: { type: 'integer', minimum: 1, description: 'Fenced write: the fencing token the claim tool returned (with claimpurpose).' },
   wait: { type: 'boolean', default: true, description: 'Wait until the event is in the graph (bus mode).' },
