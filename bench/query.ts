@@ -1,7 +1,8 @@
 /**
  * Query throughput over real HTTP, driven by `wrk` (a C load generator in its own process), against a real
  * `trailgraph serve --mode production` child process on a seeded store of N nodes: the trivial `{ __typename }`,
- * a 1-hop relationship query, a typical 2-hop neighbourhood and a 2-hop neighbourhood through a hub (limit 50).
+ * a 1-hop relationship query, a typical 2-hop neighbourhood and a 2-hop neighbourhood through a hub (limit 50); on
+ * request (`--queries …,search`) a ranked full-text search.
  * Each figure is compared with trivial measured on the same server in the same rounds. Targets: 1-hop and 2-hop
  * ≥ 0.8× trivial's req/s, p99 ≤ 2× trivial's p99.
  *
@@ -37,7 +38,7 @@ req/s, × trivial, p50/p99 (wrk), p99 × trivial's, server CPU µs/request, wrk'
   --connections 32         wrk connections (-c)
   --threads 1              wrk threads (-t); one thread keeps the generator cheap on a small machine
   --stores sqlite          sqlite and/or neo4j (NEO4J_URI/NEO4J_PASSWORD, or a test server started for the run)
-  --queries trivial,1-hop,2-hop,hub   which rows to measure
+  --queries trivial,1-hop,2-hop,hub   which rows to measure (also: search — full-text search, ranked)
   --node PATH              the Node the server runs on (default: this one)
   --server-node-args "…"   extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --no-cold                skip the cold-page-cache round
@@ -54,6 +55,9 @@ export interface QuerySpec {
 
 /** The 1-hop row's query: a patient, its first 10 referrals and each one's GP name. */
 export const ONE_HOP_QUERY = 'query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }';
+
+/** The search row's query: ranked hits with their names (the node read beside the index). */
+export const SEARCH_QUERY = 'query($text: String!) { search(text: $text, classes: ["Patient"], first: 10) { edges { score node { id ... on Patient { name } } } } }';
 
 const NEIGHBOURS = '{ truncated nodes { distance node { id } } relationships { type fromId toId } }';
 const gql = (query: string, idVar = false): string => JSON.stringify(idVar ? { query, variables: { id: '$ID' } } : { query });
@@ -73,6 +77,11 @@ export function querySpecs(shape: SeedShape): QuerySpec[] {
     {
       key: 'hub', name: `hub 2-hop neighbourhood: referral → Specialty → its ${shape.referrals.toLocaleString('en')} referrals (limit 50)`,
       body: { template: gql(`query($id: ID!) { neighbourhood(id: $id, hops: 2, via: [forPatient, requestedSpecialty], limit: 50) ${NEIGHBOURS} }`, true), idPrefix: 'r-', ids: shape.referrals },
+    },
+    {
+      // Every patient is named "Patient <n>": one word every patient has, one only this patient has.
+      key: 'search', name: `full-text search "patient <n>" over ${shape.patients.toLocaleString('en')} patients (ranked, first 10)`,
+      body: { template: JSON.stringify({ query: SEARCH_QUERY, variables: { text: '$ID' } }), idPrefix: 'patient ', ids: shape.patients },
     },
   ];
 }
