@@ -12,7 +12,7 @@ export function recordHistory(ctx: StoreContext, seq: number, changes: readonly 
   for (const c of changes) {
     if (c.kind === 'node') {
       if (c.change === 'deleted') closeNode(ctx, c.id, seq);
-      else writeNodeVersion(ctx, c.id, seq);
+      else writeNodeVersion(ctx, c.id, seq, c.change === 'created');
     } else if (c.kind === 'relationship') {
       if (c.change === 'created') {
         ctx
@@ -29,8 +29,12 @@ export function recordHistory(ctx: StoreContext, seq: number, changes: readonly 
   }
 }
 
-function writeNodeVersion(ctx: StoreContext, id: string, seq: number): void {
-  ctx.stmt('UPDATE node_versions SET vt = ? WHERE id = ? AND vt IS NULL AND seq < ?').run(seq, id, seq);
+/**
+ * A node's version as its row stands now. A node just created has nothing open to close (it did not exist, or its
+ * delete closed every version and label): the hot path of ingest — mostly creates — skips those probes.
+ */
+function writeNodeVersion(ctx: StoreContext, id: string, seq: number, created: boolean): void {
+  if (!created) ctx.stmt('UPDATE node_versions SET vt = ? WHERE id = ? AND vt IS NULL AND seq < ?').run(seq, id, seq);
   ctx
     .stmt(
       `INSERT INTO node_versions (id, seq, class, labels, props, event_id, source, time, created_seq)
@@ -39,6 +43,15 @@ function writeNodeVersion(ctx: StoreContext, id: string, seq: number): void {
          event_id = excluded.event_id, source = excluded.source, time = excluded.time, created_seq = excluded.created_seq`,
     )
     .run(id);
+  if (created) {
+    ctx
+      .stmt(
+        `INSERT INTO label_versions (label, id, seq) SELECT j.value, n.id, n.seq FROM nodes n, json_each(n.labels) j WHERE n.id = ?
+         ON CONFLICT(label, id, seq) DO UPDATE SET vt = NULL`,
+      )
+      .run(id);
+    return;
+  }
   // Labels only grow while a node lives (core's refine rule): open a row for each label not open yet.
   ctx
     .stmt(
