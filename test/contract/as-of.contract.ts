@@ -110,6 +110,8 @@ async function answers(reads: GraphReads, scoped?: ReadScope): Promise<unknown> 
     referredTo: await rel('referredTo', 'in', SPECIALISTS),
     around: await reads.neighbourhood('s-1', 3, { limit: 50, ...s }),
     aroundR: await reads.neighbourhood('r-2', 2, { via: ['forPatient', 'referredTo'], limit: 50, ...s }),
+    // A walk cut at its limit (the nodes kept at the last distance are chosen by core's order).
+    cut: await reads.neighbourhood('s-1', 2, { via: ['referredTo', 'forPatient'], limit: 3, ...s }),
     paths: await reads.paths('p-1', 's-1', 4, { limit: 10, ...s }),
     paths2: await reads.paths('r-3', 'gp-1', 3, { limit: 10, ...s }),
   };
