@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadOntology } from '../../app/ontology/ontology-loader.ts';
 import { schemaStatements } from '../../adapters/neo4j/cypher/schema.ts';
+import { historySchema } from '../../adapters/neo4j/cypher/history.ts';
 import { createSearchIndex, searchProperties } from '../../adapters/neo4j/cypher/search.ts';
 
 export function register(program: Command): void {
@@ -17,7 +18,9 @@ export function register(program: Command): void {
     .action(async (opts: { ontology: string }) => {
       const ontology = await loadOntology(opts.ontology);
       process.stdout.write(`// trailgraph schema for ${ontology.iri} ${ontology.version}\n`);
-      for (const s of schemaStatements(ontology)) process.stdout.write(`${s.cypher};\n`);
+      // Everything the store's init() creates: the ontology's constraints and indexes, the history indexes of
+      // as-of reads, and the full-text index.
+      for (const s of [...schemaStatements(ontology), ...historySchema()]) process.stdout.write(`${s.cypher};\n`);
       // The full-text index the store keeps for search (rebuilt by the store itself when the searchable set changes).
       if (searchProperties(ontology).length > 0) process.stdout.write(`${createSearchIndex(ontology).cypher};\n`);
     });
