@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { QuerySpec } from '../query.ts';
 import type { PostgresCluster } from './postgres-cluster.ts';
 import type { SeedShape } from './query-seed.ts';
-import { freePort, type ServerProcess } from './serve-process.ts';
+import { freePort, type ServerProcess, serverProcess } from './serve-process.ts';
 
 /** The same graph as query-seed.ts (same ids, names, triage levels), one table per class, generated in PostgreSQL. */
 export function seedSql(s: SeedShape): string {
@@ -66,24 +66,5 @@ const SERVER = join(import.meta.dirname, 'postgraphile-server.mjs');
 export async function startPostGraphile(pg: PostgresCluster, node: string, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
   const proc = spawn(node, [...nodeArgs, SERVER, pg.connectionString, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production', GRAPHILE_ENV: 'production' } });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening')) resolve();
-    });
-    proc.once('exit', (c) => reject(new Error(`PostGraphile exited ${c}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    pid: proc.pid!,
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGINT');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return serverProcess(proc, `http://127.0.0.1:${port}/graphql`, 'listening', 'PostGraphile');
 }

@@ -3,7 +3,7 @@
  * kept so a bench can read the server's CPU time, and optional extra Node flags (`--cpu-prof …`) to profile it under
  * load. The service has its own process so the load generator never shares its event loop.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -63,18 +63,25 @@ export async function startServe(o: ServeOptions): Promise<ServerProcess> {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...(o.env ?? process.env), ...runtime.env },
   });
+  return serverProcess(proc, `http://127.0.0.1:${port}/graphql`, '/graphql', 'serve');
+}
+
+/**
+ * Waits until `proc` prints `ready` on stdout and wraps it as a ServerProcess. stop() sends SIGINT so the server
+ * shuts down cleanly (`--cpu-prof` writes its profile then), and SIGKILL if it is still up 15 s later.
+ */
+export async function serverProcess(proc: ChildProcess, url: string, ready: string, name: string): Promise<ServerProcess> {
   await new Promise<void>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('/graphql')) resolve();
+      if (out.includes(ready)) resolve();
     });
-    proc.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
+    proc.once('exit', (c) => reject(new Error(`${name} exited ${c} before printing "${ready}"`)));
   });
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url,
     pid: proc.pid!,
-    // SIGINT: the service shuts down cleanly, so `--cpu-prof` writes its profile.
     stop: async () => {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));

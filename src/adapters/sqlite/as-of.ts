@@ -72,18 +72,25 @@ export function noMarkFilters(marks: readonly unknown[] | undefined): void {
 /** The read functions over the graph as of `seq`, each run through `run` (the store's error guard). */
 export function readsAt(ctx: StoreContext, seq: number, run: <T>(fn: () => T) => Promise<T>): GraphReads {
   checkSeq(ctx, seq);
-  const at = contextAt(ctx, seq);
+  return readsOver(contextAt(ctx, seq), run);
+}
+
+/**
+ * The store's read functions over `ctx` — a view of the past (readsAt) or a loaded snapshot (snapshot.ts) —
+ * each run through `run`. Marks have no history, so mark filters are refused here.
+ */
+export function readsOver(ctx: StoreContext, run: <T>(fn: () => T) => Promise<T>): GraphReads {
   return {
-    getNode: (id, scope) => run(() => getNode(at, id, scope)),
-    getNodes: (ids, scope) => run(() => getNodes(at, ids, undefined, scope)),
+    getNode: (id, scope) => run(() => getNode(ctx, id, scope)),
+    getNodes: (ids, scope) => run(() => getNodes(ctx, ids, undefined, scope)),
     listNodes: (q) =>
       run(() => {
         noMarkFilters(q.marks);
-        return listNodes(at, q);
+        return listNodes(ctx, q);
       }),
-    related: (q) => run(() => related(at, q)),
-    countRelated: (ids, type, direction, scope) => run(() => countRelated(at, ids, type, direction, scope)),
-    neighbourhood: (id, hops, options) => run(() => neighbourhood(at, id, hops, options)),
-    paths: (from, to, maxHops, options) => run(() => paths(at, from, to, maxHops, options)),
+    related: (q) => run(() => related(ctx, q)),
+    countRelated: (ids, type, direction, scope) => run(() => countRelated(ctx, ids, type, direction, scope)),
+    neighbourhood: (id, hops, options) => run(() => neighbourhood(ctx, id, hops, options)),
+    paths: (from, to, maxHops, options) => run(() => paths(ctx, from, to, maxHops, options)),
   };
 }

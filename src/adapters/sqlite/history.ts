@@ -6,6 +6,7 @@
  */
 import type { AppliedChange } from '../../core/projection/change-set.ts';
 import type { StoreContext } from './context.ts';
+import { SEED_HISTORY } from './schema.ts';
 
 /** Records the versions change set `seq` made, in the order of its changes. */
 export function recordHistory(ctx: StoreContext, seq: number, changes: readonly AppliedChange[]): void {
@@ -70,14 +71,5 @@ function closeNode(ctx: StoreContext, id: string, seq: number): void {
 
 /** Drops the history and makes the current graph its first versions, valid from their last change (resetHistory). */
 export function restartHistory(ctx: StoreContext): void {
-  ctx.db.exec(`
-    DELETE FROM node_versions; DELETE FROM label_versions; DELETE FROM rel_versions;
-    INSERT INTO node_versions (id, seq, class, labels, props, event_id, source, time, created_seq)
-      SELECT id, seq, class, labels, props, event_id, source, time, created_seq FROM nodes;
-    INSERT INTO label_versions (label, id, seq) SELECT l.label, l.id, n.seq FROM node_labels l JOIN nodes n ON n.id = l.id;
-    INSERT INTO rel_versions (type, from_id, to_id, seq, event_id, source, time, created_seq)
-      SELECT type, from_id, to_id, seq, event_id, source, time, created_seq FROM rels;
-    INSERT INTO meta (key, value) SELECT 'history.from', CAST(coalesce(max(seq), 0) AS TEXT) FROM ledger WHERE true
-      ON CONFLICT(key) DO UPDATE SET value = excluded.value;
-  `);
+  ctx.db.exec(`DELETE FROM node_versions; DELETE FROM label_versions; DELETE FROM rel_versions; ${SEED_HISTORY}`);
 }

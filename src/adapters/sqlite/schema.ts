@@ -3,6 +3,21 @@
  * so opening an older file upgrades it in place and opening the same file twice is a no-op.
  */
 
+/**
+ * Makes the current graph the first versions of the history, valid from each row's last change, and records where
+ * history starts. Run by the schema step that adds history and whenever history restarts (after a migration).
+ * It is part of a released step, so it is never edited: a restart that needs other SQL gets its own constant.
+ */
+export const SEED_HISTORY = `
+  INSERT INTO node_versions (id, seq, class, labels, props, event_id, source, time, created_seq)
+    SELECT id, seq, class, labels, props, event_id, source, time, created_seq FROM nodes;
+  INSERT INTO label_versions (label, id, seq) SELECT l.label, l.id, n.seq FROM node_labels l JOIN nodes n ON n.id = l.id;
+  INSERT INTO rel_versions (type, from_id, to_id, seq, event_id, source, time, created_seq)
+    SELECT type, from_id, to_id, seq, event_id, source, time, created_seq FROM rels;
+  INSERT INTO meta (key, value) SELECT 'history.from', CAST(coalesce(max(seq), 0) AS TEXT) FROM ledger WHERE true
+    ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+`;
+
 /** One schema step. Never edit a released step: append a new one. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -197,12 +212,6 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rel_versions_from ON rel_versions(from_id, type);
   CREATE INDEX rel_versions_to ON rel_versions(to_id, type);
-  INSERT INTO node_versions (id, seq, class, labels, props, event_id, source, time, created_seq)
-    SELECT id, seq, class, labels, props, event_id, source, time, created_seq FROM nodes;
-  INSERT INTO label_versions (label, id, seq) SELECT l.label, l.id, n.seq FROM node_labels l JOIN nodes n ON n.id = l.id;
-  INSERT INTO rel_versions (type, from_id, to_id, seq, event_id, source, time, created_seq)
-    SELECT type, from_id, to_id, seq, event_id, source, time, created_seq FROM rels;
-  INSERT INTO meta (key, value) SELECT 'history.from', CAST(coalesce(max(seq), 0) AS TEXT) FROM ledger WHERE true
-    ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+  ${SEED_HISTORY}
   `,
 ];

@@ -5,13 +5,10 @@
  */
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { GraphReads, NodeRecord, RelationshipRecord } from '../../ports/graph-store.ts';
-import { noMarkFilters } from './as-of.ts';
+import { readsOver } from './as-of.ts';
 import { createContext, guard } from './context.ts';
 import { createIndexes } from './indexes.ts';
-import { countRelated, listNodes, related } from './list.ts';
 import { openDatabase } from './open.ts';
-import { getNode, getNodes } from './rows.ts';
-import { neighbourhood, paths } from './traverse.ts';
 
 /** A loaded state: its reads, and close() to free its memory. */
 export interface GraphSnapshot extends GraphReads {
@@ -44,17 +41,7 @@ export function openSnapshot(ontology: CompiledOntology, nodes: Iterable<NodeRec
   const run = <T>(fn: () => T): Promise<T> => Promise.resolve().then(() => guard(fn));
   return {
     size,
-    getNode: (id, scope) => run(() => getNode(ctx, id, scope)),
-    getNodes: (ids, scope) => run(() => getNodes(ctx, ids, undefined, scope)),
-    listNodes: (q) =>
-      run(() => {
-        noMarkFilters(q.marks);
-        return listNodes(ctx, q);
-      }),
-    related: (q) => run(() => related(ctx, q)),
-    countRelated: (ids, type, direction, scope) => run(() => countRelated(ctx, ids, type, direction, scope)),
-    neighbourhood: (id, hops, options) => run(() => neighbourhood(ctx, id, hops, options)),
-    paths: (from, to, maxHops, options) => run(() => paths(ctx, from, to, maxHops, options)),
+    ...readsOver(ctx, run),
     close: () => {
       if (db.open) db.close();
     },
