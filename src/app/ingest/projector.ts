@@ -17,24 +17,18 @@
  * Scaling out: partition the subjects by aggregate id (NATS subject mapping `partition(N, 5)` on the
  * aggregate token) and run one projector per partition, each with its own durable consumer and checkpoint name.
  */
-import { StoreUnavailableError, type TrailgraphError } from '../../core/errors.ts';
+import { StoreUnavailableError } from '../../core/errors.ts';
 import type { DeadLetterStore } from '../../ports/dead-letters.ts';
 import type { BusConsumer, BusMessage, EventBus } from '../../ports/event-bus.ts';
 import type { GraphStore } from '../../ports/graph-store.ts';
 import { createCrashGuard, POISON_CONFIRMATIONS, type CrashGuard } from './crash-guard.ts';
+import type { Ingestor, PreparedBatch, RawEvent } from './ingest.ts';
 
-/** The slice of the ingestor the projector uses. */
-export interface ProjectorIngestor<P = unknown> {
-  ingest(
-    raws: readonly ProjectorRawEvent[],
-    options: { readonly checkpoint: { readonly name: string; readonly position: number }; readonly prepared?: Promise<P> },
-  ): Promise<readonly { readonly status: string; readonly eventId?: string; readonly error?: TrailgraphError; readonly deadLetterId?: string }[]>;
-  /** Starts validate → plan of the next batch while the current one is applied (see Ingestor.prepareBatch). */
-  prepareBatch?(raws: readonly ProjectorRawEvent[]): Promise<P>;
-}
+/** The slice of the ingestor (ingest.ts) the projector uses; without `prepareBatch` nothing is prepared ahead. */
+export type ProjectorIngestor = Pick<Ingestor, 'ingest'> & Partial<Pick<Ingestor, 'prepareBatch'>>;
 
 /** A bus message as handed to the ingestor: the payload exactly as received plus where it came from. */
-export interface ProjectorRawEvent {
+export interface ProjectorRawEvent extends RawEvent {
   readonly payload: string;
   readonly subject: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -76,9 +70,9 @@ export function termReason(what: string, detail: string | undefined): string {
   return `${what}${line ? `: ${line.length > 200 ? `${line.slice(0, 199)}…` : line}` : ''}`;
 }
 
-export interface ProjectorOptions<P = unknown> {
+export interface ProjectorOptions {
   readonly bus: EventBus;
-  readonly ingestor: ProjectorIngestor<P>;
+  readonly ingestor: ProjectorIngestor;
   /** With getMeta/setMeta, batches are marked in flight so a message that crashes the process is found (crash-guard.ts). */
   readonly store: Pick<GraphStore, 'getCheckpoint'> & Partial<Pick<GraphStore, 'getMeta' | 'setMeta'>>;
   /** Where poison messages go (deliveries exhausted on an unexpected error). */
@@ -109,7 +103,7 @@ export interface Projector {
   reached(streamSeq: number): Promise<void>;
 }
 
-export function createProjector<P>(options: ProjectorOptions<P>): Projector {
+export function createProjector(options: ProjectorOptions): Projector {
   const { bus, ingestor, store, deadLetters } = options;
   const batchSize = options.batchSize ?? 256;
   const checkpointName = options.checkpointName ?? 'nats:projector';
@@ -164,7 +158,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
   };
 
   /** Applies messages in one transaction; returns false when a retryable failure should be retried. */
-  const applyBatch = async (batch: readonly BusMessage[], prepared?: Promise<P>): Promise<void> => {
+  const applyBatch = async (batch: readonly BusMessage[], prepared?: Promise<PreparedBatch | undefined>): Promise<void> => {
     const last = batch[batch.length - 1];
     if (!last) return;
     const raws = batch.map(toRaw);
@@ -215,7 +209,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
    * applyBatch behind the crash guard: the range is marked in flight first; a range that crashed the process
    * too often is applied one message at a time, and the message that crashed alone is dead-lettered unapplied.
    */
-  const applyGuarded = async (batch: readonly BusMessage[], prepared?: Promise<P>): Promise<void> => {
+  const applyGuarded = async (batch: readonly BusMessage[], prepared?: Promise<PreparedBatch | undefined>): Promise<void> => {
     const first = batch[0];
     const last = batch[batch.length - 1];
     if (!first || !last) return;
@@ -242,7 +236,7 @@ export function createProjector<P>(options: ProjectorOptions<P>): Projector {
   };
 
   /** The fetched batch whose preparation runs while the previous one is applied. */
-  let pending: { readonly msgs: readonly BusMessage[]; readonly prepared: Promise<P> | undefined } | undefined;
+  let pending: { readonly msgs: readonly BusMessage[]; readonly prepared: Promise<PreparedBatch | undefined> | undefined } | undefined;
   /** The last stream position taken into a batch (committed or pending). */
   const horizon = (): number => pending?.msgs[pending.msgs.length - 1]?.streamSeq ?? position;
   const commitPending = async (): Promise<void> => {

@@ -2,43 +2,14 @@
  * Embedded mode's publisher: no bus, the ingestor applies each batch synchronously (validate → plan → one store
  * transaction; invalid events to dead letters). The SQLite ledger is what makes it durable.
  */
-import type { TrailgraphError } from '../../core/errors.ts';
-import type { RawEvent } from '../ingest/ingest.ts';
+import type { IngestResult, Ingestor, RawEvent } from '../ingest/ingest.ts';
 import type { PublishOutcome, Publisher } from './publisher.ts';
 
-/** What the publisher needs of the ingestor (src/app/ingest/ingest.ts). */
-export interface IngestPort {
-  ingest(
-    raws: readonly RawEvent[],
-    options?: { checkpoint?: { name: string; position: number }; receivedAtMs?: number },
-  ): Promise<
-    readonly {
-      readonly status: 'applied' | 'duplicate' | 'rejected';
-      readonly eventId?: string;
-      readonly seq?: number;
-      readonly error?: TrailgraphError;
-      readonly deadLetterId?: string;
-    }[]
-  >;
-}
-
 export interface EmbeddedPublisherOptions {
-  readonly ingestor: IngestPort;
+  /** Only `ingest` is used (tests wrap it to count transactions). */
+  readonly ingestor: Pick<Ingestor, 'ingest'>;
   /** Called on close (e.g. nothing; the runtime closes the store itself). */
   readonly onClose?: () => Promise<void>;
-}
-
-function eventIdOf(raw: RawEvent): string | undefined {
-  let p: unknown = raw.payload;
-  if (typeof p === 'string') {
-    try {
-      p = JSON.parse(p);
-    } catch {
-      return undefined;
-    }
-  }
-  const id = p && typeof p === 'object' ? (p as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : undefined;
 }
 
 /** Most events coalesced into one store transaction. */
@@ -52,16 +23,11 @@ interface Waiting {
   readonly reject: (err: unknown) => void;
 }
 
-function toOutcome(raw: RawEvent, r: Awaited<ReturnType<IngestPort['ingest']>>[number] | undefined): PublishOutcome {
+/** The ingestor's result as a publish outcome (the ingestor read the event id, when the event had one). */
+function toOutcome(r: IngestResult | undefined): PublishOutcome {
   if (!r) return { status: 'rejected' };
-  const eventId = r.eventId ?? eventIdOf(raw);
-  return {
-    status: r.status,
-    ...(eventId !== undefined && { eventId }),
-    ...(r.seq !== undefined && { seq: r.seq }),
-    ...(r.error !== undefined && { error: r.error }),
-    ...(r.deadLetterId !== undefined && { deadLetterId: r.deadLetterId }),
-  };
+  if (r.status === 'rejected') return { status: r.status, ...(r.eventId !== undefined && { eventId: r.eventId }), error: r.error, deadLetterId: r.deadLetterId };
+  return { status: r.status, eventId: r.eventId, seq: r.seq };
 }
 
 /**
@@ -97,7 +63,7 @@ export function createEmbeddedPublisher({ ingestor, onClose }: EmbeddedPublisher
         const results = await ingestor.ingest(raws, { receivedAtMs: (group[0] as Waiting).at });
         let at = 0;
         for (const w of group) {
-          w.resolve(w.raws.map((raw, i) => toOutcome(raw, results[at + i])));
+          w.resolve(w.raws.map((_, i) => toOutcome(results[at + i])));
           at += w.raws.length;
         }
       } catch (err) {

@@ -9,21 +9,17 @@ import { eventContent, idempotencyKey, redelivery } from '../../core/events/idem
 import type { DeadLetterStore } from '../../ports/dead-letters.ts';
 import type { EventBus } from '../../ports/event-bus.ts';
 import type { GraphStore, LedgerEntry } from '../../ports/graph-store.ts';
-import type { RawEvent } from '../ingest/ingest.ts';
+import type { Ingestor, RawEvent } from '../ingest/ingest.ts';
 import type { PublishOutcome, Publisher } from './publisher.ts';
 import { SpanNames, context, contextOf, inSpan, tracingEnabled } from '../../observability/spans.ts';
-
-/** What the publisher needs of the ingestor: validation only. Throws or returns `{ error }` when invalid. */
-export interface PreparePort {
-  prepare(raw: RawEvent): unknown;
-}
 
 /** RawEvent header marking a dead-letter replay (value: the letter id): published under a fresh msg id. */
 export const REPLAY_HEADER = 'Tg-Replay-Of';
 
 export interface NatsPublisherOptions {
   readonly bus: EventBus;
-  readonly ingestor: PreparePort;
+  /** Validation only: `prepare` throws for an event that can never apply. */
+  readonly ingestor: Pick<Ingestor, 'prepare'>;
   readonly store: Pick<GraphStore, 'findEvent' | 'onCommit'>;
   /** Poll interval for commits made by another process's projector. */
   readonly pollMs?: number;
@@ -50,10 +46,9 @@ function parse(raw: RawEvent): { text: string; envelope: Envelope } {
   return { text, envelope };
 }
 
-async function validate(ingestor: PreparePort, raw: RawEvent): Promise<TrailgraphError | undefined> {
+async function validate(ingestor: Pick<Ingestor, 'prepare'>, raw: RawEvent): Promise<TrailgraphError | undefined> {
   try {
-    const result = (await ingestor.prepare(raw)) as { error?: unknown; ok?: boolean } | undefined;
-    if (result && typeof result === 'object' && result.error instanceof TrailgraphError) return result.error;
+    ingestor.prepare(raw);
     return undefined;
   } catch (err) {
     if (err instanceof TrailgraphError) return err;
