@@ -165,6 +165,23 @@ for (const store of await storesUnderTest()) void describe(`row rules leak nothi
     assert.deepEqual(earlier.data, { referrals: { totalCount: 0 }, patient: null });
   });
 
+  void it('history: an entry whose every change reaches a hidden node is absent, not shown empty', async () => {
+    // LabOrdered links lab-r-1 to r-1 (touching r-1), but the specialist may not read lab orders: that entry has no
+    // change the specialist may see, so r-1's history must not even show that it happened.
+    const query = '{ referral(id: "r-1") { history { seq type changes } } }';
+    const types = (v: unknown): string[] => (v as { referral: { history: { type: string }[] } }).referral.history.map((e) => e.type);
+    const all = await s.gql(admin, query);
+    assert.equal(all.errors, undefined, JSON.stringify(all.errors));
+    assert.ok(types(all.data).includes('LabOrdered'), `the premise: LabOrdered is in r-1's history (${types(all.data).join(', ')})`);
+    const mine = await s.gql(specialist, query);
+    assert.equal(mine.errors, undefined, JSON.stringify(mine.errors));
+    const history = (mine.data?.referral as { history: { type: string; changes: unknown[] }[] }).history;
+    // Marks left on r-1 by the other tests are in its history too (tg:…); of the world's events, these two remain.
+    assert.deepEqual(types(mine.data).filter((t) => !t.startsWith('tg:')), ['ReferralRequested', 'ReferralAccepted']);
+    for (const e of history) assert.ok(e.changes.length > 0, `an entry shown with no changes: ${JSON.stringify(e)}`);
+    assertOnly(mine.data, SPECIALIST_SEES, 'history');
+  });
+
   void it('event by id: an event about invisible nodes is absent', async () => {
     const admins = await s.gql(admin, '{ ledger(first: 1000) { eventId subject } }');
     const aboutR2 = (admins.data?.ledger as { eventId: string; subject: string | null }[]).filter((e) => e.subject === 'Referral/r-3');

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ReadScope } from '../../src/core/auth/read-scope.ts';
+import { redactEntry } from '../../src/core/auth/ledger-view.ts';
 import { touchedIds } from '../../src/core/store/ledger.ts';
 import type { GraphStore } from '../../src/ports/graph-store.ts';
 import { changeSet, link, upsert } from './change-sets.ts';
@@ -119,6 +120,44 @@ export function readScopeContract(makeStore: MakeStoreFn): void {
       assert.ok(ev && ev.event === undefined);
       onlyVisible(touchedIds(ev.changes), 'event');
       assert.deepEqual(await store.ledger(0, 1000, { labels: [], ruled: [] }), []);
+    }));
+
+    void it('a node\'s history shows an entry only when one of its changes is fully visible, redacted as the ledger shows it', withStore(makeStore, async (store) => {
+      await seed(store);
+      // Touches r-1, but each change also names a hidden GP (the functional link moves from gp-1 to gp-2).
+      // Mixed: one change about r-1, one about the hidden r-2; the subject names the hidden node.
+      await store.applyBatch([
+        changeSet('e-hidden', [link('referredBy', 'Referral/r-1', 'GeneralPractitioner/gp-2')]),
+        changeSet('e-mixed', [upsert('Referral/r-1', { priority: 'routine' }), upsert('Referral/r-2', { priority: 'routine' })], { subject: 'Referral/r-2' }),
+      ]);
+      const all = await store.ledger(0, 1000);
+      const byEvent = new Map(all.map((e) => [e.eventId, e]));
+      const hidden = byEvent.get('e-hidden');
+      const mixed = byEvent.get('e-mixed');
+      assert.ok(hidden && mixed, 'the premise: both entries are in the ledger');
+      assert.ok(hidden.changes.length > 0 && hidden.changes.every((c) => c.kind === 'relationship'), 'the premise: e-hidden changed only links to a GP');
+      assert.deepEqual((await store.history('r-1')).map((e) => e.eventId), ['e-r-1', 'e-hidden', 'e-mixed'], 'the premise, unscoped');
+
+      const h = await store.history('r-1', {}, scope);
+      assert.deepEqual(h.map((e) => e.eventId), ['e-r-1', 'e-mixed']);
+      // The mixed entry is shown exactly as core's rule redacts it, and as the scoped ledger and event lookup show it.
+      const shown = h[1];
+      assert.deepEqual(shown, redactEntry(mixed, (id) => VISIBLE.has(id)));
+      assert.deepEqual(shown?.changes.map((c) => (c.kind === 'node' ? c.id : c.kind)), ['r-1']);
+      assert.equal(shown?.subject, undefined);
+      assert.deepEqual((await store.ledger(0, 1000, scope)).find((e) => e.eventId === 'e-mixed'), shown);
+      assert.deepEqual(await store.findEvent('e-mixed', scope), shown);
+      assert.equal(await store.findEvent('e-hidden', scope), undefined);
+      // Paged one entry at a time, the history reads on past the entry it does not show.
+      const paged: string[] = [];
+      let after = 0;
+      for (let i = 0; i < 10; i++) {
+        const [e] = await store.history('r-1', { first: 1, afterSeq: after }, scope);
+        if (!e) break;
+        paged.push(e.eventId);
+        after = e.seq;
+      }
+      assert.deepEqual(paged, ['e-r-1', 'e-mixed']);
     }));
   });
 }

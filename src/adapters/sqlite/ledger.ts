@@ -8,7 +8,8 @@ import type { LedgerEntry } from '../../core/store/records.ts';
 import { systemEventId, touchedIds } from '../../core/store/ledger.ts';
 import type { StoreContext } from './context.ts';
 import type { ReadScope } from '../../core/auth/read-scope.ts';
-import { ledgerScopeFragment, redactEntry, visibility } from './scope.ts';
+import { entryShown, redactEntry } from '../../core/auth/ledger-view.ts';
+import { ledgerScopeFragment, visibility } from './scope.ts';
 
 /** A ledger row as selected. */
 export interface LedgerRow {
@@ -147,11 +148,15 @@ export function writeSystemRow(
   });
 }
 
-/** Entries as a scoped caller sees them (scope.ts redactEntry); unchanged without a scope. */
+/**
+ * Entries as a scoped caller sees them, by core's rule (core/auth/ledger-view.ts): only those with a change whose
+ * every node is visible, redacted; unchanged without a scope. The SQL already kept only such rows (so a LIMIT
+ * counts shown entries); the rule is applied again here so the stores cannot drift.
+ */
 function shown(ctx: StoreContext, rows: readonly LedgerRow[], scope: ReadScope | undefined): LedgerEntry[] {
   if (!scope) return rows.map(rowToEntry);
   const visible = visibility(ctx, scope);
-  return rows.map((r) => redactEntry(rowToEntry(r), visible));
+  return rows.map(rowToEntry).filter((e) => entryShown(e, visible)).map((e) => redactEntry(e, visible));
 }
 
 export function readLedger(ctx: StoreContext, afterSeq: number, limit: number, scope?: ReadScope): LedgerEntry[] {
@@ -165,9 +170,10 @@ export function readLedger(ctx: StoreContext, afterSeq: number, limit: number, s
 export function readHistory(ctx: StoreContext, id: string, afterSeq: number, first: number, scope?: ReadScope): LedgerEntry[] {
   // The history of a node the caller may not read is empty, as the node itself is absent.
   if (scope && !visibility(ctx, scope)(id)) return [];
+  const vis = ledgerScopeFragment(scope);
   const rows = ctx
-    .stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger_nodes ln JOIN ledger l ON l.seq = ln.seq WHERE ln.node_id = ? AND ln.seq > ? ORDER BY ln.seq LIMIT ?`)
-    .all(id, afterSeq, first) as LedgerRow[];
+    .stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger_nodes ln JOIN ledger l ON l.seq = ln.seq WHERE ln.node_id = ? AND ln.seq > ?${vis ? ` AND ${vis.sql}` : ''} ORDER BY ln.seq LIMIT ?`)
+    .all(id, afterSeq, ...(vis?.params ?? []), first) as LedgerRow[];
   return shown(ctx, rows, scope);
 }
 

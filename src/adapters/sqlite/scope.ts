@@ -58,9 +58,6 @@ export function visibility(ctx: StoreContext, scope: ReadScope | undefined): (id
   };
 }
 
-/** How a scoped caller sees a ledger entry: the same rule on every store. */
-export { redactEntry } from '../../core/auth/ledger-view.ts';
-
 /** SQL: the ledger row `l` has at least one change whose every node the scope shows. */
 export function ledgerScopeFragment(scope: ReadScope | undefined): Fragment | undefined {
   const where = scopeFragment(scope);
