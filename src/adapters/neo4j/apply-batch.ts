@@ -108,7 +108,7 @@ async function applyOp(o: CompiledOntology, tx: Tx, op: ChangeOp, prov: c.ProvPa
 
 /** The versions change set `prov.seq` made: node states from the batch's view, or read back on the op-by-op path. */
 async function recordHistory(o: CompiledOntology | undefined, tx: Tx, graph: BatchGraph | undefined, history: HistoryRecorder, changes: readonly AppliedChange[], prov: c.ProvParams): Promise<void> {
-  const { ids, created } = HistoryRecorder.touchedNodes(changes);
+  const { ids, created, born } = HistoryRecorder.touchedNodes(changes);
   for (const id of ids) {
     let state: NodeState | null;
     if (graph) state = graph.stateOf(id);
@@ -117,7 +117,7 @@ async function recordHistory(o: CompiledOntology | undefined, tx: Tx, graph: Bat
       state = stored ? { class: stored.class, labels: o ? labelsOf(o, stored.class) : stored.labels, props: stored.props } : null;
     }
     if (state && o) state = { ...state, labels: labelsOf(o, state.class) };
-    history.node(id, state, created.has(id), prov);
+    history.node(id, state, created.has(id), born.has(id), prov);
   }
   history.relationships(changes, prov);
 }
@@ -137,8 +137,8 @@ async function readBatchGraph(o: CompiledOntology, tx: Tx, changeSets: readonly 
     for (const r of await tx.run(u.readNodes([...ids]))) read.set(String(r.id), { class: String(r.class), labels: r.labels as string[], props: r.props as Record<string, unknown> });
   }
   const rows = [
-    ...(pairs.size === 0 ? [] : await tx.run(u.readTargets([...pairs.values()]))),
-    ...(probes.size === 0 ? [] : await tx.run(u.probeRelationships([...probes.values()]))),
+    ...(pairs.size === 0 ? [] : await tx.run(u.readTargets(o, [...pairs.values()]))),
+    ...(probes.size === 0 ? [] : await tx.run(u.probeRelationships(o, [...probes.values()]))),
   ];
   const targets = rows.map((r) => ({ type: String(r.type), from: String(r.from), to: String(r.to), toClass: String(r.toClass) }));
   return new BatchGraph(o, read, ids, pairs.values(), targets);

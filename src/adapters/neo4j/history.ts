@@ -23,24 +23,38 @@ const relKey = (type: string, from: string, to: string): string => `${type}\u000
 export class HistoryRecorder {
   private readonly nodes = new Map<string, h.NodeHistoryRow>();
   private readonly rels = new Map<string, h.RelHistoryRow>();
+  /** Nodes that did not exist before the batch (born in it): they have no version before the batch to close. */
+  private readonly fresh = new Set<string>();
 
-  /** The ids of nodes change set `changes` created, updated or deleted, in order, each once. */
-  static touchedNodes(changes: readonly AppliedChange[]): { ids: string[]; created: Set<string> } {
+  /**
+   * The ids of nodes change set `changes` created, updated or deleted, in order, each once; which it leaves
+   * created; and which did not exist before it (the first change to them is their creation — a node deleted and
+   * created again by one change set existed before it).
+   */
+  static touchedNodes(changes: readonly AppliedChange[]): { ids: string[]; created: Set<string>; born: Set<string> } {
     const ids = new Set<string>();
     const created = new Set<string>();
+    const born = new Set<string>();
     for (const c of changes) {
       if (c.kind !== 'node') continue;
+      if (!ids.has(c.id) && c.change === 'created') born.add(c.id);
       ids.add(c.id);
       if (c.change === 'created') created.add(c.id);
       if (c.change === 'deleted') created.delete(c.id);
     }
-    return { ids: [...ids], created };
+    return { ids: [...ids], created, born };
   }
 
-  /** Records the node's state after change set `prov.seq` (null = deleted). */
-  node(id: string, state: NodeState | null, created: boolean, prov: ProvParams): void {
+  /**
+   * Records the node's state after change set `prov.seq` (null = deleted); `born`: the node did not exist before
+   * this change set (touchedNodes).
+   */
+  node(id: string, state: NodeState | null, created: boolean, born: boolean, prov: ProvParams): void {
     let row = this.nodes.get(id);
-    if (!row) this.nodes.set(id, (row = { id, closeAt: prov.seq, versions: [] }));
+    if (!row) {
+      this.nodes.set(id, (row = { id, closeAt: prov.seq, versions: [] }));
+      if (born) this.fresh.add(id);
+    }
     let last = row.versions[row.versions.length - 1];
     let carried = last?.createdSeq ?? null;
     if (last && last.seq === prov.seq) {
@@ -78,10 +92,22 @@ export class HistoryRecorder {
     }
   }
 
+  /**
+   * At most four UNWIND statements: rows with nothing before the batch (a node it created, a relationship it did
+   * not retract) are created without the lookup that closes a current version.
+   */
   statements(): Statement[] {
     const out: Statement[] = [];
-    if (this.nodes.size > 0) out.push(h.writeNodeHistory([...this.nodes.values()]));
-    if (this.rels.size > 0) out.push(h.writeRelHistory([...this.rels.values()]));
+    const nodes = [...this.nodes.values()];
+    const freshNodes = nodes.filter((r) => this.fresh.has(r.id));
+    const oldNodes = nodes.filter((r) => !this.fresh.has(r.id));
+    if (freshNodes.length > 0) out.push(h.createNodeVersions(freshNodes));
+    if (oldNodes.length > 0) out.push(h.writeNodeHistory(oldNodes));
+    const rels = [...this.rels.values()];
+    const newRels = rels.filter((r) => r.closeAt === null);
+    const closing = rels.filter((r) => r.closeAt !== null);
+    if (newRels.length > 0) out.push(h.createRelVersions(newRels));
+    if (closing.length > 0) out.push(h.writeRelHistory(closing));
     return out;
   }
 }

@@ -17,23 +17,36 @@ export function readNodes(ids: readonly string[]): Statement {
   };
 }
 
-/** Every current target of each `(type, from)` pair, with the target's class. */
-export function readTargets(pairs: readonly { readonly type: string; readonly from: string }[]): Statement {
+/** `rows` grouped by relationship type, types in code-point order (the statement text is stable). */
+function byType<T extends { readonly type: string }>(rows: readonly T[]): [string, T[]][] {
+  const m = new Map<string, T[]>();
+  for (const r of rows) m.set(r.type, [...(m.get(r.type) ?? []), r]);
+  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Every current target of each `(type, from)` pair, with the target's class. One `UNION ALL` branch per type, the
+ * type in the pattern: the planner then expands only that type's relationships of each node, where a
+ * `type(r) = p.type` filter would walk all of them (a hub's whole fan-out for one functional pair).
+ */
+export function readTargets(ontology: CompiledOntology, pairs: readonly { readonly type: string; readonly from: string }[]): Statement {
+  const groups = byType(pairs);
   return {
-    cypher:
-      'UNWIND $pairs AS p MATCH (a:Resource {id: p.from})-[r]->(b:Resource) WHERE type(r) = p.type ' +
-      'RETURN p.type AS type, p.from AS from, b.id AS to, b._class AS toClass',
-    params: { pairs },
+    cypher: groups
+      .map(([type], i) => `UNWIND $from${i} AS f MATCH (a:Resource {id: f})-[r:${relType(ontology, type)}]->(b:Resource) RETURN type(r) AS type, f AS from, b.id AS to, b._class AS toClass`)
+      .join(' UNION ALL '),
+    params: Object.fromEntries(groups.map(([, rows], i) => [`from${i}`, rows.map((p) => p.from)])),
   };
 }
 
-/** Which of the relationships `(from)-[type]->(to)` exist, with the target's class. */
-export function probeRelationships(rels: readonly { readonly type: string; readonly from: string; readonly to: string }[]): Statement {
+/** Which of the relationships `(from)-[type]->(to)` exist, with the target's class (typed patterns, as readTargets). */
+export function probeRelationships(ontology: CompiledOntology, rels: readonly { readonly type: string; readonly from: string; readonly to: string }[]): Statement {
+  const groups = byType(rels);
   return {
-    cypher:
-      'UNWIND $rels AS x MATCH (a:Resource {id: x.from})-[r]->(b:Resource {id: x.to}) WHERE type(r) = x.type ' +
-      'RETURN x.type AS type, x.from AS from, b.id AS to, b._class AS toClass',
-    params: { rels },
+    cypher: groups
+      .map(([type], i) => `UNWIND $rels${i} AS x MATCH (a:Resource {id: x.from})-[r:${relType(ontology, type)}]->(b:Resource {id: x.to}) RETURN type(r) AS type, x.from AS from, b.id AS to, b._class AS toClass`)
+      .join(' UNION ALL '),
+    params: Object.fromEntries(groups.map(([, rows], i) => [`rels${i}`, rows.map((x) => ({ from: x.from, to: x.to }))])),
   };
 }
 

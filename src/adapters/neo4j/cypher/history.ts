@@ -71,6 +71,30 @@ export function writeRelHistory(rows: readonly RelHistoryRow[]): Statement {
   };
 }
 
+/**
+ * The versions of nodes that did not exist before the batch (created by it): no version to close and no earlier
+ * `createdSeq` to carry, so no lookup per row — `writeNodeHistory` without its OPTIONAL MATCH and aggregation.
+ */
+export function createNodeVersions(rows: readonly NodeHistoryRow[]): Statement {
+  return {
+    cypher:
+      'UNWIND $rows AS h UNWIND h.versions AS v ' +
+      'CREATE (:TrailgraphNodeVersion {id: h.id, seq: v.seq, vt: v.vt, class: v.class, labels: v.labels, props: v.props, eventId: v.eventId, ' +
+      'source: v.source, time: v.time, createdSeq: coalesce(v.createdSeq, v.seq)})',
+    params: { rows: rows.map((r) => ({ id: r.id, versions: r.versions })) },
+  };
+}
+
+/** The versions of relationships the batch did not retract from before it (`closeAt` null): nothing to close. */
+export function createRelVersions(rows: readonly RelHistoryRow[]): Statement {
+  return {
+    cypher:
+      'UNWIND $rows AS h UNWIND h.versions AS v ' +
+      'CREATE (:TrailgraphRelVersion {type: h.type, from: h.from, to: h.to, seq: v.seq, vt: v.vt, eventId: v.eventId, source: v.source, time: v.time})',
+    params: { rows: rows.map((r) => ({ type: r.type, from: r.from, to: r.to, versions: r.versions })) },
+  };
+}
+
 const VALID = (v: string): string => `${v}.seq <= $seq AND (${v}.vt IS NULL OR ${v}.vt > $seq)`;
 
 /** The node versions valid at `seq`, in id order, a page after `afterId`. */
