@@ -168,6 +168,7 @@ function insertNode(ctx: StoreContext, ref: NodeRef, labels: readonly string[], 
   ctx
     .stmt('INSERT INTO nodes (id, class, labels, props, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     .run(ref.id, ref.class, JSON.stringify(labels), JSON.stringify(props), prov.eventId, prov.source, prov.time, prov.seq, prov.seq);
+  ctx.search.created(ref.id, props);
   const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
   for (const l of labels) lab.run(l, ref.id);
 }
@@ -189,6 +190,7 @@ function upsertNode(ctx: StoreContext, op: UpsertNodeOp, prov: Prov, changes: Ap
     .stmt('UPDATE nodes SET class = ?, labels = ?, props = ?, event_id = ?, source = ?, time = ?, seq = ? WHERE id = ?')
     .run(cls, typeof labels === 'string' ? labels : JSON.stringify(labels), JSON.stringify(u.props), prov.eventId, prov.source, prov.time, prov.seq, op.node.id);
   batch.nodes.set(op.node.id, { class: cls, labels, props: u.props });
+  ctx.search.updated(op.node.id, u.props, stored.props);
   if (u.labels) {
     const lab = ctx.stmt('INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)');
     for (const l of u.labels) lab.run(l, op.node.id);
@@ -296,6 +298,7 @@ function deleteNode(ctx: StoreContext, op: DeleteNodeOp, changes: AppliedChange[
   const unlabel = ctx.stmt('DELETE FROM node_labels WHERE label = ? AND id = ?');
   for (const l of labelList(state.labels)) unlabel.run(l, self.id);
   ctx.stmt('DELETE FROM nodes WHERE id = ?').run(self.id);
+  ctx.search.deleted(self.id);
   batch.nodes.set(self.id, null);
   batch.created.delete(self.id);
   changes.push({ kind: 'node', change: 'deleted', id: self.id, class: state.class });

@@ -43,6 +43,8 @@ function contextAt(ctx: StoreContext, seq: number): StoreContext {
       return s;
     },
     notify: () => undefined,
+    // Read-only: nothing is ever queued.
+    search: ctx.search,
   };
 }
 

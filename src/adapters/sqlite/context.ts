@@ -1,6 +1,7 @@
 /**
  * What every part of the SQLite adapter shares: the connection, a prepared-statement cache (statements are
- * compiled once per store, which matters on the apply hot path), the ontology, and the commit notifier.
+ * compiled once per store, which matters on the apply hot path), the ontology, the commit notifier, and the
+ * full-text index's writes of the open transaction.
  */
 import type { Statement } from 'better-sqlite3';
 import { SqliteError } from 'better-sqlite3';
@@ -9,6 +10,7 @@ import { labelsOf } from '../../core/ontology/model.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import type { LedgerEntry } from '../../ports/graph-store.ts';
 import type { SqliteDatabase } from './open.ts';
+import { createSearchWrites, type SearchWrites } from './search-writes.ts';
 
 export interface StoreContext {
   readonly db: SqliteDatabase;
@@ -17,6 +19,8 @@ export interface StoreContext {
   stmt(sql: string): Statement;
   /** Tells this process's commit listeners about committed ledger entries. */
   notify(entries: readonly LedgerEntry[]): void;
+  /** Every write of `nodes` reports the node here; writeTx writes the index rows before it commits. */
+  readonly search: SearchWrites;
 }
 
 export function createContext(db: SqliteDatabase, ontology: CompiledOntology | undefined, notify: (e: readonly LedgerEntry[]) => void): StoreContext {
@@ -33,6 +37,7 @@ export function createContext(db: SqliteDatabase, ontology: CompiledOntology | u
       return s;
     },
     notify,
+    search: createSearchWrites(db),
   };
 }
 
@@ -41,9 +46,26 @@ export function labelsFor(ctx: StoreContext, className: string): readonly string
   return ctx.ontology ? labelsOf(ctx.ontology, className) : [className];
 }
 
-/** Runs `fn` in a `BEGIN IMMEDIATE` transaction (the write lock is taken up front, so no upgrade deadlocks). */
+/**
+ * Runs `fn` in a `BEGIN IMMEDIATE` transaction (the write lock is taken up front, so no upgrade deadlocks); the
+ * outermost one writes the full-text index rows of the nodes `fn` wrote as its last statements.
+ */
 export function writeTx<T>(ctx: StoreContext, fn: () => T): T {
-  return guard(() => ctx.db.transaction(fn).immediate());
+  if (ctx.db.inTransaction) return guard(() => ctx.db.transaction(fn).immediate());
+  try {
+    return guard(() =>
+      ctx.db
+        .transaction(() => {
+          const out = fn();
+          ctx.search.flush();
+          return out;
+        })
+        .immediate(),
+    );
+  } catch (err) {
+    ctx.search.clear();
+    throw err;
+  }
 }
 
 /** Maps lock contention and I/O failures to the retryable StoreUnavailableError; other errors pass through. */

@@ -15,6 +15,7 @@ import type { MigrationTarget, StepEstimate, StepProgress } from '../../ports/mi
 import { guard } from './context.ts';
 import type { SqliteDatabase } from './open.ts';
 import { NODE_COLUMNS, type NodeRow } from './rows.ts';
+import { createSearchWrites } from './search-writes.ts';
 
 interface RelRow {
   from_id: string;
@@ -41,6 +42,8 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
     };
   })();
   const read = <T>(fn: () => T): Promise<T> => Promise.resolve().then(() => guard(fn));
+  // The full-text index rows of the nodes a batch rewrites are written at the end of the batch's transaction.
+  const search = createSearchWrites(db);
 
   const readProgress = (key: string): StepProgress | undefined => {
     const v = stmt('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
@@ -69,6 +72,7 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
       'DELETE FROM nodes WHERE id = ?', 'DELETE FROM rels WHERE from_id = ?',
       'DELETE FROM rels WHERE to_id = ?', 'DELETE FROM marks WHERE node_id = ?', 'DELETE FROM claims WHERE node_id = ?',
     ]) stmt(sql).run(id);
+    search.deleted(id);
   };
 
   /** Writes one rewrite; new nodes and relationships take the owner's provenance. */
@@ -76,6 +80,7 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
     if (r.node === null) return deleteNode(row.id, before.labels);
     if (r.node) {
       stmt('UPDATE nodes SET class = ?, labels = ?, props = ? WHERE id = ?').run(r.node.class, JSON.stringify(r.node.labels), JSON.stringify(r.node.properties), row.id);
+      search.updated(row.id, r.node.properties, before.properties);
       if (JSON.stringify(r.node.labels) !== JSON.stringify(before.labels)) setLabels(row.id, before.labels, r.node.labels);
     }
     for (const n of r.create ?? []) {
@@ -84,9 +89,11 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
         stmt('INSERT INTO nodes (id, class, labels, props, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
           .run(n.id, n.class, JSON.stringify(n.labels), JSON.stringify(n.properties), row.event_id, row.source, row.time, row.seq, row.seq);
         setLabels(n.id, [], n.labels);
+        search.created(n.id, n.properties);
       } else {
         const merged = { ...(JSON.parse(existing) as Record<string, PropertyValue>), ...n.properties };
         stmt('UPDATE nodes SET props = ? WHERE id = ?').run(JSON.stringify(merged), n.id);
+        search.updated(n.id, merged, existing);
       }
     }
     for (const rel of r.relate ?? []) {
@@ -131,17 +138,23 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
     kind: 'sqlite',
     progress: (step) => read(() => readProgress(step.progressKey)),
     runBatch: (step, from, batchSize, after) =>
-      read(() =>
-        db.transaction(() => {
-          const s = step.scope;
-          const next: StepProgress =
-            s.scope === 'nodes' ? runNodes(step, s.label, from, batchSize, after)
-              : s.scope === 'relationships' ? runRelationships(s.type, s.to, s.reverse, from, batchSize)
-                : { touched: 0, scanned: 0, done: true };
-          writeProgress(step.progressKey, next);
-          return next;
-        }).immediate(),
-      ),
+      read(() => {
+        try {
+          return db.transaction(() => {
+            const s = step.scope;
+            const next: StepProgress =
+              s.scope === 'nodes' ? runNodes(step, s.label, from, batchSize, after)
+                : s.scope === 'relationships' ? runRelationships(s.type, s.to, s.reverse, from, batchSize)
+                  : { touched: 0, scanned: 0, done: true };
+            writeProgress(step.progressKey, next);
+            search.flush();
+            return next;
+          }).immediate();
+        } catch (err) {
+          search.clear();
+          throw err;
+        }
+      }),
     estimate: (steps, after, onScanned) =>
       read(() => {
         const out = steps.map(() => ({ scanned: 0, touched: 0, created: 0 }));

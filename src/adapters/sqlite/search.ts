@@ -1,9 +1,10 @@
 /**
- * Full-text search on SQLite: an FTS5 table `search_text` with one column per searchable property (phrases never
- * run across two properties, and BM25 weighs each column like Lucene weighs each field), its rows keyed by
- * `search_docs` (node id → FTS rowid; nodes' own rowids are not stable across VACUUM). Triggers on `nodes` keep it
- * in step inside the writing transaction — projection, migrations, deletes — so nothing can commit a node without
- * its index row. `init` rebuilds table and triggers when the ontology's searchable set changes (meta `search.columns`).
+ * Full-text search on SQLite: a contentless FTS5 table `search_text` with one column per searchable property
+ * (phrases never run across two properties, and BM25 weighs each column like Lucene weighs each field), its rows
+ * keyed by `search_docs` (node id → FTS rowid; nodes' own rowids are not stable across VACUUM). Contentless: search
+ * reads only rowids and BM25, so the table keeps no copy of the text. The rows are written by the store inside
+ * the writing transaction — projection, migrations, deletes — see search-writes.ts. `init` rebuilds the index
+ * when its stored layout (format and searchable set, meta `search.columns`) differs from this code's.
  *
  * The tokenizer is `unicode61 remove_diacritics 0`: letters and digits make words, case folded, accents kept — what
  * Lucene's standard analyzer does in the Neo4j store, so both stores find the same nodes.
@@ -16,12 +17,15 @@ import type { StoreContext } from './context.ts';
 import type { SqliteDatabase } from './open.ts';
 import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
 import { scopeFragment } from './scope.ts';
+import { createSearchWrites, SEARCH_META_KEY, searchLayout } from './search-writes.ts';
 import { and, type Fragment } from './sql-filters.ts';
 
-const META_KEY = 'search.columns';
-const TRIGGERS = ['tg_search_ai', 'tg_search_au', 'tg_search_ad'] as const;
+/** Triggers of the first format (the index kept by triggers on `nodes`): dropped when an older file is rebuilt. */
+const OLD_TRIGGERS = ['tg_search_ai', 'tg_search_au', 'tg_search_ad'] as const;
 /** FTS5 needs a column even when nothing is searchable. */
 const NO_COLUMN = '_none';
+/** Nodes read per step while the index is built. */
+const BUILD_PAGE = 5000;
 
 /** The searchable properties, in column order. */
 export function searchColumns(ontology: CompiledOntology): string[] {
@@ -29,53 +33,45 @@ export function searchColumns(ontology: CompiledOntology): string[] {
 }
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-const text = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-/** The text a property contributes, from a row alias (`NEW`): its string value, or its list's string values. */
-const valueExpr = (alias: string, p: string): string =>
-  `(SELECT group_concat(v.value, ' ') FROM json_each(${alias}.props, ${text(`$.${JSON.stringify(p)}`)}) v WHERE v.type = 'text')`;
 
 /** The DDL of the index for these columns (exported for inspection in tests). */
 export function searchSchema(columns: readonly string[]): string[] {
-  const cols = columns.length ? columns : [NO_COLUMN];
-  const names = cols.map(ident).join(', ');
-  const values = (alias: string): string => (columns.length ? columns.map((c) => valueExpr(alias, c)).join(', ') : 'NULL');
-  const doc = (alias: string): string => `(SELECT docid FROM search_docs WHERE id = ${alias}.id)`;
-  // Only a change to a searchable value rewrites the FTS row (an FTS5 update is a delete plus an insert).
-  const watched = columns.length ? `json_extract(OLD.props, ${columns.map((c) => text(`$.${JSON.stringify(c)}`)).join(', ')})` : 'NULL';
-  const watchedNew = watched.replace('OLD.props', 'NEW.props');
+  const names = (columns.length ? columns : [NO_COLUMN]).map(ident).join(', ');
   return [
     `CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)`,
-    `CREATE VIRTUAL TABLE search_text USING fts5(${names}, tokenize = 'unicode61 remove_diacritics 0')`,
-    `INSERT INTO search_docs (id) SELECT id FROM nodes`,
-    `INSERT INTO search_text (rowid, ${names}) SELECT d.docid, ${values('n')} FROM nodes n JOIN search_docs d ON d.id = n.id`,
-    `CREATE TRIGGER tg_search_ai AFTER INSERT ON nodes BEGIN
-       INSERT OR IGNORE INTO search_docs (id) VALUES (NEW.id);
-       INSERT INTO search_text (rowid, ${names}) VALUES (${doc('NEW')}, ${values('NEW')});
-     END`,
-    `CREATE TRIGGER tg_search_au AFTER UPDATE OF props ON nodes WHEN ${watched} IS NOT ${watchedNew} BEGIN
-       UPDATE search_text SET ${cols.map((c, i) => `${ident(c)} = ${columns.length ? valueExpr('NEW', columns[i] as string) : 'NULL'}`).join(', ')} WHERE rowid = ${doc('NEW')};
-     END`,
-    `CREATE TRIGGER tg_search_ad AFTER DELETE ON nodes BEGIN
-       DELETE FROM search_text WHERE rowid = ${doc('OLD')};
-       DELETE FROM search_docs WHERE id = OLD.id;
-     END`,
+    `CREATE VIRTUAL TABLE search_text USING fts5(${names}, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`,
   ];
 }
 
-/** Creates (or, when the searchable set changed, rebuilds) the index. One IMMEDIATE transaction; idempotent. */
+/** Creates (or, when its stored layout differs, rebuilds) the index. One IMMEDIATE transaction; idempotent. */
 export function ensureSearchIndex(db: SqliteDatabase, ontology: CompiledOntology): void {
   const columns = searchColumns(ontology);
-  const want = JSON.stringify(columns);
+  const want = searchLayout(columns);
   db.transaction(() => {
-    const have = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META_KEY) as string | undefined;
+    const have = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SEARCH_META_KEY) as string | undefined;
     const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'search_text'").get() !== undefined;
     if (have === want && exists) return;
-    for (const t of TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${t}`);
+    for (const t of OLD_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${t}`);
     db.exec('DROP TABLE IF EXISTS search_text');
     db.exec('DROP TABLE IF EXISTS search_docs');
     for (const s of searchSchema(columns)) db.exec(s);
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(META_KEY, want);
+    buildIndex(db, columns);
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SEARCH_META_KEY, want);
   }).immediate();
+}
+
+/** Indexes every node, a page at a time (better-sqlite3 runs no other statement while an iterator is open). */
+function buildIndex(db: SqliteDatabase, columns: readonly string[]): void {
+  if (columns.length === 0) return;
+  const writes = createSearchWrites(db);
+  const page = db.prepare('SELECT id, props FROM nodes WHERE id > ? ORDER BY id LIMIT ?');
+  for (let after = ''; ; ) {
+    const rows = page.all(after, BUILD_PAGE) as { id: string; props: string }[];
+    for (const r of rows) writes.insert(r.id, r.props, columns);
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < BUILD_PAGE) return;
+    after = last.id;
+  }
 }
 
 type HitRow = NodeRow & { score: number };
