@@ -114,8 +114,8 @@ async function openStore(path: string): Promise<{ apply: Apply; close(): Promise
   };
 }
 
-/** The same rows with no reads and no change computation: the floor the store is compared with. */
-function openRaw(path: string): { apply: Apply; close(): void } {
+/** The same rows with no reads and no change computation: the floor the store is compared with (shared with search-index.ts). */
+export function openRaw(path: string): { apply: Apply; close(): void } {
   const db = openDatabase({ path });
   createIndexes(db, ontology);
   const node = db.prepare('INSERT INTO nodes (id, class, labels, props, event_id, source, time, seq, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');

@@ -11,15 +11,16 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createSqliteStore, type SqliteGraphStore } from '../../../src/adapters/sqlite/index.ts';
 import { searchColumns } from '../../../src/adapters/sqlite/search.ts';
-import type { ChangeSet, UpsertNodeOp } from '../../../src/core/projection/change-set.ts';
+import type { ChangeSet, Scalar, UpsertNodeOp } from '../../../src/core/projection/change-set.ts';
 import { labelsOf } from '../../../src/core/ontology/model.ts';
 import { clinicOntology } from '../../fixtures/clinic-ontology.ts';
+import { installFirstFormat } from '../../fixtures/search-format-1.ts';
 
 const ontology = clinicOntology();
 let n = 0;
 
-function upsert(id: string, cls: string, set: Record<string, unknown>, unset: string[] = []): UpsertNodeOp {
-  return { op: 'upsertNode', node: { id, class: cls }, labels: labelsOf(ontology, cls), set, add: {}, unset, pointer: '/data' };
+function upsert(id: string, cls: string, set: Record<string, Scalar>, unset: string[] = [], add: Record<string, Scalar[]> = {}): UpsertNodeOp {
+  return { op: 'upsertNode', node: { id, class: cls }, labels: labelsOf(ontology, cls), set, add, unset, pointer: '/data' };
 }
 
 function cs(ops: ChangeSet['ops']): ChangeSet {
@@ -30,38 +31,6 @@ function cs(ops: ChangeSet['ops']): ChangeSet {
 const ids = async (store: SqliteGraphStore, text: string): Promise<string[]> => (await store.search({ text, first: 50 })).items.map((i) => i.node.id).sort();
 const indexRows = (store: SqliteGraphStore): number => store.db.prepare('SELECT count(*) FROM search_docs').pluck().get() as number;
 
-/**
- * The index as the first format wrote it (content FTS5 table, triggers on `nodes`, meta = the column list): the
- * released DDL, kept here verbatim so a file of that format can be made.
- */
-function firstFormatDdl(columns: readonly string[]): string[] {
-  const ident = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-  const text = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-  const valueExpr = (alias: string, p: string): string =>
-    `(SELECT group_concat(v.value, ' ') FROM json_each(${alias}.props, ${text(`$.${JSON.stringify(p)}`)}) v WHERE v.type = 'text')`;
-  const names = columns.map(ident).join(', ');
-  const values = (alias: string): string => columns.map((c) => valueExpr(alias, c)).join(', ');
-  const doc = (alias: string): string => `(SELECT docid FROM search_docs WHERE id = ${alias}.id)`;
-  const watched = `json_extract(OLD.props, ${columns.map((c) => text(`$.${JSON.stringify(c)}`)).join(', ')})`;
-  return [
-    `CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)`,
-    `CREATE VIRTUAL TABLE search_text USING fts5(${names}, tokenize = 'unicode61 remove_diacritics 0')`,
-    `INSERT INTO search_docs (id) SELECT id FROM nodes`,
-    `INSERT INTO search_text (rowid, ${names}) SELECT d.docid, ${values('n')} FROM nodes n JOIN search_docs d ON d.id = n.id`,
-    `CREATE TRIGGER tg_search_ai AFTER INSERT ON nodes BEGIN
-       INSERT OR IGNORE INTO search_docs (id) VALUES (NEW.id);
-       INSERT INTO search_text (rowid, ${names}) VALUES (${doc('NEW')}, ${values('NEW')});
-     END`,
-    `CREATE TRIGGER tg_search_au AFTER UPDATE OF props ON nodes WHEN ${watched} IS NOT ${watched.replace('OLD.props', 'NEW.props')} BEGIN
-       UPDATE search_text SET ${columns.map((c) => `${ident(c)} = ${valueExpr('NEW', c)}`).join(', ')} WHERE rowid = ${doc('NEW')};
-     END`,
-    `CREATE TRIGGER tg_search_ad AFTER DELETE ON nodes BEGIN
-       DELETE FROM search_text WHERE rowid = ${doc('OLD')};
-       DELETE FROM search_docs WHERE id = OLD.id;
-     END`,
-  ];
-}
-
 void describe('SQLite full-text index', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tg-search-index-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +40,7 @@ void describe('SQLite full-text index', () => {
     await store.init(ontology);
     try {
       await store.applyBatch([
-        cs([upsert('p-1', 'Patient', { name: 'Ivy Moss', allergy: ['penicillin', 'latex'] }), upsert('p-2', 'Patient', { name: 'Kestrel Orrin' })]),
+        cs([upsert('p-1', 'Patient', { name: 'Ivy Moss' }, [], { allergy: ['penicillin', 'latex'] }), upsert('p-2', 'Patient', { name: 'Kestrel Orrin' })]),
         cs([upsert('r-1', 'Referral', { reason: 'Chest pain', priority: 'urgent', score: 0.5 })]),
         cs([upsert('s-1', 'Specialist', { capacity: 3 })]),
       ]);
@@ -127,10 +96,7 @@ void describe('SQLite full-text index', () => {
     // Nodes written with no index, then the first format's DDL as that release ran it (backfill included).
     await old.applyBatch([cs([upsert('p-1', 'Patient', { name: 'Ivy Moss' }), upsert('r-1', 'Referral', { reason: 'Chest pain', priority: 'urgent' })])]);
     const columns = searchColumns(ontology);
-    old.db.transaction(() => {
-      for (const s of firstFormatDdl(columns)) old.db.exec(s);
-      old.db.prepare("INSERT INTO meta (key, value) VALUES ('search.columns', ?)").run(JSON.stringify(columns));
-    })();
+    installFirstFormat(old.db, columns);
     // This code writing to a file it has not rebuilt yet leaves the old index to its triggers (no double rows).
     await old.applyBatch([cs([upsert('p-2', 'Patient', { name: 'Anna Moss' })])]);
     assert.equal(old.db.prepare("SELECT count(*) FROM search_text WHERE search_text MATCH 'moss'").pluck().get(), 2);
