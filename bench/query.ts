@@ -38,7 +38,7 @@ req/s, × trivial, p50/p99 (wrk), p99 × trivial's, server CPU µs/request, wrk'
   --connections 32         wrk connections (-c)
   --threads 1              wrk threads (-t); one thread keeps the generator cheap on a small machine
   --stores sqlite          sqlite and/or neo4j (NEO4J_URI/NEO4J_PASSWORD, or a test server started for the run)
-  --queries trivial,1-hop,2-hop,hub   which rows to measure (also: search — full-text search, ranked)
+  --queries trivial,1-hop,2-hop,hub   which rows to measure (also: search — full-text search, ranked; search-rare — the same on a term one node has)
   --node PATH              the Node the server runs on (default: this one)
   --server-node-args "…"   extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --no-cold                skip the cold-page-cache round
@@ -82,6 +82,12 @@ export function querySpecs(shape: SeedShape): QuerySpec[] {
       // Every patient is named "Patient <n>": one word every patient has, one only this patient has.
       key: 'search', name: `full-text search "patient <n>" over ${shape.patients.toLocaleString('en')} patients (ranked, first 10)`,
       body: { template: JSON.stringify({ query: SEARCH_QUERY, variables: { text: '$ID' } }), idPrefix: 'patient ', ids: shape.patients },
+    },
+    {
+      // The patient's number alone: a term one node has. FTS5's bm25 counts the documents of every query term by
+      // walking its whole posting list, so the row above pays for "patient" (every patient) and this one does not.
+      key: 'search-rare', name: `full-text search "<n>" (one patient's number) over ${shape.patients.toLocaleString('en')} patients (ranked, first 10)`,
+      body: { template: JSON.stringify({ query: SEARCH_QUERY, variables: { text: '$ID' } }), idPrefix: '', ids: shape.patients },
     },
   ];
 }
