@@ -2,7 +2,8 @@
  * Projection throughput: change sets applied in batches to the SQLite GraphStore, against a raw better-sqlite3
  * insert loop writing the same rows into the same tables (same schema, pragmas and indexes, same batching, one
  * transaction per batch) measured in the same run. Each event is a ReferralRequested: a new Referral (4
- * properties), a new Patient, and the forPatient relationship → 2 nodes, 1 relationship, 1 ledger row.
+ * properties), a new Patient, and the forPatient relationship → 2 nodes, 1 relationship, 1 ledger row, and the
+ * history rows of as-of reads (2 node versions, 2 label versions, 1 relationship version) on both sides.
  *
  *   node --import tsx bench/run.ts projection --nodes 10000,1000000 --batch 500
  */
@@ -125,6 +126,10 @@ export function openRaw(path: string): { apply: Apply; close(): void } {
     'INSERT INTO ledger (seq, event_id, kind, type, source, time, committed_at, subject, traceparent, correlationid, causationid, changes, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const touched = db.prepare('INSERT INTO ledger_nodes (node_id, seq) VALUES (?, ?)');
+  // The store keeps the history of every node, label and relationship (as-of reads): the same rows here.
+  const nodeVersion = db.prepare('INSERT INTO node_versions (id, seq, class, labels, props, event_id, source, time, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const labelVersion = db.prepare('INSERT INTO label_versions (label, id, seq) VALUES (?, ?, ?)');
+  const relVersion = db.prepare('INSERT INTO rel_versions (type, from_id, to_id, seq, event_id, source, time, created_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const checkpoint = db.prepare('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position');
   let seq = 0;
   const tx = db.transaction((css: ChangeSet[]) => {
@@ -133,12 +138,19 @@ export function openRaw(path: string): { apply: Apply; close(): void } {
       const changes: unknown[] = [];
       for (const op of cs.ops) {
         if (op.op === 'upsertNode') {
-          node.run(op.node.id, op.node.class, JSON.stringify(op.labels), JSON.stringify(op.set), cs.eventId, cs.source, cs.time, seq, seq);
-          for (const l of op.labels) label.run(l, op.node.id);
+          const labels = JSON.stringify(op.labels);
+          const props = JSON.stringify(op.set);
+          node.run(op.node.id, op.node.class, labels, props, cs.eventId, cs.source, cs.time, seq, seq);
+          nodeVersion.run(op.node.id, seq, op.node.class, labels, props, cs.eventId, cs.source, cs.time, seq);
+          for (const l of op.labels) {
+            label.run(l, op.node.id);
+            labelVersion.run(l, op.node.id, seq);
+          }
           touched.run(op.node.id, seq);
           changes.push({ kind: 'node', change: 'created', id: op.node.id, class: op.node.class, properties: Object.keys(op.set) });
         } else if (op.op === 'addRelationship') {
           rel.run(op.type, op.from.id, op.to.id, cs.eventId, cs.source, cs.time, seq, seq);
+          relVersion.run(op.type, op.from.id, op.to.id, seq, cs.eventId, cs.source, cs.time, seq);
           changes.push({ kind: 'relationship', change: 'created', type: op.type, from: op.from, to: op.to });
         }
       }
