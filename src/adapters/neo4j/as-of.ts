@@ -11,7 +11,9 @@ import { checkHistory, HISTORY_FROM_META_KEY } from '../../core/store/as-of.ts';
 import type { GraphReads, GraphStore, NodeRecord, RelationshipRecord } from '../../ports/graph-store.ts';
 import { openSnapshot, type GraphSnapshot } from '../sqlite/snapshot.ts';
 import * as h from './cypher/history.ts';
-import type { Executor } from './executor.ts';
+import { lockHead } from './cypher/apply.ts';
+import { getMeta, setMeta } from './cypher/reads.ts';
+import type { Executor, Tx } from './executor.ts';
 import { versionToNode, versionToRel } from './history.ts';
 import { toNodeRecord } from './records.ts';
 
@@ -19,7 +21,7 @@ const PAGE = 5000;
 /** Snapshots kept (each holds a whole past graph in memory). */
 const KEPT = 4;
 
-type Meta = Pick<GraphStore, 'getMeta' | 'setMeta' | 'headSeq'>;
+type Meta = Pick<GraphStore, 'getMeta' | 'headSeq'>;
 
 export interface Neo4jHistory extends Pick<GraphStore, 'readsAt' | 'seqAt' | 'historyFrom' | 'resetHistory'> {
   /** At init: a store that has a graph but no history yet starts it now. */
@@ -72,38 +74,48 @@ export function createNeo4jHistory(exec: Executor, onto: () => CompiledOntology,
     kept.clear();
   };
 
-  const resetHistory = async (): Promise<void> => {
-    clear();
+  /**
+   * Drops the history and makes the current graph its first versions, valid from the head: all inside `tx`, which
+   * holds the head lock, so no batch (of this or another process) commits between the graph read and the versions
+   * written, and a second starter waits for this one and then sees its `history.from`. One transaction for the
+   * whole graph, as on SQLite: a seed that fails leaves no half-started history.
+   */
+  const seed = async (tx: Tx, head: number): Promise<void> => {
     const o = onto();
     for (;;) {
-      const [row] = await exec.write((tx) => tx.run(h.dropHistory(PAGE)));
+      const [row] = await tx.run(h.dropHistory(PAGE));
       if (Number(row?.n ?? 0) === 0) break;
     }
-    const head = await meta.headSeq();
     let after = '';
     for (;;) {
-      const page = (await exec.read((tx) => tx.run(h.currentNodes(after, PAGE)))).map((r) => toNodeRecord(o, r.n));
+      const page = (await tx.run(h.currentNodes(after, PAGE))).map((r) => toNodeRecord(o, r.n));
       if (page.length === 0) break;
       const ids = page.map((n) => n.id);
-      await exec.write(async (tx) => {
-        await tx.run(h.writeNodeHistory(page.map((n) => ({
-          id: n.id, closeAt: head, versions: [{
-            seq: n.provenance.seq, vt: null, class: n.class, labels: [...n.labels], props: JSON.stringify(n.properties),
-            eventId: n.provenance.eventId, source: n.provenance.source, time: n.provenance.time, createdSeq: n.provenance.createdSeq,
-          }],
+      await tx.run(h.writeNodeHistory(page.map((n) => ({
+        id: n.id, closeAt: head, versions: [{
+          seq: n.provenance.seq, vt: null, class: n.class, labels: [...n.labels], props: JSON.stringify(n.properties),
+          eventId: n.provenance.eventId, source: n.provenance.source, time: n.provenance.time, createdSeq: n.provenance.createdSeq,
+        }],
+      }))));
+      const rels = await tx.run(h.currentRelsFrom(ids));
+      if (rels.length > 0) {
+        await tx.run(h.writeRelHistory(rels.map((r) => ({
+          type: String(r.type), from: String(r.from), to: String(r.to), closeAt: null,
+          versions: [{ seq: Number(r.seq), vt: null, eventId: String(r.eventId), source: String(r.source), time: String(r.time) }],
         }))));
-        const rels = await tx.run(h.currentRelsFrom(ids));
-        if (rels.length > 0) {
-          await tx.run(h.writeRelHistory(rels.map((r) => ({
-            type: String(r.type), from: String(r.from), to: String(r.to), closeAt: null,
-            versions: [{ seq: Number(r.seq), vt: null, eventId: String(r.eventId), source: String(r.source), time: String(r.time) }],
-          }))));
-        }
-      });
+      }
       after = ids[ids.length - 1] ?? after;
       if (page.length < PAGE) break;
     }
-    await meta.setMeta(HISTORY_FROM_META_KEY, String(head));
+    await tx.run(setMeta(HISTORY_FROM_META_KEY, String(head)));
+  };
+
+  const resetHistory = async (): Promise<void> => {
+    clear();
+    await exec.write(async (tx) => {
+      const [lock] = await tx.run(lockHead());
+      await seed(tx, Number(lock?.head ?? 0));
+    });
   };
 
   return {
@@ -123,9 +135,15 @@ export function createNeo4jHistory(exec: Executor, onto: () => CompiledOntology,
     historyFrom,
     resetHistory,
     async ensureStarted() {
+      // Started already: the usual start-up, answered without taking the lock every writer waits on.
       if ((await meta.getMeta(HISTORY_FROM_META_KEY)) !== undefined) return;
-      if ((await meta.headSeq()) === 0) await meta.setMeta(HISTORY_FROM_META_KEY, '0');
-      else await resetHistory();
+      await exec.write(async (tx) => {
+        const [lock] = await tx.run(lockHead());
+        // Asked again under the lock: another process may have started it while this one waited.
+        const [row] = await tx.run(getMeta(HISTORY_FROM_META_KEY));
+        if (typeof row?.value === 'string') return;
+        await seed(tx, Number(lock?.head ?? 0));
+      });
     },
     close: clear,
   };
