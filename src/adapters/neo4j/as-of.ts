@@ -129,7 +129,7 @@ export function createNeo4jHistory(exec: Executor, onto: () => CompiledOntology,
       return { getNode: s.getNode, getNodes: s.getNodes, listNodes: s.listNodes, related: s.related, countRelated: s.countRelated, neighbourhood: s.neighbourhood, paths: s.paths };
     },
     async seqAt(time) {
-      const [row] = await exec.read((tx) => tx.run(h.seqAt(time)));
+      const [row] = await exec.query(h.seqAt(time));
       return Number(row?.seq ?? 0);
     },
     historyFrom,

@@ -3,7 +3,7 @@
  * errors — safe, because apply is idempotent by event id and marks/claims are compare-and-set), converts params
  * and maps driver errors to trailgraph's named errors with what to do next.
  */
-import neo4j, { Neo4jError, isInt, isNode, isRelationship, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, { Neo4jError, isInt, isRetriableError, isNode, isRelationship, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import { ConfigError, StoreUnavailableError } from '../../core/errors.ts';
 import { FloatParam, type Statement } from './cypher/statement.ts';
 
@@ -17,6 +17,12 @@ export interface Tx {
 export interface Executor {
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * One read statement in an auto-commit transaction: what most reads are. A managed read transaction costs a
+   * BEGIN and a COMMIT around the statement — measured, twice the driver's CPU per read (607 vs 310 µs) and half
+   * the reads per second; one statement is atomic on its own, so it needs no transaction of ours.
+   */
+  query(statement: Statement): Promise<Row[]>;
   /** Runs one statement in its own transaction (schema statements cannot share a write transaction). */
   autoCommit(statement: Statement): Promise<Row[]>;
   close(): Promise<void>;
@@ -66,6 +72,10 @@ export function fromNeo4jValue(v: unknown): unknown {
   }
   return v;
 }
+
+/** Retries of an auto-commit read on a transient failure (a managed transaction's retries, for one statement). */
+const QUERY_RETRIES = [50, 200, 800, 2_000];
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One driver record → a plain row keyed by the RETURN names. */
 export function recordToRow(record: Neo4jRecord): Row {
@@ -127,6 +137,17 @@ export function createExecutor(options: ExecutorOptions): Executor {
     throw new ConfigError('TRAILGRAPH_STORE', `"${options.uri}" is not a Neo4j URI (use neo4j://host:7687 or bolt://host:7687): ${(err as Error).message}`, { cause: err });
   }
   const session = () => driver.session({ ...(options.database !== undefined && { database: options.database }) });
+  // A read session, so a cluster routes auto-commit reads to a reader as it does executeRead's.
+  const readSession = () => driver.session({ defaultAccessMode: neo4j.session.READ, ...(options.database !== undefined && { database: options.database }) });
+  const runOnce = async (statement: Statement): Promise<Row[]> => {
+    const s = readSession();
+    try {
+      const res = await s.run(statement.cypher, toNeo4jValue(statement.params) as Record<string, unknown>);
+      return res.records.map(recordToRow);
+    } finally {
+      await s.close();
+    }
+  };
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -150,6 +171,17 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } finally {
         await s.close();
       }
+    }),
+    query: (statement) => guard(async () => {
+      for (const delay of QUERY_RETRIES) {
+        try {
+          return await runOnce(statement);
+        } catch (err) {
+          if (!isRetriableError(err)) throw err;
+          await sleep(delay);
+        }
+      }
+      return runOnce(statement);
     }),
     autoCommit: (statement) => guard(async () => {
       const s = session();

@@ -53,7 +53,7 @@ export async function scopedHistory(exec: Executor, id: string, afterSeq: number
 
 /** The first entry of an event id the scope shows, redacted. */
 export async function scopedFindEvent(exec: Executor, eventId: string, scope: ReadScope): Promise<LedgerEntry | undefined> {
-  const rows = (await exec.read((tx) => tx.run(r.findEvent(eventId, scope)))) as unknown as ScopedRow[];
+  const rows = (await exec.query(r.findEvent(eventId, scope))) as unknown as ScopedRow[];
   for (const row of rows) {
     const { entry, visible } = view(row);
     if (entryShown(entry, visible)) return redactEntry(entry, visible);

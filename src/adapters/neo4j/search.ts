@@ -53,7 +53,7 @@ export async function searchNeo4j(exec: Executor, ontology: CompiledOntology | u
   const first = pageSize(query.first);
   if (first === 0 || (ontology && s.searchProperties(ontology).length === 0)) return { items: [], hasNextPage: false };
   const classes = query.classes?.length ? [...query.classes] : null;
-  const rows = await exec.read((tx) => tx.run(s.searchNodes(lucene, classes, offset, first + 1, query.scope)));
+  const rows = await exec.query(s.searchNodes(lucene, classes, offset, first + 1, query.scope));
   const items = rows.slice(0, first).map((r, i) => ({ node: toNodeRecord(ontology, r.n), score: Number(r.score), cursor: searchCursor(offset + i + 1) }));
   const last = items[items.length - 1];
   return { items, hasNextPage: rows.length > first, ...(last && { endCursor: last.cursor }) };

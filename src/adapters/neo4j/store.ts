@@ -57,12 +57,12 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
   };
 
   const meta = {
-    headSeq: async () => Number((await exec.read((tx) => tx.run(r.headSeq())))[0]?.head ?? 0),
+    headSeq: async () => Number((await exec.query(r.headSeq()))[0]?.head ?? 0),
     async setMeta(key: string, value: string) {
       await exec.write((tx) => tx.run(r.setMeta(key, value)));
     },
     async getMeta(key: string) {
-      const [row] = await exec.read((tx) => tx.run(r.getMeta(key)));
+      const [row] = await exec.query(r.getMeta(key));
       return typeof row?.value === 'string' ? row.value : undefined;
     },
   };
@@ -93,22 +93,22 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       notify(entries);
       return results;
     },
-    getCheckpoint: async (name) => Number((await exec.read((tx) => tx.run(r.getCheckpoint(name))))[0]?.position ?? 0),
+    getCheckpoint: async (name) => Number((await exec.query(r.getCheckpoint(name)))[0]?.position ?? 0),
     headSeq: meta.headSeq,
     async findEvent(eventId, scope) {
       if (scope) return scopedFindEvent(exec, eventId, scope);
-      const [row] = await exec.read((tx) => tx.run(r.findEvent(eventId)));
+      const [row] = await exec.query(r.findEvent(eventId));
       return row ? toLedgerEntry(row.l) : undefined;
     },
     onCommit(listener) {
       return listeners.add(listener);
     },
     async getNode(id, scope) {
-      const [row] = await exec.read((tx) => tx.run(r.getNodes([id], scope)));
+      const [row] = await exec.query(r.getNodes([id], scope));
       return row ? toNodeRecord(ontology, row.n) : undefined;
     },
     async getNodes(ids, scope) {
-      const rows = await exec.read((tx) => tx.run(r.getNodes(ids, scope)));
+      const rows = await exec.query(r.getNodes(ids, scope));
       return new Map(rows.map((row) => toNodeRecord(ontology, row.n)).map((n) => [n.id, n]));
     },
     async listNodes(query) {
@@ -124,14 +124,14 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     async related(query) {
       // Unique parents: UNWIND would otherwise fold a repeated id into one group with every node twice.
       const q = { ...query, ids: unique(query.ids), first: pageSize(query.first) };
-      const rows = await exec.read((tx) => tx.run(r.related(onto(), q)));
+      const rows = await exec.query(r.related(onto(), q));
       const out = new Map<string, Page<NodeRecord>>();
       for (const id of query.ids) out.set(id, page([], q.first, 'id', q.includeTotal ? 0 : undefined));
       for (const row of rows) out.set(String(row.parentId), page(row.nodes as unknown[], q.first, q.sort?.property ?? 'id', q.includeTotal ? Number(row.total) : undefined));
       return out;
     },
     async countRelated(ids, type, direction, scope) {
-      const rows = await exec.read((tx) => tx.run(r.countRelated(onto(), unique(ids), type, direction, scope)));
+      const rows = await exec.query(r.countRelated(onto(), unique(ids), type, direction, scope));
       const out = new Map<string, number>(ids.map((id) => [id, 0]));
       for (const row of rows) out.set(String(row.parentId), Number(row.count));
       return out;
@@ -174,12 +174,12 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     },
     async history(id, p, scope) {
       if (scope) return scopedHistory(exec, id, p?.afterSeq ?? 0, historyPageSize(p?.first), scope);
-      const rows = await exec.read((tx) => tx.run(r.history(id, p?.afterSeq ?? 0, historyPageSize(p?.first))));
+      const rows = await exec.query(r.history(id, p?.afterSeq ?? 0, historyPageSize(p?.first)));
       return rows.map((row) => toLedgerEntry(row.l));
     },
     async ledger(afterSeq, limit, scope) {
       if (scope) return scopedLedger(exec, afterSeq, limit, scope);
-      const rows = await exec.read((tx) => tx.run(r.ledger(afterSeq, limit)));
+      const rows = await exec.query(r.ledger(afterSeq, limit));
       return rows.map((row) => toLedgerEntry(row.l));
     },
     search: (query) => searchNeo4j(exec, ontology, query),
@@ -209,7 +209,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     async marksOn(ids, opts) {
       const now = opts?.now ?? Date.now();
       const min = opts?.minStrength ?? 0;
-      const rows = await exec.read((tx) => tx.run(marksOn(unique(ids), opts?.kind ?? null, now)));
+      const rows = await exec.query(marksOn(unique(ids), opts?.kind ?? null, now));
       // Every asked id has an entry (empty when unmarked), in the order asked.
       const out = new Map<string, SignalMark[]>(ids.map((id) => [id, []]));
       for (const row of rows) {
@@ -243,7 +243,7 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       return entry !== undefined;
     },
     async claimsOn(ids, now) {
-      const rows = await exec.read((tx) => tx.run(claimsOn(unique(ids), now ?? Date.now())));
+      const rows = await exec.query(claimsOn(unique(ids), now ?? Date.now()));
       const out = new Map<string, Claim[]>(ids.map((id) => [id, []]));
       for (const row of rows) {
         const c = toClaim(String(row.on), row.onClass, String(row.purpose), row);
