@@ -188,6 +188,9 @@ export async function resetNeo4j(c: Neo4jConnection, options: { schema?: boolean
     // CALL … IN TRANSACTIONS needs an auto-commit transaction: session.run, not executeQuery.
     const session = driver.session();
     try {
+      // Relationships first: DETACH DELETE of a hub (a Specialty with 70k referrals) in a batch of nodes holds all
+      // its relationships in one transaction and exceeded the test server's transaction memory at 100k nodes.
+      await session.run('MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS');
       await session.run('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
     } finally {
       await session.close();
