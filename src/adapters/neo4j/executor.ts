@@ -136,11 +136,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
   } catch (err) {
     throw new ConfigError('TRAILGRAPH_STORE', `"${options.uri}" is not a Neo4j URI (use neo4j://host:7687 or bolt://host:7687): ${(err as Error).message}`, { cause: err });
   }
-  const session = () => driver.session({ ...(options.database !== undefined && { database: options.database }) });
-  // A read session, so a cluster routes auto-commit reads to a reader as it does executeRead's.
-  const readSession = () => driver.session({ defaultAccessMode: neo4j.session.READ, ...(options.database !== undefined && { database: options.database }) });
-  const runOnce = async (statement: Statement): Promise<Row[]> => {
-    const s = readSession();
+  const session = (mode: 'READ' | 'WRITE' = 'WRITE') =>
+    driver.session({ defaultAccessMode: mode, ...(options.database !== undefined && { database: options.database }) });
+  /** One statement in an auto-commit transaction of its own session. */
+  const runAlone = async (statement: Statement, mode: 'READ' | 'WRITE'): Promise<Row[]> => {
+    const s = session(mode);
     try {
       const res = await s.run(statement.cypher, toNeo4jValue(statement.params) as Record<string, unknown>);
       return res.records.map(recordToRow);
@@ -172,26 +172,19 @@ export function createExecutor(options: ExecutorOptions): Executor {
         await s.close();
       }
     }),
+    // READ: a cluster routes these to a reader, as it does executeRead's transactions.
     query: (statement) => guard(async () => {
       for (const delay of QUERY_RETRIES) {
         try {
-          return await runOnce(statement);
+          return await runAlone(statement, 'READ');
         } catch (err) {
           if (!isRetriableError(err)) throw err;
           await sleep(delay);
         }
       }
-      return runOnce(statement);
+      return runAlone(statement, 'READ');
     }),
-    autoCommit: (statement) => guard(async () => {
-      const s = session();
-      try {
-        const res = await s.run(statement.cypher, toNeo4jValue(statement.params) as Record<string, unknown>);
-        return res.records.map(recordToRow);
-      } finally {
-        await s.close();
-      }
-    }),
+    autoCommit: (statement) => guard(() => runAlone(statement, 'WRITE')),
     close: () => driver.close(),
   };
 }
