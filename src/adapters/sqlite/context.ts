@@ -52,20 +52,7 @@ export function labelsFor(ctx: StoreContext, className: string): readonly string
  */
 export function writeTx<T>(ctx: StoreContext, fn: () => T): T {
   if (ctx.db.inTransaction) return guard(() => ctx.db.transaction(fn).immediate());
-  try {
-    return guard(() =>
-      ctx.db
-        .transaction(() => {
-          const out = fn();
-          ctx.search.flush();
-          return out;
-        })
-        .immediate(),
-    );
-  } catch (err) {
-    ctx.search.clear();
-    throw err;
-  }
+  return guard(() => ctx.search.transaction(fn));
 }
 
 /** Maps lock contention and I/O failures to the retryable StoreUnavailableError; other errors pass through. */

@@ -138,23 +138,17 @@ export function createSqliteMigrationTarget(db: SqliteDatabase): MigrationTarget
     kind: 'sqlite',
     progress: (step) => read(() => readProgress(step.progressKey)),
     runBatch: (step, from, batchSize, after) =>
-      read(() => {
-        try {
-          return db.transaction(() => {
-            const s = step.scope;
-            const next: StepProgress =
-              s.scope === 'nodes' ? runNodes(step, s.label, from, batchSize, after)
-                : s.scope === 'relationships' ? runRelationships(s.type, s.to, s.reverse, from, batchSize)
-                  : { touched: 0, scanned: 0, done: true };
-            writeProgress(step.progressKey, next);
-            search.flush();
-            return next;
-          }).immediate();
-        } catch (err) {
-          search.clear();
-          throw err;
-        }
-      }),
+      read(() =>
+        search.transaction(() => {
+          const s = step.scope;
+          const next: StepProgress =
+            s.scope === 'nodes' ? runNodes(step, s.label, from, batchSize, after)
+              : s.scope === 'relationships' ? runRelationships(s.type, s.to, s.reverse, from, batchSize)
+                : { touched: 0, scanned: 0, done: true };
+          writeProgress(step.progressKey, next);
+          return next;
+        }),
+      ),
     estimate: (steps, after, onScanned) =>
       read(() => {
         const out = steps.map(() => ({ scanned: 0, touched: 0, created: 0 }));

@@ -1,6 +1,6 @@
 /**
  * The full-text index's share of a write transaction. Every code path that writes `nodes` reports the node here
- * (created, updated, deleted); `flush` writes the index rows of all of them as the transaction's last statements,
+ * (created, updated, deleted); `transaction` writes the index rows of all of them as the transaction's last statements,
  * so a node never commits without its index row. Why at the end and not per row (triggers did that): FTS5 writes
  * its pending terms out as a new segment whenever a later statement of the transaction opens a statement
  * savepoint — a row trigger makes every node INSERT open one — so index rows written between the graph's own
@@ -64,10 +64,11 @@ export interface SearchWrites {
   updated(id: string, props: NodeProps, before?: NodeProps): void;
   /** A node deleted in this transaction. */
   deleted(id: string): void;
-  /** Writes the queued index rows: call it last inside the transaction. */
-  flush(): void;
-  /** Forgets the queue (the transaction rolled back). */
-  clear(): void;
+  /**
+   * Runs `fn` in a `BEGIN IMMEDIATE` transaction whose last statements write the index rows of the nodes `fn`
+   * reported; if it rolls back, the queue is forgotten with it.
+   */
+  transaction<T>(fn: () => T): T;
   /** Writes one node's row into an index being built (no queue, no lookups: the node has no row yet). */
   insert(id: string, props: NodeProps, columns: readonly string[]): void;
 }
@@ -122,6 +123,12 @@ export function createSearchWrites(db: SqliteDatabase): SearchWrites {
     }
   };
 
+  const flush = (): void => {
+    if (pending.size === 0) return;
+    const columns = currentColumns();
+    if (columns) for (const [id, p] of pending) write(id, p, columns);
+  };
+
   return {
     created(id, props) {
       const was = pending.get(id);
@@ -135,16 +142,17 @@ export function createSearchWrites(db: SqliteDatabase): SearchWrites {
       const was = pending.get(id);
       pending.set(id, { props: null, created: was?.created ?? false });
     },
-    flush() {
-      if (pending.size === 0) return;
+    transaction(fn) {
       try {
-        const columns = currentColumns();
-        if (columns) for (const [id, p] of pending) write(id, p, columns);
+        return db.transaction(() => {
+          const out = fn();
+          flush();
+          return out;
+        }).immediate();
       } finally {
         pending.clear();
       }
     },
-    clear: () => pending.clear(),
     insert(id, props, columns) {
       const texts = columnTexts(props, columns);
       if (texts) insertRow(id, texts, columns);
