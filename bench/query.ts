@@ -198,7 +198,8 @@ async function withNeo4j(body: (c: Neo4jConnection) => Promise<void>): Promise<v
   }
 }
 
-type Target = { kind: 'sqlite'; path: string } | { kind: 'neo4j'; connection: Neo4jConnection };
+/** What a query run serves: a SQLite file or a Neo4j server. */
+export type Target = { kind: 'sqlite'; path: string } | { kind: 'neo4j'; connection: Neo4jConnection };
 
 const nodeVersion = (node: string): string => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 
@@ -214,7 +215,11 @@ export async function warmPageCache(file: string): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
-async function measure(target: Target, nodes: number, shape: SeedShape, keys: readonly string[], runtime: { node: string; nodeArgs: readonly string[] }, cold: boolean, o: LoadOptions): Promise<void> {
+/**
+ * Serves the store from a child process and measures `keys` (query rows of querySpecs; trivial first) in rounds;
+ * prints each run and the table, and returns the table's lines (heading, table, notes).
+ */
+export async function measure(target: Target, nodes: number, shape: SeedShape, keys: readonly string[], runtime: { node: string; nodeArgs: readonly string[] }, cold: boolean, o: LoadOptions): Promise<string[]> {
   const db = target.kind === 'sqlite' ? target.path : undefined;
   const dropped = cold && db !== undefined && dropPageCache(db);
   const env = target.kind === 'sqlite' ? process.env : { ...process.env, TRAILGRAPH_NEO4J_USER: target.connection.user, TRAILGRAPH_NEO4J_PASSWORD: target.connection.password };
@@ -237,7 +242,9 @@ async function measure(target: Target, nodes: number, shape: SeedShape, keys: re
     for (const s of specs) await runWrk({ url: server.url, body: s.body, seconds: Math.min(2, o.seconds), connections: o.connections, threads: o.threads, wrk: o.wrk });
     const { rows, loads } = await measureRounds(specs.map((s) => ({ label: s.name, url: server.url, cpu: () => processCpuSeconds(server.pid), body: s.body })), o);
     const title = `${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes, server on Node ${nodeVersion(runtime.node)}`;
-    console.log(['', heading(title, loads, o), '', ...table(rows, rows[0]!), '', ...notes, ''].join('\n'));
+    const lines = [heading(title, loads, o), '', ...table(rows, rows[0]!), '', ...notes];
+    console.log(['', ...lines, ''].join('\n'));
+    return lines;
   } finally {
     await server.stop();
   }

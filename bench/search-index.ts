@@ -60,26 +60,28 @@ function dropIndex(store: SqliteGraphStore): void {
   store.db.prepare('DELETE FROM meta WHERE key = ?').run(SEARCH_META_KEY);
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const opts = new Command('search-index')
-    .description('CPU µs/event of the SQLite store with its full-text index, with the first-format index, with none, and of raw inserts, in lockstep')
-    .option('--events <n>', 'events (2 nodes each)', '10000')
-    .option('--batch <n>', 'change sets per batch (one transaction)', '500')
-    .parse(argv, { from: 'user' })
-    .opts<{ events: string; batch: string }>();
-  const events = Number(opts.events);
-  const batch = Number(opts.batch);
-  const rawPath = join(DATA, 'search-index-raw.db');
+/** Options of one index-cost run. */
+export interface IndexCostOptions {
+  /** Events (2 nodes each). */
+  readonly events: number;
+  /** Change sets per batch (one transaction). */
+  readonly batch: number;
+  /** Where the four stores' files are written (and removed after). */
+  readonly dir?: string;
+}
+
+/** Runs the four writers in lockstep and returns the result as markdown lines (a heading line, then the table). */
+export async function indexCost({ events, batch, dir = DATA }: IndexCostOptions): Promise<string[]> {
+  const rawPath = join(dir, 'search-index-raw.db');
   clean(rawPath);
   const raw = openRaw(rawPath);
   const sides: Side[] = [
-    await storeSide('store (index written at commit)', join(DATA, 'search-index-store.db'), () => undefined),
-    await storeSide('store, first-format index (triggers)', join(DATA, 'search-index-format-1.db'), (s) => installFirstFormat(s.db, searchColumns(ontology))),
-    await storeSide('store, no index', join(DATA, 'search-index-none.db'), dropIndex),
+    await storeSide('store (index written at commit)', join(dir, 'search-index-store.db'), () => undefined),
+    await storeSide('store, first-format index (triggers)', join(dir, 'search-index-format-1.db'), (s) => installFirstFormat(s.db, searchColumns(ontology))),
+    await storeSide('store, no index', join(dir, 'search-index-none.db'), dropIndex),
     { name: 'raw inserts', apply: raw.apply, close: () => { raw.close(); clean(rawPath); }, cpuMicros: 0 },
   ];
   try {
-    console.log(`${events.toLocaleString('en-US')} events (2 nodes + 1 relationship + 1 ledger row each), batches of ${batch}, ${sides.length} sides in lockstep`);
     for (let start = 0, k = 0; start < events; start += batch, k++) {
       const css: ChangeSet[] = [];
       for (let i = start; i < Math.min(events, start + batch); i++) css.push(projectionEvent(i));
@@ -92,10 +94,24 @@ export async function main(argv: string[]): Promise<void> {
       }
     }
     const floor = sides[2] as Side;
-    console.log('\n| writer | CPU µs/event | ÷ store without index |');
-    console.log('|---|---:|---:|');
-    for (const s of sides) console.log(`| ${s.name} | ${(s.cpuMicros / events).toFixed(1)} | ${(s.cpuMicros / floor.cpuMicros).toFixed(2)}× |`);
+    return [
+      `${events.toLocaleString('en-US')} events (2 nodes + 1 relationship + 1 ledger row each), batches of ${batch}, ${sides.length} sides in lockstep`,
+      '',
+      '| writer | CPU µs/event | ÷ store without index |',
+      '|---|---:|---:|',
+      ...sides.map((s) => `| ${s.name} | ${(s.cpuMicros / events).toFixed(1)} | ${(s.cpuMicros / floor.cpuMicros).toFixed(2)}× |`),
+    ];
   } finally {
     for (const s of sides) await s.close();
   }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const opts = new Command('search-index')
+    .description('CPU µs/event of the SQLite store with its full-text index, with the first-format index, with none, and of raw inserts, in lockstep')
+    .option('--events <n>', 'events (2 nodes each)', '10000')
+    .option('--batch <n>', 'change sets per batch (one transaction)', '500')
+    .parse(argv, { from: 'user' })
+    .opts<{ events: string; batch: string }>();
+  console.log((await indexCost({ events: Number(opts.events), batch: Number(opts.batch) })).join('\n'));
 }

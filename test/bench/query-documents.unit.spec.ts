@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse, validate } from 'graphql';
 import { querySpecs } from '../../bench/query.ts';
+import { SEARCH_ROWS } from '../../bench/search.ts';
 import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
 import { createSchema } from '../../src/api/schema/index.ts';
 
@@ -19,5 +20,11 @@ void describe('query bench documents', () => {
       const body = JSON.parse(spec.body.template) as { query: string };
       assert.deepEqual(validate(schema, parse(body.query)).map((e) => e.message), [], spec.key);
     }
+  });
+
+  void it('the search bench measures rows the query bench has, trivial first', () => {
+    const keys = querySpecs({ gps: 10, patients: 100, referrals: 300 }).map((s) => s.key);
+    assert.equal(SEARCH_ROWS[0], 'trivial');
+    for (const k of SEARCH_ROWS) assert.ok(keys.includes(k), k);
   });
 });
