@@ -110,10 +110,12 @@ function sqlitePath(value: string): string | undefined {
 }
 
 function storeConfig(value: string, env: NodeJS.ProcessEnv): StoreConfig {
+  // The SQLite adapter on a private in-memory database: gone on exit, unseen by any other process.
+  if (/^memory:$/i.test(value)) return { kind: 'sqlite', path: ':memory:' };
   if (!/^(neo4j|neo4j\+s|neo4j\+ssc|bolt|bolt\+s|bolt\+ssc):\/\//.test(value)) {
     const path = sqlitePath(value);
     if (path === undefined) {
-      throw new ConfigError('--store / TRAILGRAPH_STORE', `unsupported store ${value}; use a SQLite file path (or sqlite:/path, file:/path) or neo4j://host:7687`);
+      throw new ConfigError('--store / TRAILGRAPH_STORE', `unsupported store ${value}; use a SQLite file path (or sqlite:/path, file:/path), memory: or neo4j://host:7687`);
     }
     return { kind: 'sqlite', path };
   }

@@ -27,13 +27,16 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-/** Opens the store that `config` names. A SQLite file's folder is created when missing. */
+/**
+ * Opens the store that `config` names. A SQLite file's folder is created when missing; `:memory:` (`--store
+ * memory:`) is a private in-memory SQLite database whose dead letters live in the same memory.
+ */
 export async function openStore(config: StoreConfig, { ontology }: OpenStoreOptions = {}): Promise<OpenedStore> {
   return config.kind === 'sqlite' ? openSqlite(config.path, ontology) : openNeo4j(config, ontology);
 }
 
 async function openSqlite(path: string, ontology: CompiledOntology | undefined): Promise<OpenedStore> {
-  mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const { createSqliteStore, createSqliteDeadLetters } = await import('../adapters/sqlite/index.ts');
   const store = createSqliteStore({ path, ...(ontology && { ontology }) });
   let closing: Promise<void> | undefined;

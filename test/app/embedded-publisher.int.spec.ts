@@ -3,11 +3,8 @@
  * one, yet every caller gets its own outcomes (seq for read-your-writes, its own rejection), in arrival order.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
+import { createMemoryStore, createSqliteDeadLetters, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { createEmbeddedPublisher } from '../../src/app/publish/embedded-publisher.ts';
 import { createIngestor } from '../../src/app/ingest/ingest.ts';
 import type { Publisher } from '../../src/app/publish/publisher.ts';
@@ -18,15 +15,13 @@ const patient = (id: string, name: unknown = `Patient ${id}`) => ({
 });
 
 void describe('embedded publisher (group commit)', () => {
-  let dir: string;
   let store: SqliteGraphStore;
   let publisher: Publisher;
   let transactions = 0;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tg-embedded-pub-'));
     const ontology = clinicOntology();
-    store = createSqliteStore({ path: join(dir, 'graph.db'), ontology });
+    store = createMemoryStore({ ontology });
     await store.init(ontology);
     const ingestor = createIngestor({ ontology, store, deadLetters: createSqliteDeadLetters({ db: store.db }) });
     // Counts store transactions through the port the publisher uses.
@@ -38,7 +33,6 @@ void describe('embedded publisher (group commit)', () => {
   after(async () => {
     await publisher.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   void it('concurrent publishes share transactions; each caller gets its own seqs and rejections, in arrival order', async () => {

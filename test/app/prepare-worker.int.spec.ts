@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
+import { createMemoryStore, createSqliteDeadLetters, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { createIngestor, type Ingestor, type RawEvent } from '../../src/app/ingest/ingest.ts';
 import type { LedgerEntry } from '../../src/ports/graph-store.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
@@ -21,20 +19,17 @@ const raw = (event: Record<string, unknown>): RawEvent => ({ payload: JSON.strin
 // The prepare worker sends its change sets as JSON text without the parsed event (prepare-wire.ts): what is
 // committed, notified and stored must be the same as when the main thread prepares.
 void describe('ingest with the prepare worker', () => {
-  let dir: string;
   let store: SqliteGraphStore;
   let ingestor: Ingestor;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tg-prepare-worker-'));
-    store = createSqliteStore({ path: join(dir, 'graph.db'), ontology });
+    store = createMemoryStore({ ontology });
     await store.init(ontology);
     ingestor = createIngestor({ ontology, store, deadLetters: createSqliteDeadLetters({ db: store.db }), prepareWorker: { module: SETUP } });
   });
   after(async () => {
     await ingestor.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   void it('applies worker-prepared events, rejects invalid ones, and commit listeners see each event as published', async () => {

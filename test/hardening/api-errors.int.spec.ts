@@ -5,10 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
+import { createMemoryStore, createSqliteDeadLetters, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { createMarksExtension } from '../../src/api/marks/index.ts';
 import { createApi, type Api } from '../../src/api/server.ts';
 import { createEmbeddedPublisher } from '../../src/app/publish/embedded-publisher.ts';
@@ -31,7 +28,6 @@ function failingApply(store: SqliteGraphStore): GraphStore {
 }
 
 void describe('API edge errors', () => {
-  let dir: string;
   let store: SqliteGraphStore;
   let marks: MarksRuntime;
   const logged: string[] = [];
@@ -39,8 +35,7 @@ void describe('API edge errors', () => {
   let broken: Api;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tg-hard-'));
-    store = createSqliteStore({ path: join(dir, 'graph.db'), ontology });
+    store = createMemoryStore({ ontology });
     await store.init(ontology);
     const deadLetters = createSqliteDeadLetters({ db: store.db });
     const publisher = createEmbeddedPublisher({ ingestor: createIngestor({ ontology, store, deadLetters }) });
@@ -60,7 +55,6 @@ void describe('API edge errors', () => {
   after(async () => {
     await marks.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   void test('an unexpected error on POST /events: generic 500 with an error id, no stack; the full error is logged under that id', async () => {
