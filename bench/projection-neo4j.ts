@@ -63,7 +63,8 @@ function openRaw(c: Neo4jConnection): { apply: Apply; close(): Promise<void> } {
         return {
           r: `raw-${r.node.id}`, p: `raw-${p.node.id}`, rProps: r.set, pProps: p.set, eventId: `raw-${cs.eventId}`, source: cs.source, time: cs.time, seq,
           ledger: { seq, kind: 'event', eventId: `raw-${cs.eventId}`, type: cs.type, source: cs.source, time: cs.time, committedAt: new Date().toISOString(),
-            ...(cs.subject !== undefined && { subject: cs.subject }), changes: JSON.stringify(changes), event: JSON.stringify(cs.event) },
+            ...(cs.subject !== undefined && { subject: cs.subject }), changes: JSON.stringify(changes), event: JSON.stringify(cs.event),
+            changeFirstIds: [`raw-${r.node.id}`, `raw-${p.node.id}`, `raw-${r.node.id}`], changeSecondIds: [`raw-${r.node.id}`, `raw-${p.node.id}`, `raw-${p.node.id}`] },
         };
       });
       await driver.executeQuery(RAW, { rows, lastSeq: seq }, { routing: neo4j.routing.WRITE });

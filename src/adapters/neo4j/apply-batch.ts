@@ -19,13 +19,15 @@ import { HistoryRecorder, type NodeState } from './history.ts';
 import type { Executor, Tx } from './executor.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
 import { touchedIds } from '../../core/store/ledger.ts';
+import { changeNodeColumns } from '../../core/auth/ledger-view.ts';
 import { idempotencyKey, redelivery } from '../../core/events/idempotency.ts';
 
 /** A ledger entry → the stored row (nulls dropped: Neo4j stores no null properties). */
 export function ledgerRow(entry: LedgerEntry): c.LedgerRowParams {
-  const props: Record<string, string | number> = {
+  const nodes = changeNodeColumns(entry.changes);
+  const props: Record<string, string | number | readonly string[]> = {
     seq: entry.seq, kind: entry.kind, eventId: entry.eventId, type: entry.type, source: entry.source, time: entry.time,
-    committedAt: entry.committedAt, changes: JSON.stringify(entry.changes),
+    committedAt: entry.committedAt, changes: JSON.stringify(entry.changes), changeFirstIds: nodes.first, changeSecondIds: nodes.second,
   };
   for (const k of ['subject', 'traceparent', 'correlationid', 'causationid'] as const) if (entry[k] !== undefined) props[k] = entry[k];
   if (entry.event) props.event = JSON.stringify(entry.event);

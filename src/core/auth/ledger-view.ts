@@ -4,11 +4,27 @@
  */
 import type { LedgerEntry } from '../store/records.ts';
 
-/** The ids of the nodes an applied change names. */
-function changeIds(c: LedgerEntry['changes'][number]): string[] {
+/** The ids of the nodes an applied change names: one, or a relationship's two ends. */
+export function changeIds(c: LedgerEntry['changes'][number]): string[] {
   if (c.kind === 'node') return [c.id];
   if (c.kind === 'relationship') return [c.from.id, c.to.id];
   return [c.on.id];
+}
+
+/**
+ * Each change's nodes as two parallel lists, so a store can test "a change whose every node is visible" in its
+ * query language without parsing the stored changes: change i names `first[i]` and `second[i]` (the same id twice
+ * when it names one node).
+ */
+export function changeNodeColumns(changes: LedgerEntry['changes']): { first: string[]; second: string[] } {
+  const first: string[] = [];
+  const second: string[] = [];
+  for (const c of changes) {
+    const ids = changeIds(c);
+    first.push(ids[0] as string);
+    second.push(ids[1] ?? (ids[0] as string));
+  }
+  return { first, second };
 }
 
 /** The id part of a CloudEvents subject `Class/id`. */

@@ -10,6 +10,7 @@ import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
 import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
 import * as search from '../../../src/adapters/neo4j/cypher/search.ts';
 import * as history from '../../../src/adapters/neo4j/cypher/history.ts';
+import * as backfill from '../../../src/adapters/neo4j/cypher/ledger-backfill.ts';
 import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
 import { encodeCursor } from '../../../src/core/paging/cursor.ts';
 import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
@@ -62,7 +63,7 @@ export function catalogue(): Record<string, Statement> {
     'apply.readNodeForDelete': apply.readNodeForDelete(V('r-1001')),
     'apply.deleteNode': apply.deleteNode(V('r-1001')),
     'apply.writeLedger': apply.writeLedger([
-      { props: { seq: 7, kind: 'event', eventId: V('evt-1'), type: 'ReferralRequested', source: V('agent://intake'), time: 't', committedAt: 't', changes: '[]' }, touched: [V('r-1001')] },
+      { props: { seq: 7, kind: 'event', eventId: V('evt-1'), type: 'ReferralRequested', source: V('agent://intake'), time: 't', committedAt: 't', changes: '[…]', changeFirstIds: [V('r-1001')], changeSecondIds: [V('r-1001')] }, touched: [V('r-1001')] },
     ]),
     'apply.setCheckpoint': apply.setCheckpoint(V('projector'), 42),
     'reads.getNodes': reads.getNodes([V('p-1'), V('r-1001')]),
@@ -114,6 +115,8 @@ export function catalogue(): Record<string, Statement> {
     'reads.scoped.history': reads.history(V('r-1001'), 0, 50, scope),
     'reads.scoped.ledger': reads.ledger(0, 100, scope),
     'reads.scoped.findEvent': reads.findEvent(V('evt-1'), scope),
+    'ledgerBackfill.window': backfill.ledgerWindow(0, 10_000),
+    'ledgerBackfill.set': backfill.setChangeNodes([{ seq: 7, first: [V('r-1'), V('r-1')], second: [V('r-1'), V('p-1')] }]),
     'reads.headSeq': reads.headSeq(),
     'reads.getCheckpoint': reads.getCheckpoint(V('projector')),
     'reads.setMeta': reads.setMeta(V('ontologyVersion'), V('1.0.0')),

@@ -13,6 +13,7 @@ import { catalogue, ontology, V } from './catalogue.ts';
 const INTERNAL_KEYS = [
   'id', '_class', '_eventId', '_source', '_time', '_seq', '_createdSeq', '_lock', 'key', 'seq', 'value', 'name', 'position',
   'kind', 'eventId', 'type', 'source', 'time', 'committedAt', 'subject', 'traceparent', 'correlationid', 'causationid', 'changes', 'event',
+  'changeFirstIds', 'changeSecondIds',
   'on', 'strength', 'firstStrength', 'halfLifeMs', 'ttlMs', 'agent', 'note', 'createdAt', 'reinforcedAt', 'expiresAt',
   'purpose', 'token', 'grantedAt',
 ];

@@ -144,9 +144,12 @@ export function deleteNode(id: string): Statement {
   };
 }
 
-/** One ledger row as stored: changes and event as JSON strings; `touched` = node ids for history. */
+/**
+ * One ledger row as stored: changes and event as JSON strings, `changeFirstIds` / `changeSecondIds` each change's
+ * nodes (core's changeNodeColumns: what scoped reads test in Cypher); `touched` = node ids for history.
+ */
 export interface LedgerRowParams {
-  readonly props: Readonly<Record<string, string | number>>;
+  readonly props: Readonly<Record<string, string | number | readonly string[]>>;
   readonly touched: readonly string[];
 }
 

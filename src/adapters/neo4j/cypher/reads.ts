@@ -159,13 +159,22 @@ export function paths(ontology: CompiledOntology, from: string, to: string, maxH
 }
 
 /**
- * Scoped ledger reads return each entry with `visible`: the ids it touched that the scope shows, decided here in
- * Cypher. What an entry then shows (core/auth/ledger-view.ts) needs the per-change grouping of its node ids,
- * which is inside the stored changes text, so that last step is done on the returned entry.
+ * Scoped ledger reads keep only the entries core's rule shows (core/auth/ledger-view.ts: at least one change whose
+ * every node is visible), in the statement itself, so a LIMIT counts shown entries as on SQLite. `visible` is the
+ * ids the entry touched that the scope shows (its TOUCHES links; a deleted node is not visible); each change's
+ * nodes are the parallel lists `changeFirstIds` / `changeSecondIds` written with the entry, since the changes
+ * themselves are JSON text Cypher cannot read. The adapter redacts each returned entry with the same `visible`.
  */
-function visibleTouched(scope: ReadScope): Fragment {
+function scopedEntry(scope: ReadScope): Fragment {
   const p = scopePredicate(scope, 'x') ?? { cypher: 'true', params: {} };
-  return { cypher: `COLLECT { MATCH (l)-[:TOUCHES]->(ref:LedgerNodeRef) MATCH (x:Resource {id: ref.id}) WHERE ${p.cypher} RETURN x.id }`, params: p.params };
+  return {
+    cypher:
+      `WITH l, COLLECT { MATCH (l)-[:TOUCHES]->(ref:LedgerNodeRef) MATCH (x:Resource {id: ref.id}) WHERE ${p.cypher} RETURN x.id } AS visible ` +
+      // coalesce: an entry written before the lists existed (until the data upgrade fills them in) shows nothing
+      // rather than failing the read in range().
+      'WHERE any(i IN range(0, size(coalesce(l.changeFirstIds, [])) - 1) WHERE l.changeFirstIds[i] IN visible AND l.changeSecondIds[i] IN visible)',
+    params: p.params,
+  };
 }
 
 /** Entries that touched node `id`; with a scope, none unless the scope shows the node (it is absent to the caller). */
@@ -177,35 +186,32 @@ export function history(id: string, afterSeq: number, first: number, scope?: Rea
     };
   }
   const self = scopePredicate(scope, 'n') ?? { cypher: 'true', params: {} };
-  const vis = visibleTouched(scope);
+  const shown = scopedEntry(scope);
   return {
     cypher:
       `MATCH (:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) WHERE l.seq > $afterSeq AND EXISTS { MATCH (n:Resource {id: $id}) WHERE ${self.cypher} } ` +
-      `WITH l ORDER BY l.seq LIMIT $first RETURN l, ${vis.cypher} AS visible ORDER BY l.seq`,
-    params: { ...self.params, ...vis.params, id, afterSeq, first },
+      `WITH l ORDER BY l.seq ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT $first`,
+    params: { ...self.params, ...shown.params, id, afterSeq, first },
   };
 }
 
-/**
- * Entries after `afterSeq`; with a scope, only those that touched a node it shows (a necessary condition for being
- * shown at all; the store keeps the entries with a change whose every node is visible and reads on when short).
- */
+/** Entries after `afterSeq`; with a scope, only those it shows. */
 export function ledger(afterSeq: number, limit: number, scope?: ReadScope): Statement {
   if (!scope) return { cypher: 'MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $limit', params: { afterSeq, limit } };
-  const vis = visibleTouched(scope);
+  const shown = scopedEntry(scope);
   return {
-    cypher: `MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq WITH l ORDER BY l.seq WITH l, ${vis.cypher} AS visible WHERE size(visible) > 0 RETURN l, visible ORDER BY l.seq LIMIT $limit`,
-    params: { ...vis.params, afterSeq, limit },
+    cypher: `MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq WITH l ORDER BY l.seq ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT $limit`,
+    params: { ...shown.params, afterSeq, limit },
   };
 }
 
 export function findEvent(eventId: string, scope?: ReadScope): Statement {
   // Ids are unique per source only: the first event that used the id (with a scope: the first one it shows).
   if (!scope) return { cypher: 'MATCH (l:LedgerEntry {eventId: $eventId}) RETURN l ORDER BY l.seq LIMIT 1', params: { eventId } };
-  const vis = visibleTouched(scope);
+  const shown = scopedEntry(scope);
   return {
-    cypher: `MATCH (l:LedgerEntry {eventId: $eventId}) WITH l, ${vis.cypher} AS visible WHERE size(visible) > 0 RETURN l, visible ORDER BY l.seq`,
-    params: { ...vis.params, eventId },
+    cypher: `MATCH (l:LedgerEntry {eventId: $eventId}) ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT 1`,
+    params: { ...shown.params, eventId },
   };
 }
 
