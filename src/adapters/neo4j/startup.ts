@@ -29,6 +29,6 @@ export function checkConstraints(present: Iterable<string>): void {
   if (missing.length === 0) return;
   throw new ConfigError(
     'TRAILGRAPH_NEO4J_USER',
-    `the database lacks the constraint${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (one node per id, one ledger row per event and seq rest on them) and this user may not create them; run \`trailgraph neo4j schema | cypher-shell\` as an admin, or give TRAILGRAPH_NEO4J_USER schema rights`,
+    `the database lacks the constraint${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (one node per id, one ledger row per event and seq, a node's history rest on them) and this user may not create them; run \`trailgraph neo4j schema | cypher-shell\` as an admin, or give TRAILGRAPH_NEO4J_USER schema rights`,
   );
 }

@@ -29,11 +29,11 @@ void test('missing constraints: a ConfigError that names each one and says how t
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.setting, 'TRAILGRAPH_NEO4J_USER');
-      assert.match(err.message, /lacks the constraints tg_ledger_key, tg_ledger_seq /);
+      assert.match(err.message, /lacks the constraints tg_ledger_key, tg_ledger_seq, tg_ledger_node_ref /);
       assert.match(err.message, /trailgraph neo4j schema \| cypher-shell/);
       assert.match(err.message, /give TRAILGRAPH_NEO4J_USER schema rights/);
       return true;
     },
   );
-  assert.throws(() => checkConstraints([]), /tg_resource_id, tg_ledger_key, tg_ledger_seq, tg_meta_key/);
+  assert.throws(() => checkConstraints([]), /tg_resource_id, tg_ledger_key, tg_ledger_seq, tg_meta_key, tg_ledger_node_ref/);
 });

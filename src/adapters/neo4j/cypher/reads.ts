@@ -187,9 +187,12 @@ export function history(id: string, afterSeq: number, first: number, scope?: Rea
   }
   const self = scopePredicate(scope, 'n') ?? { cypher: 'true', params: {} };
   const shown = scopedEntry(scope);
+  // The hint keeps the walk starting at the node's ref: with the LIMIT after the shown-filter the planner otherwise
+  // prefers the seq index for its order and scans the whole ledger for the few entries touching the node.
   return {
     cypher:
-      `MATCH (:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) WHERE l.seq > $afterSeq AND EXISTS { MATCH (n:Resource {id: $id}) WHERE ${self.cypher} } ` +
+      'MATCH (ref:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) USING INDEX ref:LedgerNodeRef(id) ' +
+      `WHERE l.seq > $afterSeq AND EXISTS { MATCH (n:Resource {id: $id}) WHERE ${self.cypher} } ` +
       `WITH l ORDER BY l.seq ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT $first`,
     params: { ...self.params, ...shown.params, id, afterSeq, first },
   };

@@ -6,8 +6,11 @@ import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import { q } from './names.ts';
 import type { Statement } from './statement.ts';
 
-/** Constraint names trailgraph depends on: the start-up check looks for these. */
-export const REQUIRED_CONSTRAINTS = ['tg_resource_id', 'tg_ledger_key', 'tg_ledger_seq', 'tg_meta_key'] as const;
+/**
+ * Constraint names trailgraph depends on: the start-up check looks for these. A node's scoped history names the
+ * ledger-node-ref index in a planner hint (cypher/reads.ts), which fails outright without it.
+ */
+export const REQUIRED_CONSTRAINTS = ['tg_resource_id', 'tg_ledger_key', 'tg_ledger_seq', 'tg_meta_key', 'tg_ledger_node_ref'] as const;
 
 const stmt = (cypher: string): Statement => ({ cypher, params: {} });
 
