@@ -52,10 +52,12 @@ export interface GraphStore {
   /** The highest committed seq (0 when empty). */
   headSeq(): Promise<number>;
   /**
-   * The ledger entry of an applied event, by event id. With a scope: only when it touched a visible node, and
-   * then without the raw event and without changes about nodes outside the scope (as for history and ledger).
+   * The ledger entry of an applied event, by event id: the first event that used the id, or with `source` the
+   * one event of that idempotency key (ids are unique per source only). With a scope: only when it touched a
+   * visible node, and then without the raw event and without changes about nodes outside the scope (as for
+   * history and ledger).
    */
-  findEvent(eventId: string, scope?: ReadScope): Promise<LedgerEntry | undefined>;
+  findEvent(eventId: string, scope?: ReadScope, source?: string): Promise<LedgerEntry | undefined>;
   /**
    * Optional: the first event carrying `correlationid` = `correlationId` (process view by correlation id). Without
    * it, a correlation is found only through one of its events (or when its root's event id is the correlation id).

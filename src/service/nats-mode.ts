@@ -4,7 +4,7 @@
  */
 import type { EventIssue } from '../core/errors.ts';
 import type { ChangeSet } from '../core/projection/change-set.ts';
-import { UPCAST_ORIGINAL } from '../core/migrations/upcaster.ts';
+import { publishedEvent } from '../core/events/idempotency.ts';
 import { basename } from 'node:path';
 import type { CompiledOntology } from '../core/ontology/model.ts';
 import type { DeadLetterStore } from '../ports/dead-letters.ts';
@@ -46,16 +46,6 @@ export interface NatsMode {
   readonly deadLetters: DeadLetterStore;
   readonly projector?: Projector;
   close(): Promise<void>;
-}
-
-function publishedEvent(event: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const original = event[UPCAST_ORIGINAL];
-  if (typeof original !== 'string') return event;
-  try {
-    return JSON.parse(original) as Record<string, unknown>;
-  } catch {
-    return event;
-  }
 }
 
 export async function startNatsMode({ url, ontology, store, ontologyDir, project = true, upcast, metrics, replicas, agentSubjects = false, loopLimits }: NatsModeOptions): Promise<NatsMode> {

@@ -33,6 +33,10 @@ export function applyContract(makeStore: MakeStoreFn): void {
       const [other] = await store.applyBatch([{ ...referral('k-1', 'r-2', 'p-2'), source: 'agent://b', event: ev('agent://b', { n: 1 }) }]);
       assert.deepEqual([other?.seq, other?.duplicate, other?.conflict], [2, false, undefined]);
       assert.equal((await store.getNode('r-2'))?.provenance.source, 'agent://b');
+      // Found by key: without a source the first event that used the id, with one that source's event.
+      assert.equal((await store.findEvent('k-1'))?.seq, 1);
+      assert.deepEqual([(await store.findEvent('k-1', undefined, 'agent://b'))?.seq, (await store.findEvent('k-1', undefined, 'agent://a'))?.seq], [2, 1]);
+      assert.equal(await store.findEvent('k-1', undefined, 'agent://c'), undefined);
       // A true retry (time and trace context may differ): a duplicate with the original seq.
       const [retry] = await store.applyBatch([{ ...referral('k-1', 'r-1', 'p-1'), source: 'agent://a', event: { ...ev('agent://a', { n: 1 }), time: '2030-01-01T00:00:00Z' } }]);
       assert.deepEqual(retry, { eventId: 'k-1', seq: 1, duplicate: true, changes: [] });

@@ -35,6 +35,6 @@ export async function scopedHistory(exec: Executor, id: string, afterSeq: number
 }
 
 /** The first entry of an event id the scope shows, redacted. */
-export async function scopedFindEvent(exec: Executor, eventId: string, scope: ReadScope): Promise<LedgerEntry | undefined> {
-  return shown(await exec.query(r.findEvent(eventId, scope)))[0];
+export async function scopedFindEvent(exec: Executor, eventId: string, scope: ReadScope, source?: string): Promise<LedgerEntry | undefined> {
+  return shown(await exec.query(r.findEvent(eventId, scope, source)))[0];
 }

@@ -95,9 +95,9 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
     },
     getCheckpoint: async (name) => Number((await exec.query(r.getCheckpoint(name)))[0]?.position ?? 0),
     headSeq: meta.headSeq,
-    async findEvent(eventId, scope) {
-      if (scope) return scopedFindEvent(exec, eventId, scope);
-      const [row] = await exec.query(r.findEvent(eventId));
+    async findEvent(eventId, scope, source) {
+      if (scope) return scopedFindEvent(exec, eventId, scope, source);
+      const [row] = await exec.query(r.findEvent(eventId, undefined, source));
       return row ? toLedgerEntry(row.l) : undefined;
     },
     onCommit(listener) {

@@ -177,9 +177,11 @@ export function readHistory(ctx: StoreContext, id: string, afterSeq: number, fir
   return shown(ctx, rows, scope);
 }
 
-export function findEvent(ctx: StoreContext, eventId: string, scope?: ReadScope): LedgerEntry | undefined {
+export function findEvent(ctx: StoreContext, eventId: string, scope?: ReadScope, source?: string): LedgerEntry | undefined {
   const vis = ledgerScopeFragment(scope);
-  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.event_id = ?${vis ? ` AND ${vis.sql}` : ''} ORDER BY l.seq LIMIT 1`).get(eventId, ...(vis?.params ?? [])) as LedgerRow | undefined;
+  const bySource = source === undefined ? '' : ' AND l.source = ?';
+  const row = ctx.stmt(`SELECT ${LEDGER_COLUMNS} FROM ledger l WHERE l.event_id = ?${bySource}${vis ? ` AND ${vis.sql}` : ''} ORDER BY l.seq LIMIT 1`)
+    .get(eventId, ...(source === undefined ? [] : [source]), ...(vis?.params ?? [])) as LedgerRow | undefined;
   return row && shown(ctx, [row], scope)[0];
 }
 

@@ -56,7 +56,7 @@ export function createSqliteStore({ path = './.trailgraph/graph.db', ontology, .
     applyBatch: (changeSets, options) => read(() => applyBatch(ctx, changeSets, options)),
     getCheckpoint: (name) => read(() => (ctx.stmt('SELECT position FROM checkpoints WHERE name = ?').pluck().get(name) as number | undefined) ?? 0),
     headSeq: () => read(() => headSeq(ctx)),
-    findEvent: (eventId, scope) => read(() => findEvent(ctx, eventId, scope)),
+    findEvent: (eventId, scope, source) => read(() => findEvent(ctx, eventId, scope, source)),
     firstOfCorrelation: (correlationId) => read(() => firstOfCorrelation(ctx, correlationId)),
     onCommit(listener) {
       return listeners.add(listener);

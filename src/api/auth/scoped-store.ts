@@ -27,7 +27,7 @@ export function scopeStore(store: GraphStore, access: ReadAccess): GraphStore {
   const view: GraphStore = Object.create(store) as GraphStore;
   return Object.assign(view, {
     ...scopeReads(store, scope),
-    findEvent: (eventId: string) => store.findEvent(eventId, scope),
+    findEvent: (eventId: string, _scope?: unknown, source?: string) => store.findEvent(eventId, scope, source),
     history: (id: string, page?: Parameters<GraphStore['history']>[1]) => store.history(id, page, scope),
     ledger: (afterSeq: number, limit: number) => store.ledger(afterSeq, limit, scope),
     search: (q: Parameters<GraphStore['search']>[0]) => store.search({ ...q, scope }),

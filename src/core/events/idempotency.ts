@@ -24,16 +24,22 @@ function canonical(value: unknown): string {
  * datacontenttype) may legitimately differ between a first try and its retry and are not compared.
  */
 export function eventContent(event: Readonly<Record<string, unknown>>): string {
-  let sent: Readonly<Record<string, unknown>> = event;
-  const original = event[UPCAST_ORIGINAL];
-  if (typeof original === 'string') {
-    try {
-      sent = JSON.parse(original) as Record<string, unknown>;
-    } catch {
-      // keep the upcast event: the original is unreadable, compare what we have
-    }
-  }
+  const sent = publishedEvent(event);
   return canonical({ type: sent.type, subject: sent.subject, dataschema: sent.dataschema, data: sent.data });
+}
+
+/**
+ * The event as its producer published it: the original an upcast kept, else the event itself (also when the
+ * original is unreadable: then what we have is the best account of it).
+ */
+export function publishedEvent(event: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const original = event[UPCAST_ORIGINAL];
+  if (typeof original !== 'string') return event;
+  try {
+    return JSON.parse(original) as Record<string, unknown>;
+  } catch {
+    return event;
+  }
 }
 
 /** Duplicate (same content) or conflict (other content) for two events with the same idempotency key. */

@@ -208,13 +208,16 @@ export function ledger(afterSeq: number, limit: number, scope?: ReadScope): Stat
   };
 }
 
-export function findEvent(eventId: string, scope?: ReadScope): Statement {
-  // Ids are unique per source only: the first event that used the id (with a scope: the first one it shows).
-  if (!scope) return { cypher: 'MATCH (l:LedgerEntry {eventId: $eventId}) RETURN l ORDER BY l.seq LIMIT 1', params: { eventId } };
+export function findEvent(eventId: string, scope?: ReadScope, source?: string): Statement {
+  // Ids are unique per source only: the first event that used the id (with a scope: the first one it shows), or
+  // with a source the one event of that key.
+  const key = source === undefined ? '{eventId: $eventId}' : '{eventId: $eventId, source: $source}';
+  const keyParams = source === undefined ? { eventId } : { eventId, source };
+  if (!scope) return { cypher: `MATCH (l:LedgerEntry ${key}) RETURN l ORDER BY l.seq LIMIT 1`, params: keyParams };
   const shown = scopedEntry(scope);
   return {
-    cypher: `MATCH (l:LedgerEntry {eventId: $eventId}) ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT 1`,
-    params: { ...shown.params, eventId },
+    cypher: `MATCH (l:LedgerEntry ${key}) ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT 1`,
+    params: { ...shown.params, ...keyParams },
   };
 }
 
