@@ -17,6 +17,7 @@ import type { StoreContext } from './context.ts';
 import type { SqliteDatabase } from './open.ts';
 import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
 import { scopeFragment } from './scope.ts';
+import { planSearch, rankableWords, rankRare } from './search-rank.ts';
 import { createSearchWrites, SEARCH_META_KEY, searchLayout } from './search-writes.ts';
 import { and, type Fragment } from './sql-filters.ts';
 
@@ -76,9 +77,14 @@ function buildIndex(db: SqliteDatabase, columns: readonly string[]): void {
 
 type HitRow = NodeRow & { score: number };
 
-/** A page of ranked hits. */
-export function search(ctx: StoreContext, q: SearchQuery): SearchPage {
-  const match = toFts5(parseSearch(q.text));
+/**
+ * A page of ranked hits. A query pairing a rare word with common ones is ranked by search-rank.ts (the same BM25
+ * without FTS5's walk of the common words' lists); every other query by FTS5's `bm25()`. The plan and that ranking
+ * run in one read transaction, so both see one state of the index. `ranking: 'fts5'` always asks FTS5 (the tests
+ * and the search bench compare the two).
+ */
+export function search(ctx: StoreContext, q: SearchQuery, ranking: 'auto' | 'fts5' = 'auto'): SearchPage {
+  const terms = parseSearch(q.text);
   const offset = searchOffset(q.after);
   const first = pageSize(q.first);
   const exists = ctx.stmt("SELECT 1 FROM sqlite_master WHERE name = 'search_text'").get() !== undefined;
@@ -86,13 +92,24 @@ export function search(ctx: StoreContext, q: SearchQuery): SearchPage {
   const classes: Fragment | undefined = q.classes?.length
     ? { sql: 'EXISTS (SELECT 1 FROM node_labels sl WHERE sl.id = n.id AND sl.label IN (SELECT value FROM json_each(?)))', params: [JSON.stringify(q.classes)] }
     : undefined;
+  const match = toFts5(terms);
   const where = and([{ sql: 'search_text MATCH ?', params: [match] }, classes, scopeFragment(q.scope)]);
-  const rows = ctx
-    .stmt(
-      `SELECT ${NODE_COLUMNS}, -bm25(search_text) AS score FROM search_text JOIN search_docs d ON d.docid = search_text.rowid
-       JOIN nodes n ON n.id = d.id WHERE ${where.sql} ORDER BY bm25(search_text), n.id LIMIT ? OFFSET ?`,
-    )
-    .all(...where.params, first + 1, offset) as HitRow[];
+  const ranked = (): HitRow[] =>
+    ctx
+      .stmt(
+        `SELECT ${NODE_COLUMNS}, -bm25(search_text) AS score FROM search_text JOIN search_docs d ON d.docid = search_text.rowid
+         JOIN nodes n ON n.id = d.id WHERE ${where.sql} ORDER BY bm25(search_text), n.id LIMIT ? OFFSET ?`,
+      )
+      .all(...where.params, first + 1, offset) as HitRow[];
+  const words = ranking === 'auto' ? rankableWords(terms) : undefined;
+  const rows = !words
+    ? ranked()
+    : ctx.db.transaction((): HitRow[] => {
+        const plan = planSearch(ctx, words, match);
+        if (plan.kind === 'empty') return [];
+        const mine = plan.kind === 'rare' ? rankRare(ctx, plan, where) : undefined;
+        return mine ? mine.slice(offset, offset + first + 1).map((r) => ({ ...r.row, score: r.score })) : ranked();
+      })();
   const items = rows.slice(0, first).map((r, i) => ({ node: rowToNode(r), score: r.score, cursor: searchCursor(offset + i + 1) }));
   const last = items[items.length - 1];
   return { items, hasNextPage: rows.length > first, ...(last && { endCursor: last.cursor }) };
