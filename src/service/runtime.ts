@@ -16,7 +16,7 @@ import type { DeadLetterStore } from '../ports/dead-letters.ts';
 import type { GraphStore } from '../ports/graph-store.ts';
 import { countContendedClaims, countDeadLetters, countMarkAndClaimChanges } from '../observability/instrument.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
-import { tracePublisher } from '../observability/trace-publish.ts';
+import { tracePublisher } from '../app/publish/trace-publish.ts';
 import type { TrailgraphConfig } from './config.ts';
 import { openStore } from './open-store.ts';
 

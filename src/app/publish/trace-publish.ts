@@ -6,9 +6,9 @@
  * links its batch to and what the ledger records for an event that carried no `traceparent` of its own, so the
  * marks of its commit continue this trace.
  */
-import type { RawEvent } from '../app/ingest/ingest.ts';
-import type { PublishOptions, PublishOutcome, Publisher } from '../app/publish/publisher.ts';
-import { Attr, type Span, SpanKind, SpanNames, context, contextOf, failSpan, traceparentOf, tracer, tracingEnabled } from './spans.ts';
+import type { RawEvent } from '../ingest/ingest.ts';
+import type { PublishOptions, PublishOutcome, Publisher } from './publisher.ts';
+import { Attr, type Span, SpanKind, SpanNames, context, contextOf, failSpan, traceparentOf, tracer, tracingEnabled } from '../../observability/spans.ts';
 
 interface Envelope {
   readonly id?: unknown;
