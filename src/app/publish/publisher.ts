@@ -11,8 +11,9 @@ export interface PublishOutcome {
   readonly eventId?: string;
   /**
    * `applied`: committed now with `seq`; `duplicate`: committed before, `seq` is the original;
-   * `accepted`: on the bus, not yet projected (no wait asked, or not yet seen); `rejected`: invalid (see `error`;
-   * it is in dead letters as `deadLetterId` when it reached the pipeline).
+   * `accepted`: on the bus, not yet projected (no wait asked, or not yet seen); `rejected`: invalid or a reused
+   * key (see `error`; in dead letters as `deadLetterId` when the publisher filed it — on the bus a reused key is
+   * filed by the projector when it reaches it, so the outcome carries no letter id).
    */
   readonly status: 'applied' | 'duplicate' | 'accepted' | 'rejected';
   readonly seq?: number;
