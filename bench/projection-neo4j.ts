@@ -37,12 +37,12 @@ const RAW = `
 MERGE (h:TrailgraphMeta {key: 'raw-head'}) SET h.seq = $lastSeq
 WITH 1 AS one
 UNWIND $rows AS row
-CREATE (r:Resource:Referral {id: row.r}) SET r += row.rProps, r._class = 'Referral', r._eventId = row.eventId, r._source = row.source, r._time = row.time, r._seq = row.seq, r._createdSeq = row.seq
-CREATE (p:Resource:Patient {id: row.p}) SET p += row.pProps, p._class = 'Patient', p._eventId = row.eventId, p._source = row.source, p._time = row.time, p._seq = row.seq, p._createdSeq = row.seq
+CREATE (r:TrailgraphNode:Referral {id: row.r}) SET r += row.rProps, r._class = 'Referral', r._eventId = row.eventId, r._source = row.source, r._time = row.time, r._seq = row.seq, r._createdSeq = row.seq
+CREATE (p:TrailgraphNode:Patient {id: row.p}) SET p += row.pProps, p._class = 'Patient', p._eventId = row.eventId, p._source = row.source, p._time = row.time, p._seq = row.seq, p._createdSeq = row.seq
 CREATE (r)-[fp:forPatient]->(p) SET fp._eventId = row.eventId, fp._source = row.source, fp._time = row.time, fp._seq = row.seq, fp._createdSeq = row.seq
-CREATE (l:LedgerEntry) SET l = row.ledger
+CREATE (l:TrailgraphLedgerEntry) SET l = row.ledger
 WITH l, row UNWIND [row.r, row.p] AS nodeId
-MERGE (x:LedgerNodeRef {id: nodeId}) CREATE (l)-[:TOUCHES]->(x)
+MERGE (x:TrailgraphLedgerNodeRef {id: nodeId}) CREATE (l)-[:TRAILGRAPH_TOUCHES]->(x)
 WITH count(*) AS written
 MERGE (c:TrailgraphCheckpoint {name: 'raw-bench'}) SET c.position = $lastSeq`;
 

@@ -1,7 +1,7 @@
 /**
  * The query benchmark's graph in Neo4j: the same shape as query-seed.ts (1 Specialty hub, N/1000 GPs, N/3
  * patients, the rest referrals → patient, GP, Specialty), written in bulk with UNWIND in exactly the form the Neo4j
- * store writes (labels :Resource + class and superclasses, `_class`, provenance properties, relationship
+ * store writes (labels :TrailgraphNode + class and superclasses, `_class`, provenance properties, relationship
  * provenance), after the store's own init() made its constraints and indexes. Seeding is not what is measured, and
  * applying 100k events one op at a time through the store would take the better part of an hour.
  */
@@ -39,7 +39,7 @@ export async function seedNeo4j(c: Neo4jConnection, nodes: number): Promise<Seed
     await chunks(shape.referrals,
       `UNWIND range($from, $to) AS r CREATE (x:${L('Referral').slice(1)} {id: 'r-' + r, reason: 'bench referral', triageLevel: CASE WHEN r % 7 = 0 THEN 'urgent' ELSE 'routine' END, ` +
       `status: 'requested', requestedAt: '2026-11-21T09:00:00Z', _class: 'Referral', _eventId: 'ref-' + r, ${PROV}, _seq: $offset + r, _createdSeq: $offset + r}) ` +
-      'WITH x, r MATCH (p:Resource {id: \'p-\' + (r % $patients)}), (g:Resource {id: \'gp-\' + (r % $gps)}), (s:Resource {id: \'sp-card\'}) ' +
+      'WITH x, r MATCH (p:TrailgraphNode {id: \'p-\' + (r % $patients)}), (g:TrailgraphNode {id: \'gp-\' + (r % $gps)}), (s:TrailgraphNode {id: \'sp-card\'}) ' +
       `CREATE (x)-[:forPatient {_eventId: 'ref-' + r, ${PROV}, _seq: $offset + r, _createdSeq: $offset + r}]->(p) ` +
       `CREATE (x)-[:referredBy {_eventId: 'ref-' + r, ${PROV}, _seq: $offset + r, _createdSeq: $offset + r}]->(g) ` +
       `CREATE (x)-[:requestedSpecialty {_eventId: 'ref-' + r, ${PROV}, _seq: $offset + r, _createdSeq: $offset + r}]->(s)`, base);

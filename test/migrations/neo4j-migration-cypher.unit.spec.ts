@@ -59,7 +59,7 @@ function statements(): Record<string, Statement> {
 void test('the move step writes the owner, merges the new node and links it; the rename only replaces properties', () => {
   const s = statements();
   assert.deepEqual(Object.keys(s).filter((k) => k.includes('.batch.')), ['rename.batch.0', 'move.batch.0', 'move.batch.1', 'move.batch.2']);
-  assert.match(s['move.batch.1']!.cypher, /MERGE \(n:Resource \{id: row.id\}\).*:`InsuranceVerification`/);
+  assert.match(s['move.batch.1']!.cypher, /MERGE \(n:TrailgraphNode \{id: row.id\}\).*:`InsuranceVerification`/);
   assert.match(s['move.batch.2']!.cypher, /MERGE \(a\)-\[r:`hasInsuranceVerification`\]->\(b\)/);
   const rows = s['rename.batch.0']!.params.rows as { props: Record<string, unknown> }[];
   assert.equal(rows[0]!.props.triageLevel, V('urgent'));

@@ -13,7 +13,7 @@ import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/pr
 import type { ProvParams } from './cypher/apply.ts';
 import { propsParam } from './cypher/apply.ts';
 import * as u from './cypher/apply-unwind.ts';
-import type { Statement } from './cypher/statement.ts';
+import { NODE_LABEL, type Statement } from './cypher/statement.ts';
 import type { NodeState } from './history.ts';
 
 interface NodeView {
@@ -204,8 +204,8 @@ export class BatchGraph {
       if (!v?.meta) continue;
       const props: Record<string, Scalar | readonly Scalar[] | null> = {};
       for (const k of v.dirty) props[k] = (v.props[k] as Scalar | readonly Scalar[] | undefined) ?? null;
-      // Resource is every node's base label (labelExpr writes it); the rest are ontology classes.
-      push(v.created ? creates : updates, v.labels.filter((l) => l !== 'Resource').join(':'), { id, props: propsParam(this.o, props), meta: v.meta });
+      // NODE_LABEL is every node's base label (labelExpr writes it); the rest are ontology classes.
+      push(v.created ? creates : updates, v.labels.filter((l) => l !== NODE_LABEL).join(':'), { id, props: propsParam(this.o, props), meta: v.meta });
     }
     const labels = (key: string): string[] => (key === '' ? [] : key.split(':'));
     for (const [key, rows] of creates) out.push(u.createNodes(this.o, labels(key), rows));

@@ -10,6 +10,7 @@ import type { NodeRecord, RelationshipRecord } from '../../core/store/records.ts
 import type { ProvParams } from './cypher/apply.ts';
 import * as h from './cypher/history.ts';
 import type { Statement } from './cypher/statement.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 /** A node's state after a change set: null when it no longer exists. */
 export interface NodeState {
@@ -141,8 +142,8 @@ export function versionToRel(row: unknown): RelationshipRecord {
   const seq = Number(v.seq);
   return {
     type: String(v.type),
-    from: { id: String(v.from), class: 'Resource' },
-    to: { id: String(v.to), class: 'Resource' },
+    from: { id: String(v.from), class: ANY_CLASS },
+    to: { id: String(v.to), class: ANY_CLASS },
     provenance: { eventId: String(v.eventId), source: String(v.source), time: String(v.time), seq, createdSeq: seq },
   };
 }

@@ -18,6 +18,7 @@ import * as reads from './cypher/reads.ts';
 import { ledgerRow } from './apply-batch.ts';
 import type { Row, Tx } from './executor.ts';
 import { toClaim, toSignalMark } from './records.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 /** The argument checks every store makes before its transaction: a positive strength and at least one positive lifetime. */
 export function checkMarkInput(input: LeaveMarkInput): void {
@@ -110,7 +111,7 @@ export async function claim(tx: Tx, input: ClaimInput): Promise<{ result: ClaimR
   const now = input.now ?? Date.now();
   const [row] = await tx.run(cl.lockClaim(input.on, input.purpose));
   if (!row) throw new NotFoundError(`node ${input.on} does not exist; only existing nodes can be claimed`);
-  const on = { id: input.on, class: String(row.onClass ?? 'Resource') };
+  const on = { id: input.on, class: String(row.onClass ?? ANY_CLASS) };
   const d = decideClaim(heldOf(row), Number(row.token ?? 0), input.agent, input.ttlMs, now);
   if (!d.granted) return { result: { granted: false, holder: toClaim(input.on, row.onClass, input.purpose, d.holder) }, entries: [] };
   const entries: LedgerEntry[] = [];
@@ -130,7 +131,7 @@ export async function renewClaim(tx: Tx, input: ClaimInput & { token: number }):
   if (!isHolder(held, input.agent, input.token)) return { result: { granted: false, holder: toClaim(input.on, row.onClass, input.purpose, held) }, entries: [] };
   const lease = renewed(held, input.ttlMs, now);
   await tx.run(cl.writeClaim(input.on, input.purpose, lease));
-  const entry = await claimRow(tx, 'renewed', { id: input.on, class: String(row.onClass ?? 'Resource') }, input.purpose, lease, input.agent, now);
+  const entry = await claimRow(tx, 'renewed', { id: input.on, class: String(row.onClass ?? ANY_CLASS) }, input.purpose, lease, input.agent, now);
   return { result: { granted: true, claim: toClaim(input.on, row.onClass, input.purpose, lease), seq: entry.seq }, entries: [entry] };
 }
 
@@ -141,7 +142,7 @@ export async function releaseClaim(tx: Tx, input: { on: string; purpose: string;
   const held = row && heldOf(row);
   if (!row || !held || !isHolder(held, input.agent, input.token)) return undefined;
   await tx.run(cl.freeClaim(input.on, input.purpose));
-  return claimRow(tx, 'released', { id: input.on, class: String(row.onClass ?? 'Resource') }, input.purpose, held, input.agent, now);
+  return claimRow(tx, 'released', { id: input.on, class: String(row.onClass ?? ANY_CLASS) }, input.purpose, held, input.agent, now);
 }
 
 export async function sweepClaims(tx: Tx, now: number): Promise<LedgerEntry[]> {
@@ -150,7 +151,7 @@ export async function sweepClaims(tx: Tx, now: number): Promise<LedgerEntry[]> {
   const rows = (await tx.run(cl.sweepClaims(now))).map((r) => ({ row: r, on: String(r.on), purpose: String(r.purpose), expiresAt: Number(r.expiresAt) })).sort(sweepOrder);
   for (const { row, on, purpose } of rows) {
     const lease = heldOf(row)!;
-    out.push(await claimRow(tx, 'expired', { id: on, class: String(row.onClass ?? 'Resource') }, purpose, lease, lease.agent, now));
+    out.push(await claimRow(tx, 'expired', { id: on, class: String(row.onClass ?? ANY_CLASS) }, purpose, lease, lease.agent, now));
   }
   return out;
 }

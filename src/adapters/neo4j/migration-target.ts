@@ -13,14 +13,14 @@ import { labelsOf, type CompiledOntology } from '../../core/ontology/model.ts';
 import type { PropertyValue } from '../../core/projection/change-set.ts';
 import type { MigrationTarget, StepEstimate, StepProgress } from '../../ports/migration-target.ts';
 import { q } from './cypher/names.ts';
-import type { Statement } from './cypher/statement.ts';
+import { NODE_LABEL, type Statement } from './cypher/statement.ts';
 import type { Executor, Row, Tx } from './executor.ts';
 
 const PROGRESS_PREFIX = 'meta:';
 
-/** A batch of nodes carrying `label` (every Resource when undefined) with id > $cursor. */
+/** A batch of nodes carrying `label` (every graph node when undefined) with id > $cursor. */
 export function readNodesStatement(label: string | undefined, cursor: string, limit: number): Statement {
-  const match = label === undefined ? '(n:Resource)' : `(n:Resource:${q(label)})`;
+  const match = label === undefined ? '(n:TrailgraphNode)' : `(n:TrailgraphNode:${q(label)})`;
   return {
     cypher: `MATCH ${match} WHERE n.id > $cursor RETURN n.id AS id, n._class AS class, labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $limit`,
     params: { cursor, limit },
@@ -29,26 +29,26 @@ export function readNodesStatement(label: string | undefined, cursor: string, li
 
 /** Replaces the properties of nodes wholesale (internal keys included: rows carry them back). */
 export function replacePropertiesStatement(rows: readonly { id: string; props: Record<string, unknown> }[]): Statement {
-  return { cypher: 'UNWIND $rows AS row MATCH (n:Resource {id: row.id}) SET n = row.props', params: { rows } };
+  return { cypher: 'UNWIND $rows AS row MATCH (n:TrailgraphNode {id: row.id}) SET n = row.props', params: { rows } };
 }
 
 /** Swaps labels on nodes: removes `remove`, adds `add` (both ontology class names). */
 export function relabelStatement(ids: readonly string[], remove: readonly string[], add: readonly string[]): Statement {
   const clauses = [remove.length ? `REMOVE n${remove.map((l) => `:${q(l)}`).join('')}` : '', add.length ? `SET n${add.map((l) => `:${q(l)}`).join('')}` : '']
     .filter(Boolean).join(' ');
-  return { cypher: `UNWIND $ids AS id MATCH (n:Resource {id: id}) ${clauses}`, params: { ids } };
+  return { cypher: `UNWIND $ids AS id MATCH (n:TrailgraphNode {id: id}) ${clauses}`, params: { ids } };
 }
 
 /** Deletes nodes and their relationships. */
 export function deleteNodesStatement(ids: readonly string[]): Statement {
-  return { cypher: 'UNWIND $ids AS id MATCH (n:Resource {id: id}) DETACH DELETE n', params: { ids } };
+  return { cypher: 'UNWIND $ids AS id MATCH (n:TrailgraphNode {id: id}) DETACH DELETE n', params: { ids } };
 }
 
 /** Creates nodes of one set of labels, or merges the properties into existing ones; provenance from the owner. */
 export function mergeNodesStatement(labels: readonly string[], rows: readonly { id: string; class: string; props: Record<string, unknown>; prov: Record<string, unknown> }[]): Statement {
   const set = labels.map((l) => `:${q(l)}`).join('');
   return {
-    cypher: `UNWIND $rows AS row MERGE (n:Resource {id: row.id}) ON CREATE SET n += row.prov, n._class = row.class SET n += row.props, n${set}`,
+    cypher: `UNWIND $rows AS row MERGE (n:TrailgraphNode {id: row.id}) ON CREATE SET n += row.prov, n._class = row.class SET n += row.props, n${set}`,
     params: { rows },
   };
 }
@@ -56,7 +56,7 @@ export function mergeNodesStatement(labels: readonly string[], rows: readonly { 
 /** Links pairs of nodes with `type` unless linked; provenance from the owner. */
 export function relateStatement(type: string, rows: readonly { from: string; to: string; prov: Record<string, unknown> }[]): Statement {
   return {
-    cypher: `UNWIND $rows AS row MATCH (a:Resource {id: row.from}) MATCH (b:Resource {id: row.to}) MERGE (a)-[r:${q(type)}]->(b) ON CREATE SET r += row.prov`,
+    cypher: `UNWIND $rows AS row MATCH (a:TrailgraphNode {id: row.from}) MATCH (b:TrailgraphNode {id: row.to}) MERGE (a)-[r:${q(type)}]->(b) ON CREATE SET r += row.prov`,
     params: { rows },
   };
 }
@@ -65,17 +65,17 @@ export function relateStatement(type: string, rows: readonly { from: string; to:
 export function moveRelationshipsStatement(from: string, to: string, reverse: boolean, limit: number): Statement {
   const create = reverse ? `CREATE (b)-[r2:${q(to)}]->(a)` : `CREATE (a)-[r2:${q(to)}]->(b)`;
   return {
-    cypher: `MATCH (a:Resource)-[r:${q(from)}]->(b:Resource) WITH a, r, b LIMIT $limit ${create} SET r2 = properties(r) DELETE r RETURN count(r2) AS moved`,
+    cypher: `MATCH (a:TrailgraphNode)-[r:${q(from)}]->(b:TrailgraphNode) WITH a, r, b LIMIT $limit ${create} SET r2 = properties(r) DELETE r RETURN count(r2) AS moved`,
     params: { limit },
   };
 }
 
 export function countNodesStatement(label: string | undefined): Statement {
-  return { cypher: `MATCH ${label === undefined ? '(n:Resource)' : `(n:Resource:${q(label)})`} RETURN count(n) AS n`, params: {} };
+  return { cypher: `MATCH ${label === undefined ? '(n:TrailgraphNode)' : `(n:TrailgraphNode:${q(label)})`} RETURN count(n) AS n`, params: {} };
 }
 
 export function countRelationshipsStatement(type: string): Statement {
-  return { cypher: `MATCH (:Resource)-[r:${q(type)}]->(:Resource) RETURN count(r) AS n`, params: {} };
+  return { cypher: `MATCH (:TrailgraphNode)-[r:${q(type)}]->(:TrailgraphNode) RETURN count(r) AS n`, params: {} };
 }
 
 export function readProgressStatement(key: string): Statement {
@@ -93,7 +93,7 @@ function image(row: Row): { node: NodeImage; raw: Record<string, unknown> } {
   const raw = row.props as Record<string, unknown>;
   const properties: Record<string, PropertyValue> = {};
   for (const [k, v] of Object.entries(raw)) if (!internal(k)) properties[k] = v as PropertyValue;
-  const labels = (row.labels as string[]).filter((l) => l !== 'Resource');
+  const labels = (row.labels as string[]).filter((l) => l !== NODE_LABEL);
   return { node: { id: String(row.id), class: String(row.class), labels, properties }, raw };
 }
 

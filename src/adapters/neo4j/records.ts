@@ -3,6 +3,7 @@ import { labelsOf, type CompiledOntology } from '../../core/ontology/model.ts';
 import type { AppliedChange, NodeRef, PropertyValue } from '../../core/projection/change-set.ts';
 import { strengthAt } from '../../core/marks/decay.ts';
 import type { Claim, LedgerEntry, NodeRecord, RelationshipRecord, SignalMark } from '../../core/store/records.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 type Props = Record<string, unknown>;
 const propsOf = (n: unknown): Props => ((n as { properties?: Props }).properties ?? (n as Props));
@@ -60,7 +61,7 @@ export function toSignalMark(m: Props, now: number): SignalMark {
   const initialStrength = Number(m.strength);
   return {
     id: String(m.id),
-    on: { id: String(m.on), class: String(m.onClass ?? 'Resource') },
+    on: { id: String(m.on), class: String(m.onClass ?? ANY_CLASS) },
     kind: String(m.kind),
     strength: strengthAt({ strength: initialStrength, halfLifeMs, reinforcedAt: Number(m.reinforcedAt), expiresAt: Number(m.expiresAt) }, now),
     initialStrength,
@@ -76,7 +77,7 @@ export function toSignalMark(m: Props, now: number): SignalMark {
 
 export function toClaim(on: string, onClass: unknown, purpose: string, r: Props | { readonly agent: string; readonly token: number; readonly expiresAt: number; readonly grantedAt: number }): Claim {
   return {
-    on: { id: on, class: String(onClass ?? 'Resource') },
+    on: { id: on, class: String(onClass ?? ANY_CLASS) },
     purpose,
     agent: String(r.agent),
     token: Number(r.token),

@@ -24,6 +24,7 @@ import { scopedFindEvent, scopedHistory, scopedLedger } from './scoped-ledger.ts
 import { checkConstraints, isSchemaForbidden } from './startup.ts';
 import { ensureSearchIndex, searchNeo4j } from './search.ts';
 import { createNeo4jHistory } from './as-of.ts';
+import { upgradeData } from './data-upgrades.ts';
 import { historySchema } from './cypher/history.ts';
 
 
@@ -74,6 +75,8 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       const clashes = reservedNameClashes(o);
       if (clashes.length) throw new ConfigError('ontology', `names reserved by the Neo4j store: ${clashes.join(', ')}; rename them in the ontology`);
       ontology = o;
+      // Before any schema statement: an upgrade moves data off names the schema statements are about to reuse.
+      await upgradeData(exec);
       try {
         for (const s of schemaStatements(o)) await exec.autoCommit(s);
         for (const s of historySchema()) await exec.autoCommit(s);

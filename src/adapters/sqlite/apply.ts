@@ -12,6 +12,7 @@ import type { AppliedEvent, ApplyOptions, LedgerEntry } from '../../ports/graph-
 import { labelsFor, writeTx, type StoreContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { LedgerWriter, nextSeq } from './ledger.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -238,7 +239,7 @@ function ensureNode(ctx: StoreContext, ref: NodeRef, pointer: string, prov: Prov
 }
 
 function classOf(ctx: StoreContext, id: string, batch: BatchState): string {
-  return readNode(ctx, id, batch)?.class ?? 'Resource';
+  return readNode(ctx, id, batch)?.class ?? ANY_CLASS;
 }
 
 function addRelationship(ctx: StoreContext, op: AddRelationshipOp, prov: Prov, changes: AppliedChange[], batch: BatchState): void {

@@ -12,6 +12,7 @@ import type { Claim, ClaimInput, ClaimResult, LedgerEntry } from '../../core/sto
 import { checkClaim } from '../../core/marks/input-rules.ts';
 import { writeTx, type StoreContext } from './context.ts';
 import { writeSystemRow } from './ledger.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 interface ClaimRow {
   node_id: string;
@@ -28,7 +29,7 @@ const held = (r: ClaimRow): HeldClaim => ({ agent: r.agent, token: r.token, gran
 
 function toClaim(r: ClaimRow): Claim {
   return {
-    on: { id: r.node_id, class: r.class ?? 'Resource' },
+    on: { id: r.node_id, class: r.class ?? ANY_CLASS },
     purpose: r.purpose,
     agent: r.agent,
     token: r.token,
@@ -38,7 +39,7 @@ function toClaim(r: ClaimRow): Claim {
 }
 
 function record(ctx: StoreContext, change: keyof typeof CLAIM_TYPES, r: ClaimRow, agent: string, now: number): LedgerEntry {
-  const c = claimChange(change, { id: r.node_id, class: r.class ?? 'Resource' }, r.purpose, { agent: r.agent, token: r.token, expiresAt: r.expires_at });
+  const c = claimChange(change, { id: r.node_id, class: r.class ?? ANY_CLASS }, r.purpose, { agent: r.agent, token: r.token, expiresAt: r.expires_at });
   return writeSystemRow(ctx, 'claim', CLAIM_TYPES[change], agent, now, c, claimIdPart(r.node_id, r.purpose));
 }
 

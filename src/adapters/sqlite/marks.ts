@@ -14,6 +14,7 @@ import { writeTx, type StoreContext } from './context.ts';
 import { compareMarks } from '../../core/store/order.ts';
 import { nextSeq, writeSystemRow } from './ledger.ts';
 import { visibility } from './scope.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 interface MarkRow {
   id: string;
@@ -47,7 +48,7 @@ const expiryOf = (strength: number, halfLifeMs: number | null, ttlMs: number | n
 function toMark(r: MarkRow, now: number): SignalMark {
   return {
     id: r.id,
-    on: { id: r.node_id, class: r.class ?? 'Resource' },
+    on: { id: r.node_id, class: r.class ?? ANY_CLASS },
     kind: r.kind,
     strength: strengthAt(r, now),
     initialStrength: r.strength,
@@ -118,7 +119,7 @@ export function reinforceMark(ctx: StoreContext, input: ReinforceMarkInput): { m
     const strength = reinforcedStrength(strengthAt(r, now), r.first_strength, input.by);
     const next: MarkRow = { ...r, strength, reinforced_at: now, expires_at: expiryOf(strength, r.half_life_ms, r.ttl_ms, now) };
     ctx.stmt('UPDATE marks SET strength = ?, reinforced_at = ?, expires_at = ? WHERE id = ?').run(strength, now, next.expires_at, r.id);
-    const on = { id: r.node_id, class: r.class ?? 'Resource' };
+    const on = { id: r.node_id, class: r.class ?? ANY_CLASS };
     const entry = writeSystemRow(ctx, 'mark', TYPES.reinforced, input.agent, now, markChange('reinforced', r, on, strength, input.agent), r.id);
     entries.push(entry);
     return { mark: toMark(next, now), seq: entry.seq };
@@ -133,7 +134,7 @@ export function removeMark(ctx: StoreContext, markId: string, agent: string, gua
     const r = guardedMark(ctx, markId, guard);
     if (!r) return undefined;
     ctx.stmt('DELETE FROM marks WHERE id = ?').run(markId);
-    const on = { id: r.node_id, class: r.class ?? 'Resource' };
+    const on = { id: r.node_id, class: r.class ?? ANY_CLASS };
     const entry = writeSystemRow(ctx, 'mark', TYPES.removed, agent, now, markChange('removed', r, on, strengthAt(r, now), agent), r.id);
     entries.push(entry);
     return entry.seq;
@@ -165,7 +166,7 @@ export function sweepMarks(ctx: StoreContext, now = Date.now()): number {
     const rows = ctx.stmt(`${MARK_SELECT} WHERE m.expires_at <= ? ORDER BY m.expires_at, m.id`).all(now) as MarkRow[];
     for (const r of rows) {
       ctx.stmt('DELETE FROM marks WHERE id = ?').run(r.id);
-      const on = { id: r.node_id, class: r.class ?? 'Resource' };
+      const on = { id: r.node_id, class: r.class ?? ANY_CLASS };
       entries.push(writeSystemRow(ctx, 'mark', TYPES.evaporated, r.agent, now, markChange('evaporated', r, on, 0, r.agent), r.id));
     }
   });

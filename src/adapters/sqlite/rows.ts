@@ -4,6 +4,7 @@ import type { NodeRecord, RelationshipRecord } from '../../ports/graph-store.ts'
 import type { StoreContext } from './context.ts';
 import type { ReadScope } from '../../core/auth/read-scope.ts';
 import { scopeFragment } from './scope.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 export interface NodeRow {
   id: string;
@@ -80,8 +81,8 @@ export const REL_SELECT =
 export function rowToRel(r: RelRow): RelationshipRecord {
   return {
     type: r.type,
-    from: { id: r.from_id, class: r.fc ?? 'Resource' },
-    to: { id: r.to_id, class: r.tc ?? 'Resource' },
+    from: { id: r.from_id, class: r.fc ?? ANY_CLASS },
+    to: { id: r.to_id, class: r.tc ?? ANY_CLASS },
     provenance: { eventId: r.event_id, source: r.source, time: r.time, seq: r.seq, createdSeq: r.created_seq },
   };
 }

@@ -10,6 +10,7 @@ import { comparePaths, orderNeighbourhood } from '../../core/store/order.ts';
 import { DEFAULT_NEIGHBOURHOOD_LIMIT, DEFAULT_PATH_LIMIT, hopsWithin, resultLimit } from '../../core/store/limits.ts';
 import type { ReadScope } from '../../core/auth/read-scope.ts';
 import { visibility } from './scope.ts';
+import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 interface Edge {
   readonly rel: RelationshipRecord;
@@ -127,7 +128,7 @@ function walk(ctx: StoreContext, id: string, hops: number, limit: number, via: r
     const node = records.get(nid);
     if (node) nodes.push({ node, distance: dist });
   }
-  const classOf = (nid: string): string => records.get(nid)?.class ?? 'Resource';
+  const classOf = (nid: string): string => records.get(nid)?.class ?? ANY_CLASS;
   const relationships = [...rels.values()].map((r) => walkedRel(ctx, r, classOf(r.from_id), classOf(r.to_id)));
   return orderNeighbourhood({ nodes, relationships, truncated });
 }
@@ -223,5 +224,5 @@ function toPath(ids: readonly string[], rels: readonly RelationshipRecord[]): Gr
     classOf.set(r.from.id, r.from.class);
     classOf.set(r.to.id, r.to.class);
   }
-  return { nodes: ids.map((id) => ({ id, class: classOf.get(id) ?? 'Resource' })), relationships: rels };
+  return { nodes: ids.map((id) => ({ id, class: classOf.get(id) ?? ANY_CLASS })), relationships: rels };
 }

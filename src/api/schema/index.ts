@@ -4,7 +4,8 @@
  * whereHandlers }` — no change to the generator needed.
  */
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { ConfigError } from '../../core/errors.ts';
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import { waitForSeq } from '../../app/publish/consistency.ts';
 import type { ApiContext } from '../context.ts';
@@ -43,6 +44,26 @@ function withConsistency(resolve: Resolver): Resolver {
 const resolved = <T>(v: T | ((o: CompiledOntology) => T), o: CompiledOntology): T =>
   typeof v === 'function' ? (v as (o: CompiledOntology) => T)(o) : v;
 
+/**
+ * Refuses a schema in which one type name is defined twice. The ontology's classes become types named like them,
+ * beside trailgraph's own (`Relationship`, `Path`, `LedgerEntry`, …); left alone, the schema tools would merge the
+ * two definitions into one type with both sets of fields, silently wrong for both.
+ */
+function checkTypeNames(typeDefs: readonly unknown[]): void {
+  const seen = new Set<string>();
+  for (const doc of typeDefs) {
+    if (typeof doc !== 'string') continue;
+    for (const def of parse(doc).definitions) {
+      if (!('name' in def) || !def.name || def.kind.endsWith('Extension') || def.kind === 'DirectiveDefinition') continue;
+      const name = def.name.value;
+      if (seen.has(name)) {
+        throw new ConfigError('ontology', `the GraphQL type ${name} would be defined twice: a class of the ontology (or a name made from one) is named like one of trailgraph's own API types; rename that class's local name to serve it over GraphQL`);
+      }
+      seen.add(name);
+    }
+  }
+}
+
 /** Builds the executable schema for any ontology. */
 export function createSchema(ontology: CompiledOntology, extensions: readonly SchemaExtension[] = []): GraphQLSchema {
   const whereHandlers = Object.assign({}, ...extensions.map((e) => e.whereHandlers ?? {})) as Record<string, WhereKeyHandler>;
@@ -54,8 +75,10 @@ export function createSchema(ontology: CompiledOntology, extensions: readonly Sc
     const q = m.Query as Record<string, Resolver> | undefined;
     if (q) for (const [k, r] of Object.entries(q)) q[k] = withConsistency(r);
   }
+  const typeDefs = [buildSdl(ontology), ...extensions.map((e) => resolved(e.typeDefs, ontology))];
+  checkTypeNames(typeDefs);
   return makeExecutableSchema({
-    typeDefs: [buildSdl(ontology), ...extensions.map((e) => resolved(e.typeDefs, ontology))],
+    typeDefs,
     resolvers: resolverMaps as never,
     inheritResolversFromInterfaces: true,
   });

@@ -39,7 +39,11 @@ export class CompileContext {
   private readonly rejectedExternal = new Set<string>();
   /** Annotation properties declared in the sources: their use only documents a term. */
   readonly annotationProperties = new Set<string>();
-  /** Namespaces of the declared terms: an undeclared reference into one of them is a broken reference. */
+  /**
+   * Namespaces the sources declare classes in: an undeclared class there is a broken reference (a typo). A namespace
+   * where they only declare properties is another vocabulary's (DCAT declares `foaf:homepage`), whose classes are
+   * accepted as external.
+   */
   private readonly ownNamespaces = new Set<string>();
 
   constructor(
@@ -105,7 +109,7 @@ export class CompileContext {
       return false;
     }
     this.names.set(name, iri);
-    this.ownNamespaces.add(namespaceOf(iri));
+    if (kind === 'class') this.ownNamespaces.add(namespaceOf(iri));
     this.declared.set(iri, { iri, name, kind, subject, location: locationOf(at) });
     return true;
   }

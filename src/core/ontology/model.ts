@@ -162,7 +162,7 @@ export interface CompiledOntology {
 
 /** Names that can never be a term's local name: they collide with the graph and API machinery. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
-  'id', 'type', '__proto__', 'constructor', 'prototype', 'Resource', 'Query', 'Mutation', 'Subscription',
+  'id', 'type', '__proto__', 'constructor', 'prototype', 'Query', 'Mutation', 'Subscription',
   'Node', 'PageInfo', 'Mark', 'Claim', 'Event', 'history', 'marks', 'claims',
 ]);
 

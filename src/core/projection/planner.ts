@@ -22,8 +22,11 @@ export interface PlanOptions {
   readonly receivedAt?: string;
 }
 
-/** Class of a referenced node whose property has no range (any class). */
-export const ANY_CLASS = 'Resource';
+/**
+ * Class of a referenced node whose property has no range (any class). Written as a prefixed name, which no
+ * ontology term's local name can be, so an ontology may still name a class `Resource` (DCAT does).
+ */
+export const ANY_CLASS = 'rdfs:Resource';
 
 /** Derives the change set of one validated event. Pure: same input, deep-equal output; the input is not touched. */
 export function planChangeSet(event: CloudEvent, ontology: CompiledOntology, options: PlanOptions = {}): ChangeSet {

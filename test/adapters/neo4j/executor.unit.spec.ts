@@ -71,7 +71,7 @@ void test('other driver errors and every non-driver error pass through untouched
 });
 
 void test('records: Integers become numbers, floats stay floats, in lists, maps and node properties', () => {
-  const node = new Node(int(11), ['Resource', 'Specialist', 'Practitioner'], {
+  const node = new Node(int(11), ['TrailgraphNode', 'Specialist', 'Practitioner'], {
     id: 'd-1', name: 'Dr Who', capacity: int(3), rating: 4.5, _class: 'Specialist', _eventId: 'e-3', _source: 'agent://x', _time: 't', _seq: int(7), _createdSeq: int(2),
   }, 'el-11');
   const rel = new Relationship(int(5), int(1), int(2), 'forPatient', { _seq: int(9) }, 'el-5', 'el-1', 'el-2');
@@ -86,7 +86,7 @@ void test('records: Integers become numbers, floats stay floats, in lists, maps 
     whole: 1,
     list: [1, 2],
     map: { token: 3, strength: 0.25, nested: [{ at: 1_800_000_000_000 }] },
-    n: { labels: ['Resource', 'Specialist', 'Practitioner'], properties: { id: 'd-1', name: 'Dr Who', capacity: 3, rating: 4.5, _class: 'Specialist', _eventId: 'e-3', _source: 'agent://x', _time: 't', _seq: 7, _createdSeq: 2 } },
+    n: { labels: ['TrailgraphNode', 'Specialist', 'Practitioner'], properties: { id: 'd-1', name: 'Dr Who', capacity: 3, rating: 4.5, _class: 'Specialist', _eventId: 'e-3', _source: 'agent://x', _time: 't', _seq: 7, _createdSeq: 2 } },
     r: { type: 'forPatient', properties: { _seq: 9 } },
     none: null,
   });

@@ -9,7 +9,7 @@ import { HistoryRecorder } from '../../../src/adapters/neo4j/history.ts';
 import type { AppliedChange } from '../../../src/core/projection/change-set.ts';
 
 const prov = (seq: number) => ({ eventId: `e-${seq}`, source: 'agent://t', time: '2026-12-07T00:00:00Z', seq });
-const state = { class: 'Patient', labels: ['Resource', 'Patient'], props: { name: 'Ann' } };
+const state = { class: 'Patient', labels: ['TrailgraphNode', 'Patient'], props: { name: 'Ann' } };
 
 function record(h: HistoryRecorder, changes: AppliedChange[], seq: number): void {
   const { ids, created, born } = HistoryRecorder.touchedNodes(changes);

@@ -63,8 +63,8 @@ void describe('Neo4j history start by two processes at once', { skip: 'skip' in 
   for (let round = 1; round <= ROUNDS; round++) {
     void it(`round ${round}: exactly one seeds, both see one history from the head`, async () => {
       await forgetHistory(driver);
-      const nodes = await count(driver, 'MATCH (n:Resource) RETURN count(n) AS n');
-      const rels = await count(driver, 'MATCH (:Resource)-[r]->(:Resource) RETURN count(r) AS n');
+      const nodes = await count(driver, 'MATCH (n:TrailgraphNode) RETURN count(n) AS n');
+      const rels = await count(driver, 'MATCH (:TrailgraphNode)-[r]->(:TrailgraphNode) RETURN count(r) AS n');
       assert.equal(nodes, 120, 'the premise: the graph is there');
       assert.equal(await count(driver, 'MATCH (v:TrailgraphNodeVersion) RETURN count(v) AS n'), 0, 'the premise: no history yet');
 

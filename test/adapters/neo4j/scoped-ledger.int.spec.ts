@@ -133,7 +133,7 @@ void describe('scoped ledger reads in one Cypher statement (neo4j)', { skip: 'sk
     // The database as an older version wrote it: the same entries, without the lists.
     const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password));
     try {
-      await driver.executeQuery('MATCH (l:LedgerEntry) REMOVE l.changeFirstIds, l.changeSecondIds');
+      await driver.executeQuery('MATCH (l:TrailgraphLedgerEntry) REMOVE l.changeFirstIds, l.changeSecondIds');
     } finally {
       await driver.close();
     }
@@ -145,7 +145,7 @@ void describe('scoped ledger reads in one Cypher statement (neo4j)', { skip: 'sk
     assert.deepEqual(await store.ledger(0, 10_000, scope), expected);
     assert.deepEqual(await store.history('r-1', { first: 1000 }, scope), oracle(await store.history('r-1', { first: 1000 })));
     // The lists are exactly what the write path stores, and a second run has nothing left to do.
-    const rows = await exec.query({ cypher: 'MATCH (l:LedgerEntry) RETURN l.changes AS changes, l.changeFirstIds AS first, l.changeSecondIds AS second', params: {} });
+    const rows = await exec.query({ cypher: 'MATCH (l:TrailgraphLedgerEntry) RETURN l.changes AS changes, l.changeFirstIds AS first, l.changeSecondIds AS second', params: {} });
     for (const r of rows) assert.deepEqual({ first: r.first, second: r.second }, changeNodeColumns(JSON.parse(String(r.changes)) as LedgerEntry['changes']));
     assert.equal(await backfillChangeNodes(exec, 7), 0);
   });

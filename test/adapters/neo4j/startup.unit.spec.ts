@@ -25,7 +25,7 @@ void test('all required constraints present: start-up goes on', () => {
 
 void test('missing constraints: a ConfigError that names each one and says how to create them', () => {
   assert.throws(
-    () => checkConstraints(['tg_resource_id', 'tg_meta_key']),
+    () => checkConstraints(['tg_node_id', 'tg_meta_key']),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.setting, 'TRAILGRAPH_NEO4J_USER');
@@ -35,5 +35,5 @@ void test('missing constraints: a ConfigError that names each one and says how t
       return true;
     },
   );
-  assert.throws(() => checkConstraints([]), /tg_resource_id, tg_ledger_key, tg_ledger_seq, tg_meta_key, tg_ledger_node_ref/);
+  assert.throws(() => checkConstraints([]), /tg_node_id, tg_ledger_key, tg_ledger_seq, tg_meta_key, tg_ledger_node_ref/);
 });

@@ -9,7 +9,7 @@ import { hopsWithin, pageSize } from '../../../src/core/store/limits.ts';
 import type { UpsertNodeOp } from '../../../src/core/projection/change-set.ts';
 
 const op = (o: Partial<UpsertNodeOp>): UpsertNodeOp => ({ op: 'upsertNode', node: { id: 'p-1', class: 'Patient' }, labels: ['Patient'], set: {}, add: {}, unset: [], pointer: '/data', ...o });
-const patient = { class: 'Patient', labels: ['Resource', 'Patient'], props: { id: 'p-1', name: 'Ann', allergy: ['latex'] } };
+const patient = { class: 'Patient', labels: ['TrailgraphNode', 'Patient'], props: { id: 'p-1', name: 'Ann', allergy: ['latex'] } };
 
 void test('an upsert that changes nothing reports nothing', () => {
   assert.equal(diffUpsert('e', op({ set: { name: 'Ann' }, add: { allergy: ['latex'] }, unset: ['birthDate'] }), patient), undefined);
@@ -24,7 +24,7 @@ void test('only changed, added and present-then-retracted properties are reporte
 });
 
 void test('a more specific class wins; an unrelated class is a located conflict', () => {
-  const gp = { class: 'Practitioner', labels: ['Resource', 'Practitioner'], props: { id: 'd-1' } };
+  const gp = { class: 'Practitioner', labels: ['TrailgraphNode', 'Practitioner'], props: { id: 'd-1' } };
   const u = diffUpsert('e', op({ node: { id: 'd-1', class: 'Specialist' }, labels: ['Specialist', 'Practitioner'] }), gp);
   assert.deepEqual(u?.labels, ['Specialist', 'Practitioner']);
   assert.throws(() => diffUpsert('evt-9', op({ node: { id: 'p-1', class: 'Referral' }, labels: ['Referral'], pointer: '/data/@graph/1' }), patient),

@@ -12,7 +12,7 @@ import type { Statement } from './statement.ts';
 /** Class, labels and properties of each existing node of `ids`. */
 export function readNodes(ids: readonly string[]): Statement {
   return {
-    cypher: 'UNWIND $ids AS id MATCH (n:Resource {id: id}) RETURN id, n._class AS class, labels(n) AS labels, properties(n) AS props',
+    cypher: 'UNWIND $ids AS id MATCH (n:TrailgraphNode {id: id}) RETURN id, n._class AS class, labels(n) AS labels, properties(n) AS props',
     params: { ids },
   };
 }
@@ -33,7 +33,7 @@ export function readTargets(ontology: CompiledOntology, pairs: readonly { readon
   const groups = byType(pairs);
   return {
     cypher: groups
-      .map(([type], i) => `UNWIND $from${i} AS f MATCH (a:Resource {id: f})-[r:${relType(ontology, type)}]->(b:Resource) RETURN type(r) AS type, f AS from, b.id AS to, b._class AS toClass`)
+      .map(([type], i) => `UNWIND $from${i} AS f MATCH (a:TrailgraphNode {id: f})-[r:${relType(ontology, type)}]->(b:TrailgraphNode) RETURN type(r) AS type, f AS from, b.id AS to, b._class AS toClass`)
       .join(' UNION ALL '),
     params: Object.fromEntries(groups.map(([, rows], i) => [`from${i}`, rows.map((p) => p.from)])),
   };
@@ -44,7 +44,7 @@ export function probeRelationships(ontology: CompiledOntology, rels: readonly { 
   const groups = byType(rels);
   return {
     cypher: groups
-      .map(([type], i) => `UNWIND $rels${i} AS x MATCH (a:Resource {id: x.from})-[r:${relType(ontology, type)}]->(b:Resource {id: x.to}) RETURN type(r) AS type, x.from AS from, b.id AS to, b._class AS toClass`)
+      .map(([type], i) => `UNWIND $rels${i} AS x MATCH (a:TrailgraphNode {id: x.from})-[r:${relType(ontology, type)}]->(b:TrailgraphNode {id: x.to}) RETURN type(r) AS type, x.from AS from, b.id AS to, b._class AS toClass`)
       .join(' UNION ALL '),
     params: Object.fromEntries(groups.map(([, rows], i) => [`rels${i}`, rows.map((x) => ({ from: x.from, to: x.to }))])),
   };
@@ -68,7 +68,7 @@ export function createNodes(ontology: CompiledOntology, labels: readonly string[
 /** Updates existing nodes to end with `labels` (labels only ever grow: a more specific class). */
 export function updateNodes(ontology: CompiledOntology, labels: readonly string[], rows: readonly NodeRow[]): Statement {
   return {
-    cypher: `UNWIND $rows AS row MATCH (n:Resource {id: row.id}) SET n${labelExpr(ontology, labels)}, n += row.props, n += row.meta`,
+    cypher: `UNWIND $rows AS row MATCH (n:TrailgraphNode {id: row.id}) SET n${labelExpr(ontology, labels)}, n += row.props, n += row.meta`,
     params: { rows },
   };
 }
@@ -84,7 +84,7 @@ export interface RelRow {
 export function createRelationships(ontology: CompiledOntology, type: string, rows: readonly RelRow[]): Statement {
   return {
     cypher:
-      'UNWIND $rows AS row MATCH (a:Resource {id: row.from}) WITH a, row MATCH (b:Resource {id: row.to}) ' +
+      'UNWIND $rows AS row MATCH (a:TrailgraphNode {id: row.from}) WITH a, row MATCH (b:TrailgraphNode {id: row.to}) ' +
       `CREATE (a)-[r:${relType(ontology, type)}]->(b) SET r += row.meta`,
     params: { rows },
   };
@@ -93,7 +93,7 @@ export function createRelationships(ontology: CompiledOntology, type: string, ro
 /** Deletes `type` relationships. */
 export function deleteRelationships(ontology: CompiledOntology, type: string, rows: readonly RelRow[]): Statement {
   return {
-    cypher: `UNWIND $rows AS row MATCH (a:Resource {id: row.from})-[r:${relType(ontology, type)}]->(b:Resource {id: row.to}) DELETE r`,
+    cypher: `UNWIND $rows AS row MATCH (a:TrailgraphNode {id: row.from})-[r:${relType(ontology, type)}]->(b:TrailgraphNode {id: row.to}) DELETE r`,
     params: { rows: rows.map((r) => ({ from: r.from, to: r.to })) },
   };
 }

@@ -48,14 +48,14 @@ export function setHead(seq: number): Statement {
 /** Idempotency keys (eventId, source) already in the ledger, with their seq and stored event (JSON text). */
 export function findDuplicates(keys: readonly { readonly eventId: string; readonly source: string }[]): Statement {
   return {
-    cypher: 'UNWIND $keys AS k MATCH (l:LedgerEntry {eventId: k.eventId, source: k.source}) RETURN l.eventId AS eventId, l.source AS source, l.seq AS seq, l.event AS event',
+    cypher: 'UNWIND $keys AS k MATCH (l:TrailgraphLedgerEntry {eventId: k.eventId, source: k.source}) RETURN l.eventId AS eventId, l.source AS source, l.seq AS seq, l.event AS event',
     params: { keys: keys.map((k) => ({ eventId: k.eventId, source: k.source })) },
   };
 }
 
 /** A node's class, labels and properties (undefined row when absent). */
 export function readNode(id: string): Statement {
-  return { cypher: 'MATCH (n:Resource {id: $id}) RETURN n._class AS class, labels(n) AS labels, properties(n) AS props', params: { id } };
+  return { cypher: 'MATCH (n:TrailgraphNode {id: $id}) RETURN n._class AS class, labels(n) AS labels, properties(n) AS props', params: { id } };
 }
 
 /** Creates a node of `labels` with `props` (datatype properties only). */
@@ -82,7 +82,7 @@ export function updateNode(
   const setLabels = labels ? `, n${labelExpr(ontology, labels)}` : '';
   const removeClause = remove.length ? ` REMOVE ${remove.map((k) => `n.${propertyKey(ontology, k)}`).join(', ')}` : '';
   return {
-    cypher: `MATCH (n:Resource {id: $id}) SET n += $props, n._class = $class${setLabels}, ${PROV_SET('n')}${removeClause}`,
+    cypher: `MATCH (n:TrailgraphNode {id: $id}) SET n += $props, n._class = $class${setLabels}, ${PROV_SET('n')}${removeClause}`,
     params: { id, class: cls, props: propsParam(ontology, props), ...prov },
   };
 }
@@ -90,7 +90,7 @@ export function updateNode(
 /** Targets of `type` relationships from `from`, with their class. */
 export function readTargets(ontology: CompiledOntology, type: string, from: string): Statement {
   return {
-    cypher: `MATCH (a:Resource {id: $from})-[:${relType(ontology, type)}]->(b:Resource) RETURN b.id AS id, b._class AS class ORDER BY b.id`,
+    cypher: `MATCH (a:TrailgraphNode {id: $from})-[:${relType(ontology, type)}]->(b:TrailgraphNode) RETURN b.id AS id, b._class AS class ORDER BY b.id`,
     params: { from },
   };
 }
@@ -100,7 +100,7 @@ export function mergeRelationship(ontology: CompiledOntology, type: string, from
   const t = relType(ontology, type);
   return {
     cypher:
-      `MATCH (a:Resource {id: $from}) WITH a MATCH (b:Resource {id: $to}) ` +
+      `MATCH (a:TrailgraphNode {id: $from}) WITH a MATCH (b:TrailgraphNode {id: $to}) ` +
       `OPTIONAL MATCH (a)-[existing:${t}]->(b) ` +
       `WITH a, b, count(existing) AS existed ` +
       `MERGE (a)-[r:${t}]->(b) ON CREATE SET ${PROV_SET('r')}, r._createdSeq = $seq ` +
@@ -113,7 +113,7 @@ export function mergeRelationship(ontology: CompiledOntology, type: string, from
 export function deleteRelationships(ontology: CompiledOntology, type: string, from: string, targets: readonly string[] | null): Statement {
   return {
     cypher:
-      `MATCH (a:Resource {id: $from})-[r:${relType(ontology, type)}]->(b:Resource) ` +
+      `MATCH (a:TrailgraphNode {id: $from})-[r:${relType(ontology, type)}]->(b:TrailgraphNode) ` +
       'WHERE $targets IS NULL OR b.id IN $targets ' +
       'WITH a, r, b.id AS toId, b._class AS toClass ORDER BY toId DELETE r ' +
       'RETURN a._class AS fromClass, toId, toClass',
@@ -125,10 +125,10 @@ export function deleteRelationships(ontology: CompiledOntology, type: string, fr
 export function readNodeForDelete(id: string): Statement {
   return {
     cypher:
-      'MATCH (n:Resource {id: $id}) ' +
-      'OPTIONAL MATCH (n)-[o]->(t:Resource) ' +
+      'MATCH (n:TrailgraphNode {id: $id}) ' +
+      'OPTIONAL MATCH (n)-[o]->(t:TrailgraphNode) ' +
       'WITH n, collect(CASE WHEN o IS NULL THEN null ELSE {type: type(o), id: t.id, class: t._class} END) AS outgoing ' +
-      'OPTIONAL MATCH (s:Resource)-[i]->(n) WHERE s <> n ' +
+      'OPTIONAL MATCH (s:TrailgraphNode)-[i]->(n) WHERE s <> n ' +
       'WITH n, outgoing, collect(CASE WHEN i IS NULL THEN null ELSE {type: type(i), id: s.id, class: s._class} END) AS incoming ' +
       'OPTIONAL MATCH (m:TrailgraphMark {on: $id}) ' +
       'RETURN n._class AS class, outgoing, incoming, collect(CASE WHEN m IS NULL THEN null ELSE {id: m.id, kind: m.kind, agent: m.agent} END) AS marks',
@@ -139,7 +139,7 @@ export function readNodeForDelete(id: string): Statement {
 /** Deletes a node, its relationships and the marks on it. Claims stay: their fencing tokens must keep growing. */
 export function deleteNode(id: string): Statement {
   return {
-    cypher: 'MATCH (n:Resource {id: $id}) OPTIONAL MATCH (m:TrailgraphMark {on: $id}) WITH n, collect(m) AS marks FOREACH (m IN marks | DELETE m) DETACH DELETE n',
+    cypher: 'MATCH (n:TrailgraphNode {id: $id}) OPTIONAL MATCH (m:TrailgraphMark {on: $id}) WITH n, collect(m) AS marks FOREACH (m IN marks | DELETE m) DETACH DELETE n',
     params: { id },
   };
 }
@@ -157,8 +157,8 @@ export interface LedgerRowParams {
 export function writeLedger(rows: readonly LedgerRowParams[]): Statement {
   return {
     cypher:
-      'UNWIND $rows AS row CREATE (l:LedgerEntry) SET l = row.props ' +
-      'WITH l, row UNWIND row.touched AS nodeId MERGE (r:LedgerNodeRef {id: nodeId}) CREATE (l)-[:TOUCHES]->(r)',
+      'UNWIND $rows AS row CREATE (l:TrailgraphLedgerEntry) SET l = row.props ' +
+      'WITH l, row UNWIND row.touched AS nodeId MERGE (r:TrailgraphLedgerNodeRef {id: nodeId}) CREATE (l)-[:TRAILGRAPH_TOUCHES]->(r)',
     params: { rows },
   };
 }

@@ -11,7 +11,7 @@ const CLAIM_FIELDS = 'c.agent AS agent, c.token AS token, c.expiresAt AS expires
 export function lockClaim(on: string, purpose: string): Statement {
   return {
     cypher:
-      'MATCH (n:Resource {id: $on}) MERGE (c:TrailgraphClaim {on: $on, purpose: $purpose}) ON CREATE SET c.token = 0 ' +
+      'MATCH (n:TrailgraphNode {id: $on}) MERGE (c:TrailgraphClaim {on: $on, purpose: $purpose}) ON CREATE SET c.token = 0 ' +
       `SET c._lock = true RETURN n._class AS onClass, ${CLAIM_FIELDS}`,
     params: { on, purpose },
   };
@@ -22,7 +22,7 @@ export function lockExistingClaim(on: string, purpose: string): Statement {
   return {
     cypher:
       'MATCH (c:TrailgraphClaim {on: $on, purpose: $purpose}) SET c._lock = true ' +
-      `WITH c OPTIONAL MATCH (n:Resource {id: c.on}) RETURN n._class AS onClass, ${CLAIM_FIELDS}`,
+      `WITH c OPTIONAL MATCH (n:TrailgraphNode {id: c.on}) RETURN n._class AS onClass, ${CLAIM_FIELDS}`,
     params: { on, purpose },
   };
 }
@@ -47,7 +47,7 @@ export function sweepClaims(now: number): Statement {
       'MATCH (c:TrailgraphClaim) WHERE c.expiresAt <= $now SET c._lock = true ' +
       'WITH c, c.on AS on, c.purpose AS purpose, c.agent AS agent, c.token AS token, c.expiresAt AS expiresAt, c.grantedAt AS grantedAt ' +
       'REMOVE c.agent, c.expiresAt, c.grantedAt ' +
-      'WITH on, purpose, agent, token, expiresAt, grantedAt OPTIONAL MATCH (n:Resource {id: on}) RETURN on, n._class AS onClass, purpose, agent, token, expiresAt, grantedAt',
+      'WITH on, purpose, agent, token, expiresAt, grantedAt OPTIONAL MATCH (n:TrailgraphNode {id: on}) RETURN on, n._class AS onClass, purpose, agent, token, expiresAt, grantedAt',
     params: { now },
   };
 }
@@ -62,7 +62,7 @@ export function claimsOn(ids: readonly string[], now: number): Statement {
   return {
     cypher:
       'UNWIND $ids AS nodeId MATCH (c:TrailgraphClaim {on: nodeId}) WHERE c.agent IS NOT NULL AND c.expiresAt > $now ' +
-      `OPTIONAL MATCH (n:Resource {id: nodeId}) RETURN c.on AS on, n._class AS onClass, c.purpose AS purpose, ${CLAIM_FIELDS} ORDER BY on, purpose`,
+      `OPTIONAL MATCH (n:TrailgraphNode {id: nodeId}) RETURN c.on AS on, n._class AS onClass, c.purpose AS purpose, ${CLAIM_FIELDS} ORDER BY on, purpose`,
     params: { ids, now },
   };
 }

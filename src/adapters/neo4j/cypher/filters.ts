@@ -91,7 +91,7 @@ export function markFilter(f: MarkFilter, names: ParamNames, alias = 'n'): Fragm
 export function relationshipFilter(ontology: CompiledOntology, f: RelationshipFilter, alias = 'n', visibleOn?: (v: string) => Fragment | undefined): Fragment {
   const t = relType(ontology, f.type);
   const visible = visibleOn?.('rt');
-  const far = visible ? '(rt:Resource)' : '(:Resource)';
+  const far = visible ? '(rt:TrailgraphNode)' : '(:TrailgraphNode)';
   const pattern = f.direction === 'out' ? `(${alias})-[:${t}]->${far}` : `(${alias})<-[:${t}]-${far}`;
   const exists = visible ? `EXISTS { MATCH ${pattern} WHERE ${visible.cypher} }` : `EXISTS { ${pattern} }`;
   return { cypher: f.exists ? exists : `NOT ${exists}`, params: visible?.params ?? {} };

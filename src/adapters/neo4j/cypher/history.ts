@@ -1,6 +1,6 @@
 /**
  * The versioned rows as-of reads use, on Neo4j: `TrailgraphNodeVersion` and `TrailgraphRelVersion` nodes (not
- * part of the graph: no `Resource` label, no relationships), each valid from `seq` until `vt` (NULL = current).
+ * part of the graph: no machinery label, no relationships), each valid from `seq` until `vt` (NULL = current).
  * Written in the applying transaction; a version's properties are kept as JSON text in the record's shape, so a
  * past state is loaded as it was answered then. The chains within one batch are computed by the caller; these
  * statements close the version current before the batch and create the batch's versions.
@@ -112,7 +112,7 @@ export function relsAt(seq: number): Statement {
 
 /** The last seq committed at or before `time` (ISO 8601 text compares in time order). */
 export function seqAt(time: string): Statement {
-  return { cypher: 'MATCH (l:LedgerEntry) WHERE l.committedAt <= $time RETURN coalesce(max(l.seq), 0) AS seq', params: { time } };
+  return { cypher: 'MATCH (l:TrailgraphLedgerEntry) WHERE l.committedAt <= $time RETURN coalesce(max(l.seq), 0) AS seq', params: { time } };
 }
 
 /** Deletes up to `limit` history rows; returns how many (the caller repeats until 0). */
@@ -125,14 +125,14 @@ export function dropHistory(limit: number): Statement {
 
 /** A page of the current nodes (to start the history from them), in id order. */
 export function currentNodes(afterId: string, limit: number): Statement {
-  return { cypher: 'MATCH (n:Resource) WHERE n.id > $afterId RETURN n ORDER BY n.id LIMIT $limit', params: { afterId, limit } };
+  return { cypher: 'MATCH (n:TrailgraphNode) WHERE n.id > $afterId RETURN n ORDER BY n.id LIMIT $limit', params: { afterId, limit } };
 }
 
 /** The current relationships out of a page of nodes. */
 export function currentRelsFrom(ids: readonly string[]): Statement {
   return {
     cypher:
-      'UNWIND $ids AS id MATCH (a:Resource {id: id})-[r]->(b:Resource) ' +
+      'UNWIND $ids AS id MATCH (a:TrailgraphNode {id: id})-[r]->(b:TrailgraphNode) ' +
       'RETURN type(r) AS type, a.id AS from, b.id AS to, r._eventId AS eventId, r._source AS source, r._time AS time, r._seq AS seq',
     params: { ids },
   };
@@ -145,6 +145,6 @@ export function historySchema(): Statement[] {
     { cypher: 'CREATE INDEX tg_node_version_seq IF NOT EXISTS FOR (v:TrailgraphNodeVersion) ON (v.seq)', params: {} },
     { cypher: 'CREATE INDEX tg_rel_version IF NOT EXISTS FOR (v:TrailgraphRelVersion) ON (v.type, v.from, v.to)', params: {} },
     { cypher: 'CREATE INDEX tg_rel_version_seq IF NOT EXISTS FOR (v:TrailgraphRelVersion) ON (v.seq)', params: {} },
-    { cypher: 'CREATE INDEX tg_ledger_committed IF NOT EXISTS FOR (l:LedgerEntry) ON (l.committedAt)', params: {} },
+    { cypher: 'CREATE INDEX tg_ledger_committed IF NOT EXISTS FOR (l:TrailgraphLedgerEntry) ON (l.committedAt)', params: {} },
   ];
 }

@@ -13,7 +13,7 @@ import type { Statement } from './statement.ts';
 export function ledgerWindow(afterSeq: number, limit: number): Statement {
   return {
     cypher:
-      'MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq WITH l ORDER BY l.seq LIMIT $limit ' +
+      'MATCH (l:TrailgraphLedgerEntry) WHERE l.seq > $afterSeq WITH l ORDER BY l.seq LIMIT $limit ' +
       'RETURN l.seq AS seq, CASE WHEN l.changeFirstIds IS NULL THEN l.changes END AS changes',
     params: { afterSeq, limit },
   };
@@ -29,7 +29,7 @@ export interface ChangeNodesRow {
 /** Writes the lists of each entry of `rows`. */
 export function setChangeNodes(rows: readonly ChangeNodesRow[]): Statement {
   return {
-    cypher: 'UNWIND $rows AS row MATCH (l:LedgerEntry {seq: row.seq}) SET l.changeFirstIds = row.first, l.changeSecondIds = row.second',
+    cypher: 'UNWIND $rows AS row MATCH (l:TrailgraphLedgerEntry {seq: row.seq}) SET l.changeFirstIds = row.first, l.changeSecondIds = row.second',
     params: { rows },
   };
 }

@@ -29,7 +29,7 @@ export interface MarkProps {
 /** Creates a mark on an existing node; no row when the node does not exist. */
 export function createMark(props: MarkProps): Statement {
   return {
-    cypher: `MATCH (n:Resource {id: $props.on}) CREATE (m:TrailgraphMark) SET m = $props RETURN ${MARK_MAP} AS mark`,
+    cypher: `MATCH (n:TrailgraphNode {id: $props.on}) CREATE (m:TrailgraphMark) SET m = $props RETURN ${MARK_MAP} AS mark`,
     // Strengths are FLOAT even when integral (1), so the decay arithmetic and reads see one type.
     params: { props: { ...props, strength: new FloatParam(props.strength), firstStrength: new FloatParam(props.firstStrength) } },
   };
@@ -38,7 +38,7 @@ export function createMark(props: MarkProps): Statement {
 /** Locks and reads a live mark. */
 export function lockMark(markId: string): Statement {
   return {
-    cypher: `MATCH (m:TrailgraphMark {id: $markId}) SET m._lock = true WITH m OPTIONAL MATCH (n:Resource {id: m.on}) RETURN ${MARK_MAP} AS mark`,
+    cypher: `MATCH (m:TrailgraphMark {id: $markId}) SET m._lock = true WITH m OPTIONAL MATCH (n:TrailgraphNode {id: m.on}) RETURN ${MARK_MAP} AS mark`,
     params: { markId },
   };
 }
@@ -46,7 +46,7 @@ export function lockMark(markId: string): Statement {
 /** Reinforces a locked mark: new strength at `now`, new expiry. */
 export function reinforceMark(markId: string, strength: number, expiresAt: number, now: number): Statement {
   return {
-    cypher: `MATCH (m:TrailgraphMark {id: $markId}) SET m.strength = $strength, m.reinforcedAt = $now, m.expiresAt = $expiresAt WITH m OPTIONAL MATCH (n:Resource {id: m.on}) RETURN ${MARK_MAP} AS mark`,
+    cypher: `MATCH (m:TrailgraphMark {id: $markId}) SET m.strength = $strength, m.reinforcedAt = $now, m.expiresAt = $expiresAt WITH m OPTIONAL MATCH (n:TrailgraphNode {id: m.on}) RETURN ${MARK_MAP} AS mark`,
     params: { markId, strength: new FloatParam(strength), expiresAt, now },
   };
 }
@@ -60,7 +60,7 @@ export function sweepMarks(now: number): Statement {
   return {
     cypher:
       `MATCH (m:TrailgraphMark) WHERE m.expiresAt <= $now SET m._lock = true WITH m ORDER BY m.expiresAt, m.id ` +
-      `OPTIONAL MATCH (n:Resource {id: m.on}) WITH m, ${MARK_MAP} AS mark DELETE m RETURN mark`,
+      `OPTIONAL MATCH (n:TrailgraphNode {id: m.on}) WITH m, ${MARK_MAP} AS mark DELETE m RETURN mark`,
     params: { now },
   };
 }
@@ -71,7 +71,7 @@ export function marksOn(ids: readonly string[], kind: string | null, now: number
     cypher:
       'UNWIND $ids AS nodeId MATCH (m:TrailgraphMark {on: nodeId}) ' +
       'WHERE m.expiresAt > $now AND ($kind IS NULL OR m.kind = $kind) ' +
-      `OPTIONAL MATCH (n:Resource {id: nodeId}) RETURN ${MARK_MAP} AS mark ORDER BY mark.on, mark.createdAt, mark.createdSeq`,
+      `OPTIONAL MATCH (n:TrailgraphNode {id: nodeId}) RETURN ${MARK_MAP} AS mark ORDER BY mark.on, mark.createdAt, mark.createdSeq`,
     params: { ids, kind, now },
   };
 }

@@ -4,7 +4,8 @@
  * strict identifier pattern, always backtick-quoted.
  */
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
-import { INTERNAL_LABELS, INTERNAL_REL_TYPES } from './statement.ts';
+import { ANY_CLASS } from '../../../core/projection/planner.ts';
+import { INTERNAL_LABELS, INTERNAL_REL_TYPES, NODE_LABEL } from './statement.ts';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -34,9 +35,10 @@ export function propertyKey(ontology: CompiledOntology, name: string): string {
   return q(name);
 }
 
-/** `n:`A`:`B`` label expression for a node of `labels` (each an ontology class) plus Resource. */
+/** `n:`A`:`B`` label expression for a node of `labels` (each an ontology class) plus the machinery label. */
 export function labelExpr(ontology: CompiledOntology, labels: readonly string[]): string {
-  return [':Resource', ...labels.map((l) => `:${classLabel(ontology, l)}`)].join('');
+  // A node of any class (a relationship target whose property has no range) has no class label.
+  return [`:${NODE_LABEL}`, ...labels.filter((l) => l !== ANY_CLASS).map((l) => `:${classLabel(ontology, l)}`)].join('');
 }
 
 /** Names the ontology may not use because the adapter's bookkeeping owns them. */

@@ -34,7 +34,7 @@ function whereScope(scope: ReadScope | undefined, v: string): Fragment {
 /** The nodes with these ids (with a scope: only those it shows). */
 export function getNodes(ids: readonly string[], scope?: ReadScope): Statement {
   const w = whereScope(scope, 'n');
-  return { cypher: `UNWIND $ids AS id MATCH (n:Resource {id: id})${w.cypher} RETURN n`, params: { ...w.params, ids } };
+  return { cypher: `UNWIND $ids AS id MATCH (n:TrailgraphNode {id: id})${w.cypher} RETURN n`, params: { ...w.params, ids } };
 }
 
 function listWhere(ontology: CompiledOntology, query: NodeQuery): Fragment {
@@ -70,7 +70,7 @@ export function countNodes(ontology: CompiledOntology, query: NodeQuery, now: nu
 /** Related nodes per parent in one statement: per-parent total, and the page after the cursor. */
 export function related(ontology: CompiledOntology, query: RelatedQuery): Statement {
   const t = relType(ontology, query.type);
-  const pattern = query.direction === 'out' ? `(p:Resource {id: parentId})-[:${t}]->(n:Resource)` : `(p:Resource {id: parentId})<-[:${t}]-(n:Resource)`;
+  const pattern = query.direction === 'out' ? `(p:TrailgraphNode {id: parentId})-[:${t}]->(n:TrailgraphNode)` : `(p:TrailgraphNode {id: parentId})<-[:${t}]-(n:TrailgraphNode)`;
   const names = new ParamNames('f');
   const where = and([scopePredicate(query.scope, 'n'), ...(query.filters ?? []).map((f) => propertyFilter(ontology, f, names))]);
   const sort = sortFragments(ontology, query.sort, query.after);
@@ -87,8 +87,8 @@ export function related(ontology: CompiledOntology, query: RelatedQuery): Statem
 /** Related-node counts per parent; with a scope, only related nodes it shows are counted. */
 export function countRelated(ontology: CompiledOntology, ids: readonly string[], type: string, direction: 'out' | 'in', scope?: ReadScope): Statement {
   const t = relType(ontology, type);
-  const other = scope ? '(n:Resource)' : '(:Resource)';
-  const pattern = direction === 'out' ? `(p:Resource {id: parentId})-[r:${t}]->${other}` : `(p:Resource {id: parentId})<-[r:${t}]-${other}`;
+  const other = scope ? '(n:TrailgraphNode)' : '(:TrailgraphNode)';
+  const pattern = direction === 'out' ? `(p:TrailgraphNode {id: parentId})-[r:${t}]->${other}` : `(p:TrailgraphNode {id: parentId})<-[r:${t}]-${other}`;
   const w = whereScope(scope, 'n');
   return { cypher: `UNWIND $ids AS parentId OPTIONAL MATCH ${pattern}${w.cypher} RETURN parentId, count(r) AS count`, params: { ...w.params, ids } };
 }
@@ -114,8 +114,8 @@ export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: nu
   const through = scopePredicate(scope, 'x');
   return {
     cypher:
-      `MATCH (s:Resource {id: $id})${start.cypher} ` +
-      `OPTIONAL MATCH p = (s)-[rs${viaTypes(ontology, via)}*1..${hops(n)}]-(m:Resource) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via))` +
+      `MATCH (s:TrailgraphNode {id: $id})${start.cypher} ` +
+      `OPTIONAL MATCH p = (s)-[rs${viaTypes(ontology, via)}*1..${hops(n)}]-(m:TrailgraphNode) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via))` +
       `${through ? ` AND all(x IN nodes(p)[1..] WHERE ${through.cypher})` : ''} ` +
       'WITH s, m, min(length(p)) AS distance ORDER BY distance, m.id ' +
       'WITH s, collect(CASE WHEN m IS NULL THEN null ELSE {node: m, distance: distance} END) AS found ' +
@@ -133,7 +133,7 @@ export function relationshipsAmong(ontology: CompiledOntology, ids: readonly str
   for (const v of via ?? []) relType(ontology, v);
   return {
     cypher:
-      'MATCH (a:Resource)-[r]->(b:Resource) WHERE a.id IN $ids AND b.id IN $ids AND (a.id IN $inner OR b.id IN $inner) ' +
+      'MATCH (a:TrailgraphNode)-[r]->(b:TrailgraphNode) WHERE a.id IN $ids AND b.id IN $ids AND (a.id IN $inner OR b.id IN $inner) ' +
       'AND ($via IS NULL OR type(r) IN $via) ' +
       `RETURN ${REL_MAP('r', 'a', 'b')} AS rel ORDER BY rel.type, rel.from.id, rel.to.id`,
     params: { ids, inner, via: via ?? null },
@@ -147,7 +147,7 @@ export function paths(ontology: CompiledOntology, from: string, to: string, maxH
   const through = scopePredicate(scope, 'x');
   return {
     cypher:
-      `MATCH p = (a:Resource {id: $from})-[rs${viaTypes(ontology, via)}*1..${hops(maxHops)}]-(b:Resource {id: $to}) ` +
+      `MATCH p = (a:TrailgraphNode {id: $from})-[rs${viaTypes(ontology, via)}*1..${hops(maxHops)}]-(b:TrailgraphNode {id: $to}) ` +
       'WHERE ($via IS NULL OR all(r IN rs WHERE type(r) IN $via)) ' +
       (through ? `AND all(x IN nodes(p) WHERE ${through.cypher}) ` : '') +
       'AND all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..]) ' +
@@ -169,7 +169,7 @@ function scopedEntry(scope: ReadScope): Fragment {
   const p = scopePredicate(scope, 'x') ?? { cypher: 'true', params: {} };
   return {
     cypher:
-      `WITH l, COLLECT { MATCH (l)-[:TOUCHES]->(ref:LedgerNodeRef) MATCH (x:Resource {id: ref.id}) WHERE ${p.cypher} RETURN x.id } AS visible ` +
+      `WITH l, COLLECT { MATCH (l)-[:TRAILGRAPH_TOUCHES]->(ref:TrailgraphLedgerNodeRef) MATCH (x:TrailgraphNode {id: ref.id}) WHERE ${p.cypher} RETURN x.id } AS visible ` +
       // coalesce: an entry written before the lists existed (until the data upgrade fills them in) shows nothing
       // rather than failing the read in range().
       'WHERE any(i IN range(0, size(coalesce(l.changeFirstIds, [])) - 1) WHERE l.changeFirstIds[i] IN visible AND l.changeSecondIds[i] IN visible)',
@@ -181,7 +181,7 @@ function scopedEntry(scope: ReadScope): Fragment {
 export function history(id: string, afterSeq: number, first: number, scope?: ReadScope): Statement {
   if (!scope) {
     return {
-      cypher: 'MATCH (:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $first',
+      cypher: 'MATCH (:TrailgraphLedgerNodeRef {id: $id})<-[:TRAILGRAPH_TOUCHES]-(l:TrailgraphLedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $first',
       params: { id, afterSeq, first },
     };
   }
@@ -191,8 +191,8 @@ export function history(id: string, afterSeq: number, first: number, scope?: Rea
   // prefers the seq index for its order and scans the whole ledger for the few entries touching the node.
   return {
     cypher:
-      'MATCH (ref:LedgerNodeRef {id: $id})<-[:TOUCHES]-(l:LedgerEntry) USING INDEX ref:LedgerNodeRef(id) ' +
-      `WHERE l.seq > $afterSeq AND EXISTS { MATCH (n:Resource {id: $id}) WHERE ${self.cypher} } ` +
+      'MATCH (ref:TrailgraphLedgerNodeRef {id: $id})<-[:TRAILGRAPH_TOUCHES]-(l:TrailgraphLedgerEntry) USING INDEX ref:TrailgraphLedgerNodeRef(id) ' +
+      `WHERE l.seq > $afterSeq AND EXISTS { MATCH (n:TrailgraphNode {id: $id}) WHERE ${self.cypher} } ` +
       `WITH l ORDER BY l.seq ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT $first`,
     params: { ...self.params, ...shown.params, id, afterSeq, first },
   };
@@ -200,10 +200,10 @@ export function history(id: string, afterSeq: number, first: number, scope?: Rea
 
 /** Entries after `afterSeq`; with a scope, only those it shows. */
 export function ledger(afterSeq: number, limit: number, scope?: ReadScope): Statement {
-  if (!scope) return { cypher: 'MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $limit', params: { afterSeq, limit } };
+  if (!scope) return { cypher: 'MATCH (l:TrailgraphLedgerEntry) WHERE l.seq > $afterSeq RETURN l ORDER BY l.seq LIMIT $limit', params: { afterSeq, limit } };
   const shown = scopedEntry(scope);
   return {
-    cypher: `MATCH (l:LedgerEntry) WHERE l.seq > $afterSeq WITH l ORDER BY l.seq ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT $limit`,
+    cypher: `MATCH (l:TrailgraphLedgerEntry) WHERE l.seq > $afterSeq WITH l ORDER BY l.seq ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT $limit`,
     params: { ...shown.params, afterSeq, limit },
   };
 }
@@ -213,10 +213,10 @@ export function findEvent(eventId: string, scope?: ReadScope, source?: string): 
   // with a source the one event of that key.
   const key = source === undefined ? '{eventId: $eventId}' : '{eventId: $eventId, source: $source}';
   const keyParams = source === undefined ? { eventId } : { eventId, source };
-  if (!scope) return { cypher: `MATCH (l:LedgerEntry ${key}) RETURN l ORDER BY l.seq LIMIT 1`, params: keyParams };
+  if (!scope) return { cypher: `MATCH (l:TrailgraphLedgerEntry ${key}) RETURN l ORDER BY l.seq LIMIT 1`, params: keyParams };
   const shown = scopedEntry(scope);
   return {
-    cypher: `MATCH (l:LedgerEntry ${key}) ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT 1`,
+    cypher: `MATCH (l:TrailgraphLedgerEntry ${key}) ${shown.cypher} RETURN l, visible ORDER BY l.seq LIMIT 1`,
     params: { ...shown.params, ...keyParams },
   };
 }

@@ -17,7 +17,7 @@ function rulePredicate(r: RuledLabel, v: string, name: string): string {
   // `(v)-[:A]->()<-[:B]-(t)`: intermediate nodes are unconstrained, as in SQLite (the rule follows rels only).
   const walk = r.steps.map((s) => (s.direction === 'out' ? `-[:${q(s.type)}]->` : `<-[:${q(s.type)}]-`));
   if (walk.length === 0) return `(${v}:${q(r.label)} AND ${v}.id = $${name})`;
-  const inner = walk.map((w, i) => (i < walk.length - 1 ? `${w}()` : `${w}(t:Resource)`)).join('');
+  const inner = walk.map((w, i) => (i < walk.length - 1 ? `${w}()` : `${w}(t:TrailgraphNode)`)).join('');
   return `(${v}:${q(r.label)} AND EXISTS { MATCH (${v})${inner} WHERE t.id = $${name} })`;
 }
 

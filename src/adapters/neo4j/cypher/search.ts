@@ -1,5 +1,5 @@
 /**
- * Full-text search statements: one Neo4j full-text index `tg_search` on every graph node (`:Resource`) over the
+ * Full-text search statements: one Neo4j full-text index `tg_search` on every graph node (`:TrailgraphNode`) over the
  * ontology's searchable properties, analysed by `standard-no-stop-words` (letters and digits make words, case
  * folded, no stop words dropped — so a phrase like "the cardiologist" still matches), and not eventually consistent:
  * Neo4j updates it in the writing transaction. The query text is built by core (toLucene) from parsed terms.
@@ -35,7 +35,7 @@ export function createSearchIndex(ontology: CompiledOntology): Statement {
   const props = searchProperties(ontology).map((p) => `n.${q(p)}`);
   return {
     cypher:
-      `CREATE FULLTEXT INDEX ${q(SEARCH_INDEX)} IF NOT EXISTS FOR (n:Resource) ON EACH [${props.join(', ')}] ` +
+      `CREATE FULLTEXT INDEX ${q(SEARCH_INDEX)} IF NOT EXISTS FOR (n:TrailgraphNode) ON EACH [${props.join(', ')}] ` +
       `OPTIONS {indexConfig: {\`fulltext.analyzer\`: '${SEARCH_ANALYZER}', \`fulltext.eventually_consistent\`: false}}`,
     params: {},
   };

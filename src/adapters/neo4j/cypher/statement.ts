@@ -8,9 +8,15 @@ export interface Statement {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-/** Labels, relationship types and property keys of trailgraph's own bookkeeping (never ontology names). */
-export const INTERNAL_LABELS = ['Resource', 'LedgerEntry', 'LedgerNodeRef', 'TrailgraphMeta', 'TrailgraphCheckpoint', 'TrailgraphMark', 'TrailgraphClaim', 'TrailgraphNodeVersion', 'TrailgraphRelVersion'] as const;
-export const INTERNAL_REL_TYPES = ['TOUCHES'] as const;
+/** The label every graph node carries besides its classes: what ids are unique across, and the search index's scope. */
+export const NODE_LABEL = 'TrailgraphNode';
+
+/**
+ * Labels and relationship types of trailgraph's own bookkeeping. Namespaced (`Trailgraph…`), so that no ontology
+ * term is turned away for sharing a name with them.
+ */
+export const INTERNAL_LABELS = [NODE_LABEL, 'TrailgraphLedgerEntry', 'TrailgraphLedgerNodeRef', 'TrailgraphMeta', 'TrailgraphCheckpoint', 'TrailgraphMark', 'TrailgraphClaim', 'TrailgraphNodeVersion', 'TrailgraphRelVersion'] as const;
+export const INTERNAL_REL_TYPES = ['TRAILGRAPH_TOUCHES'] as const;
 
 /**
  * A number that must reach Neo4j as FLOAT even when it is integral (a `score` of 1, a mark strength of 1). The
