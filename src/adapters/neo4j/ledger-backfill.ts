@@ -13,23 +13,16 @@ export const BACKFILL_WINDOW = 10_000;
 
 /** Upgrades every entry lacking the lists; returns how many it wrote. */
 export async function backfillChangeNodes(exec: Executor, window = BACKFILL_WINDOW): Promise<number> {
-  let after = 0;
   let written = 0;
   for (;;) {
-    const { read, last, wrote } = await exec.write(async (tx) => {
-      const rows = await tx.run(b.ledgerWindow(after, window));
-      const todo: b.ChangeNodesRow[] = [];
-      for (const r of rows) {
-        if (typeof r.changes !== 'string') continue;
-        const { first, second } = changeNodeColumns(JSON.parse(r.changes) as AppliedChange[]);
-        todo.push({ seq: Number(r.seq), first, second });
-      }
+    const n = await exec.write(async (tx) => {
+      const rows = await tx.run(b.entriesLackingChangeNodes(window));
+      const todo = rows.map((r): b.ChangeNodesRow => ({ ref: String(r.ref), ...changeNodeColumns(JSON.parse(String(r.changes)) as AppliedChange[]) }));
       if (todo.length > 0) await tx.run(b.setChangeNodes(todo));
-      return { read: rows.length, last: Number(rows.at(-1)?.seq ?? after), wrote: todo.length };
+      return todo.length;
     });
-    written += wrote;
-    after = last;
-    // A short window was the last: `after` grows every round, so this ends.
-    if (read < window) return written;
+    written += n;
+    // Each window's entries leave the match, so the windows shrink the rest until a short one was the last.
+    if (n < window) return written;
   }
 }
