@@ -13,6 +13,7 @@ import * as r from './cypher/reads.ts';
 import { NODE_LABEL } from './cypher/statement.ts';
 import type { Executor } from './executor.ts';
 import { isSchemaForbidden } from './startup.ts';
+import { backfillChangeNodes } from './ledger-backfill.ts';
 
 const VERSION_KEY = 'data.version';
 
@@ -106,8 +107,22 @@ function namesOf(row: Record<string, unknown> | undefined): string[] {
   return ((row?.names as string[] | undefined) ?? []).filter((n) => /^tg_[A-Za-z0-9_]+$/.test(n));
 }
 
+/**
+ * Scoped ledger and history reads keep only entries with a fully visible change inside their Cypher, from each
+ * entry's per-change node lists (`changeFirstIds` / `changeSecondIds`, cypher/reads.ts). Entries written before
+ * carry only the changes as JSON text, which Cypher cannot read without APOC: ledger-backfill.ts reads it in TS and
+ * writes the lists, 10k entries per transaction. Until it has run such entries show nothing to a scoped reader.
+ */
+const ledgerChangeNodes: DataUpgrade = {
+  version: 3,
+  describe: 'ledger entries get their per-change node lists (changeFirstIds, changeSecondIds) for scoped reads',
+  async run(exec) {
+    await backfillChangeNodes(exec);
+  },
+};
+
 /** Every step, by version. */
-export const DATA_UPGRADES: readonly DataUpgrade[] = [namespacedLabels];
+export const DATA_UPGRADES: readonly DataUpgrade[] = [namespacedLabels, ledgerChangeNodes];
 
 /** The version a database is at once every step has run. */
 export const DATA_VERSION = DATA_UPGRADES.reduce((v, s) => Math.max(v, s.version), 1);

@@ -10,6 +10,7 @@ import neo4j from 'neo4j-driver';
 import { createNeo4jStore } from '../../../src/adapters/neo4j/index.ts';
 import { createExecutor, type Executor } from '../../../src/adapters/neo4j/executor.ts';
 import { backfillChangeNodes } from '../../../src/adapters/neo4j/ledger-backfill.ts';
+import { upgradeData } from '../../../src/adapters/neo4j/data-upgrades.ts';
 import { scopedHistory, scopedLedger } from '../../../src/adapters/neo4j/scoped-ledger.ts';
 import type { ReadScope } from '../../../src/core/auth/read-scope.ts';
 import { changeNodeColumns, entryShown, redactEntry } from '../../../src/core/auth/ledger-view.ts';
@@ -127,26 +128,49 @@ void describe('scoped ledger reads in one Cypher statement (neo4j)', { skip: 'sk
     assert.deepEqual(await store.findEvent('e-r1-15', scope), expected.find((e) => e.eventId === 'e-r1-15'));
   });
 
-  void it('entries written without the per-change node lists are backfilled, then read as before', async () => {
-    const before = await store.ledger(0, 10_000);
-    const expected = oracle(before);
-    // The database as an older version wrote it: the same entries, without the lists.
+  /** The database as a trailgraph before the lists wrote it: the same entries without them, at data version 2. */
+  async function withoutLists(): Promise<void> {
     const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password));
     try {
       await driver.executeQuery('MATCH (l:TrailgraphLedgerEntry) REMOVE l.changeFirstIds, l.changeSecondIds');
+      await driver.executeQuery("MATCH (m:TrailgraphMeta {key: 'meta:data.version'}) SET m.value = '2'");
     } finally {
       await driver.close();
     }
+  }
+
+  void it('a database whose entries lack the per-change node lists is upgraded at open, then scoped reads are right', async () => {
+    const all = await store.ledger(0, 10_000);
+    const expected = oracle(all);
+    const history = oracle(await store.history('r-1', { first: 1000 }));
+    await withoutLists();
     // Without them the Cypher shows nothing (it denies rather than fails): the scoped reads depend on the lists.
     assert.deepEqual(await store.history('r-1', { first: 10 }, scope), []);
 
-    // Windows of 7 entries: several transactions, the last one short.
-    assert.equal(await backfillChangeNodes(exec, 7), before.length);
-    assert.deepEqual(await store.ledger(0, 10_000, scope), expected);
-    assert.deepEqual(await store.history('r-1', { first: 1000 }, scope), oracle(await store.history('r-1', { first: 1000 })));
-    // The lists are exactly what the write path stores, and a second run has nothing left to do.
+    const reopened = createNeo4jStore({ uri: c.uri, user: c.user, password: c.password, ontology });
+    try {
+      await reopened.init(ontology);
+      assert.deepEqual(await reopened.ledger(0, 10_000, scope), expected);
+      assert.deepEqual(await reopened.history('r-1', { first: 1000 }, scope), history);
+      assert.deepEqual(await reopened.history('r-1', { first: 3 }, scope), history.slice(0, 3));
+      assert.deepEqual(await reopened.findEvent('e-r1-7', scope), expected.find((e) => e.eventId === 'e-r1-7'));
+    } finally {
+      await reopened.close();
+    }
+    // The lists are exactly what the write path stores; the version moved on, so the next open runs nothing.
     const rows = await exec.query({ cypher: 'MATCH (l:TrailgraphLedgerEntry) RETURN l.changes AS changes, l.changeFirstIds AS first, l.changeSecondIds AS second', params: {} });
+    assert.equal(rows.length, all.length);
     for (const r of rows) assert.deepEqual({ first: r.first, second: r.second }, changeNodeColumns(JSON.parse(String(r.changes)) as LedgerEntry['changes']));
+    assert.deepEqual(await upgradeData(exec), []);
+  });
+
+  void it('the backfill goes window by window and leaves upgraded entries alone', async () => {
+    const all = await store.ledger(0, 10_000);
+    const expected = oracle(all);
+    await withoutLists();
+    // Windows of 7 entries: several transactions, the last one short; a second run finds nothing to do.
+    assert.equal(await backfillChangeNodes(exec, 7), all.length);
     assert.equal(await backfillChangeNodes(exec, 7), 0);
+    assert.deepEqual(await store.ledger(0, 10_000, scope), expected);
   });
 });
