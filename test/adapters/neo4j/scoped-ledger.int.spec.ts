@@ -117,7 +117,13 @@ void describe('scoped ledger reads in one Cypher statement (neo4j)', { skip: 'sk
   });
 
   void it('the ledger and event lookup: a page is `limit` shown entries from one statement', async () => {
+    // Mark and claim rows are written by their own path: one on a visible node is shown, one on a hidden node not.
+    await store.leaveMark({ on: 'r-1', kind: 'needs-review', strength: 1, ttlMs: 600_000, agent: 'agent://triage' });
+    await store.leaveMark({ on: 'gp-3', kind: 'needs-review', strength: 1, ttlMs: 600_000, agent: 'agent://triage' });
+    await store.claim({ on: 'gp-4', purpose: 'match', agent: 'agent://triage', ttlMs: 600_000 });
+    await store.claim({ on: 'r-1', purpose: 'match', agent: 'agent://triage', ttlMs: 600_000 });
     const expected = oracle(await store.ledger(0, 10_000));
+    assert.deepEqual(expected.filter((e) => e.kind !== 'event').map((e) => [e.kind, e.changes.length]), [['mark', 1], ['claim', 1]]);
     assert.ok(expected.length >= 6, 'the premise: shown entries exist');
     const counted = counting(exec);
     assert.deepEqual(await scopedLedger(counted.exec, 0, 4, scope), expected.slice(0, 4));
