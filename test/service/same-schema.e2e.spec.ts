@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery, printSchema } from 'graphql';
+import { API_TYPE_NAMES } from '../../src/api/schema/names.ts';
+import { loadOntologySync } from '../../src/app/ontology/ontology-loader.ts';
 import { startDemoService, type DemoService } from '../../src/demo/referral/service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-same-schema-'));
@@ -64,6 +66,28 @@ void test('that schema has the marks layer and the deprecated alias of the renam
   const sdl = await servedSchema(demo.url);
   assert.match(sdl, /marks\(/, 'the marks layer');
   assert.match(sdl, /priority: String @deprecated\(reason: "renamed to triageLevel in 2\.0\.0"\)/, 'the renamed field as a deprecated alias');
+});
+
+void test('every type served is a class, a name made from one, or one of API_TYPE_NAMES (which the type-name escape relies on)', async () => {
+  const sdl = await servedSchema(serveUrl);
+  const classes = new Set(loadOntologySync('ontology/referral').classes.keys());
+  const served = new Set([...sdl.matchAll(/^(?:type|interface|input|enum|scalar|union) (\w+)/gm)].map((m) => m[1]!));
+  const own = new Set<string>();
+  for (const name of served) {
+    let base = name;
+    for (let cut = true; cut; ) {
+      cut = false;
+      for (const suffix of ['Like', 'Where', 'SortField', 'OrderBy', 'Connection', 'Edge']) {
+        if (base.endsWith(suffix) && base.length > suffix.length) { base = base.slice(0, -suffix.length); cut = true; }
+      }
+    }
+    if (classes.has(base)) continue;
+    if (base === name || !API_TYPE_NAMES.has(base)) own.add(name);
+  }
+  const missing = [...own].filter((n) => !API_TYPE_NAMES.has(n));
+  assert.deepEqual(missing, [], 'types the API serves that API_TYPE_NAMES lacks: a class named like one would collide');
+  const stale = [...API_TYPE_NAMES].filter((n) => !served.has(n) && !['Boolean', 'Float', 'ID', 'Int', 'String'].includes(n));
+  assert.deepEqual(stale, [], 'names in API_TYPE_NAMES the API does not serve');
 });
 
 void test('both serve the live referral page', async () => {

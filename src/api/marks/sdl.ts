@@ -4,7 +4,7 @@
  */
 import type { CompiledOntology } from '../../core/ontology/model.ts';
 import { planClassFields } from '../schema/field-plan.ts';
-import { hasSubclasses } from '../schema/names.ts';
+import { hasSubclasses, typeName } from '../schema/names.ts';
 
 const AGENT_ARG = '"The acting agent; default: the x-trailgraph-agent header." agent: String';
 
@@ -173,9 +173,9 @@ export function marksTypeDefs(ontology: CompiledOntology): string {
   for (const cls of ontology.classes.keys()) {
     const clash = planClassFields(ontology, cls).find((f) => f.name === 'marks' || f.name === 'claims');
     if (clash) throw new Error(`class ${cls}: field "${clash.name}" collides with the marks layer; rename the property`);
-    out.push(`extend type ${cls} {\n  ${NODE_MARK_FIELDS}\n}`);
-    if (hasSubclasses(ontology, cls)) out.push(`extend interface ${cls}Like {\n  ${NODE_MARK_FIELDS}\n}`);
-    out.push(`extend input ${cls}Where {\n  "Signal marks the node must carry (or lack)." marks: [MarkPresence!]\n}`);
+    out.push(`extend type ${typeName(cls)} {\n  ${NODE_MARK_FIELDS}\n}`);
+    if (hasSubclasses(ontology, cls)) out.push(`extend interface ${typeName(cls)}Like {\n  ${NODE_MARK_FIELDS}\n}`);
+    out.push(`extend input ${typeName(cls)}Where {\n  "Signal marks the node must carry (or lack)." marks: [MarkPresence!]\n}`);
   }
   return out.join('\n\n');
 }

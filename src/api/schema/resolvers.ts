@@ -8,7 +8,7 @@ import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { NodeRecord, Page, RelationshipRecord } from '../../ports/graph-store.ts';
 import type { ApiContext } from '../context.ts';
 import { type FieldPlan, planClassFields } from './field-plan.ts';
-import { classOfTypeRef, hasSubclasses, listFieldName, lowerCamel } from './names.ts';
+import { classOfTypeRef, hasSubclasses, rootFieldNames, typeName } from './names.ts';
 import { scalarResolvers } from './scalars.ts';
 import { searchResolver } from './search.ts';
 import { loadersFor, readsFor } from './as-of.ts';
@@ -70,7 +70,10 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
   const plans = new Map([...ontology.classes.keys()].map((c) => [c, planClassFields(ontology, c)]));
   const planOf = (typeRef: string): FieldPlan[] => plans.get(classOfTypeRef(typeRef) ?? '') ?? [];
   const handlers = options.whereHandlers ?? {};
-  const resolveType = (n: NodeRecord): string | undefined => (ontology.classes.has(n.class) ? n.class : n.labels.find((l) => ontology.classes.has(l)));
+  const resolveType = (n: NodeRecord): string | undefined => {
+    const cls = ontology.classes.has(n.class) ? n.class : n.labels.find((l) => ontology.classes.has(l));
+    return cls === undefined ? undefined : typeName(cls);
+  };
 
   const nodeFields: Record<string, Resolver> = {
     _class: (n) => (n as NodeRecord).class,
@@ -153,14 +156,15 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
         };
       }
     }
-    map[cls] = fields;
-    if (hasSubclasses(ontology, cls)) map[`${cls}Like`] = { __resolveType: resolveType };
+    map[typeName(cls)] = fields;
+    if (hasSubclasses(ontology, cls)) map[`${typeName(cls)}Like`] = { __resolveType: resolveType };
 
-    query[lowerCamel(cls)] = async (_, args, ctx) => {
+    const root = rootFieldNames(cls);
+    query[root.one] = async (_, args, ctx) => {
       const node = await (await readsFor(args, ctx)).loaders.node.load(String(args.id));
       return node && node.labels.includes(cls) ? node : null;
     };
-    query[listFieldName(cls)] = async (_, args, ctx, info) => {
+    query[root.many] = async (_, args, ctx, info) => {
       const where = translateWhere(args.where as Args | undefined, plan, handlers);
       const sort = translateOrderBy(args.orderBy as { field: string } | undefined);
       const { reads, loaders } = await readsFor(args, ctx);

@@ -5,7 +5,7 @@
 import type { CompiledOntology, TermInfo, ValueType } from '../../core/ontology/model.ts';
 import { NODE_FIELDS, SCALAR_OF, planClassFields } from './field-plan.ts';
 import { SEARCH_SDL, searchField } from './search.ts';
-import { FIXED_ROOT_FIELDS, classOfTypeRef, hasSubclasses, listFieldName, lowerCamel, typeRefFor } from './names.ts';
+import { classOfTypeRef, hasSubclasses, rootFieldNames, typeName, typeRefFor } from './names.ts';
 
 /** Arguments every Query field takes: read-your-writes. */
 export const CONSISTENCY_ARGS =
@@ -193,7 +193,7 @@ type ${typeRef}Connection {
 /** Arguments of a connection field whose nodes are `typeRef`. */
 function connectionArgs(typeRef: string): string {
   const cls = classOfTypeRef(typeRef);
-  const filter = cls ? `where: ${cls}Where, orderBy: ${cls}OrderBy, ` : '';
+  const filter = cls ? `where: ${typeName(cls)}Where, orderBy: ${typeName(cls)}OrderBy, ` : '';
   return `${filter}first: Int = 20, "A cursor from pageInfo.endCursor." after: String`;
 }
 
@@ -227,7 +227,7 @@ export function buildSdl(ontology: CompiledOntology): string {
       '_provenance: Provenance!',
       'history(first: Int = 50, after: Int): [LedgerEntry!]!',
     ];
-    const whereLines = ['id: IDFilter', `"All of these." AND: [${cls.name}Where!]`];
+    const whereLines = ['id: IDFilter', `"All of these." AND: [${typeName(cls.name)}Where!]`];
     const sortable = ['id'];
     for (const f of fields) {
       const term = ontology.properties.get(f.property);
@@ -248,26 +248,22 @@ export function buildSdl(ontology: CompiledOntology): string {
         lines.push(`"How many ${f.direction === 'out' ? 'outgoing' : 'incoming'} ${f.property} relationships." ${f.name}: Int!`);
       }
     }
-    const chain = [cls.name, ...cls.ancestors].filter((c) => hasSubclasses(ontology, c)).map((c) => `${c}Like`);
+    const chain = [cls.name, ...cls.ancestors].filter((c) => hasSubclasses(ontology, c)).map((c) => `${typeName(c)}Like`);
     const doc = describe(cls);
-    out.push(`${doc}type ${cls.name} implements ${['Node', ...chain].join(' & ')} {\n  ${lines.join('\n  ')}\n}`);
+    out.push(`${doc}type ${typeName(cls.name)} implements ${['Node', ...chain].join(' & ')} {\n  ${lines.join('\n  ')}\n}`);
     if (hasSubclasses(ontology, cls.name)) {
-      const ifaceChain = cls.ancestors.filter((c) => hasSubclasses(ontology, c)).map((c) => `${c}Like`);
+      const ifaceChain = cls.ancestors.filter((c) => hasSubclasses(ontology, c)).map((c) => `${typeName(c)}Like`);
       out.push(
-        `${describe(cls, `A ${cls.name} or any of its subclasses.`)}interface ${cls.name}Like implements ${['Node', ...ifaceChain].join(' & ')} {\n  ${lines.join('\n  ')}\n}`,
+        `${describe(cls, `A ${cls.name} or any of its subclasses.`)}interface ${typeName(cls.name)}Like implements ${['Node', ...ifaceChain].join(' & ')} {\n  ${lines.join('\n  ')}\n}`,
       );
     }
-    out.push(`input ${cls.name}Where {\n  ${whereLines.join('\n  ')}\n}`);
-    out.push(`enum ${cls.name}SortField { ${sortable.join(' ')} }`);
-    out.push(`input ${cls.name}OrderBy { field: ${cls.name}SortField!, direction: SortDirection = ASC }`);
+    out.push(`input ${typeName(cls.name)}Where {\n  ${whereLines.join('\n  ')}\n}`);
+    out.push(`enum ${typeName(cls.name)}SortField { ${sortable.join(' ')} }`);
+    out.push(`input ${typeName(cls.name)}OrderBy { field: ${typeName(cls.name)}SortField!, direction: SortDirection = ASC }`);
 
     const ref = typeRefFor(ontology, cls.name);
     connections.add(ref);
-    const one = lowerCamel(cls.name);
-    const many = listFieldName(cls.name);
-    for (const n of [one, many]) {
-      if (FIXED_ROOT_FIELDS.has(n)) throw new Error(`class ${cls.name}: root field ${n} collides with a built-in field; rename the class`);
-    }
+    const { one, many } = rootFieldNames(cls.name);
     root.push(`${describe(cls)}${one}(id: ID!, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): ${ref}`);
     root.push(`${many}(${connectionArgs(ref)}, ${AS_OF_ARG}, ${CONSISTENCY_ARGS}): ${ref}Connection!`);
   }

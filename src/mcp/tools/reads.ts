@@ -7,7 +7,7 @@ import type { CompiledOntology } from '../../core/ontology/model.ts';
 import type { AppliedChange } from '../../core/projection/change-set.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { NodeRecord } from '../../ports/graph-store.ts';
-import { listFieldName } from '../../api/schema/names.ts';
+import { rootFieldNames, typeName } from '../../api/schema/names.ts';
 import { loadersAt } from '../../api/schema/as-of.ts';
 import type { ApiContext } from '../../api/context.ts';
 import { AS_OF_SCHEMA, AT_LEAST_SEQ_SCHEMA, CURSOR_SCHEMA, type ToolDef, decodeOffset, encodeOffset, limitSchema, objectSchema, opt, str } from './tool.ts';
@@ -53,8 +53,8 @@ function getNode(): ToolDef {
 
 function findNodes(ontology: CompiledOntology): ToolDef {
   const classes = [...ontology.classes.keys()];
-  const docs = new Map(classes.map((c) => [c, `query McpFind($where: ${c}Where, $orderBy: ${c}OrderBy, $first: Int, $after: String, $atLeastSeq: Int, $asOf: AsOf) {
-    list: ${listFieldName(c)}(where: $where, orderBy: $orderBy, first: $first, after: $after, asOf: $asOf, atLeastSeq: $atLeastSeq) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`]));
+  const docs = new Map(classes.map((c) => [c, `query McpFind($where: ${typeName(c)}Where, $orderBy: ${typeName(c)}OrderBy, $first: Int, $after: String, $atLeastSeq: Int, $asOf: AsOf) {
+    list: ${rootFieldNames(c).many}(where: $where, orderBy: $orderBy, first: $first, after: $after, asOf: $asOf, atLeastSeq: $atLeastSeq) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`]));
   return {
     name: 'find_nodes',
     title: 'Find nodes of a class',

@@ -2,7 +2,7 @@
  * No domain term is turned away for sharing a name with trailgraph's storage machinery: an ontology shaped like
  * W3C DCAT — a class `Resource` every other class descends from, properties of FOAF declared locally, ranges in
  * FOAF classes it does not load — compiles and gets a GraphQL schema. A class named like one of the API's own types
- * is reported by name instead of being merged into it.
+ * is served under an escaped name; one that would still collide is reported by name instead of being merged.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -48,9 +48,17 @@ void describe('machinery names are not domain names', () => {
     assert.ok(diagnostics.some((d) => d.severity === 'error' && d.term === 'dcat:DataServce'));
   });
 
-  void it('names the class whose GraphQL type would collide with one of the API own types', () => {
+  void it('serves a class named like an API type under an escaped name, and names a class that still collides', () => {
     const { ontology } = compileOntology([{ file: 'dcat.ttl', text: `${DCAT_SHAPED}dcat:Relationship a owl:Class .\n` }]);
     assert.ok(ontology);
-    assert.throws(() => createSchema(ontology), (err: unknown) => err instanceof ConfigError && /GraphQL type Relationship would be defined twice/.test(err.message));
+    const schema = createSchema(ontology);
+    assert.ok(schema.getType('Relationship_'));
+    assert.ok(schema.getQueryType()?.getFields().relationships_);
+    const own = schema.getType('Relationship');
+    assert.ok(own && 'getFields' in own && 'fromId' in own.getFields(), 'the API Relationship type keeps its own fields');
+    // A name generated for an API type (the Node connection) is not escaped; a class named so is refused, by name.
+    const clash = compileOntology([{ file: 'dcat.ttl', text: `${DCAT_SHAPED}dcat:NodeConnection a owl:Class .\n` }]).ontology;
+    assert.ok(clash);
+    assert.throws(() => createSchema(clash), (err: unknown) => err instanceof ConfigError && /GraphQL type NodeConnection would be defined twice/.test(err.message));
   });
 });
