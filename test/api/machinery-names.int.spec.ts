@@ -1,6 +1,6 @@
 /**
  * An ontology whose classes share names with trailgraph's machinery — `Resource` (the old storage label),
- * `Relationship` and `Event` (API types / root fields), as W3C DCAT does — is stored and served on both stores:
+ * `Relationship` and `Event` (API types / root fields), a property `type` (DCAT uses `dcterms:type`) — is stored and served on both stores:
  * events create the nodes, the API serves the colliding classes under escaped names (`Relationship_`,
  * `relationship_`; `Event` keeps its type name, but its root fields `event_`, `events_` step aside for the built-in
  * `event`) beside its own `Relationship`, and `__typename` names the escaped type.
@@ -22,6 +22,7 @@ dcat:Dataset a owl:Class ; rdfs:subClassOf dcat:Resource .
 dcat:Relationship a owl:Class .
 dcat:Event a owl:Class .
 dcat:title a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain dcat:Resource ; rdfs:range xsd:string .
+dcat:type a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain dcat:Resource ; rdfs:range xsd:string .
 dcat:hadRole a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain dcat:Relationship ; rdfs:range xsd:string .
 dcat:qualifiedRelation a owl:ObjectProperty ; rdfs:domain dcat:Resource ; rdfs:range dcat:Relationship .
 dcat:landingPage a owl:ObjectProperty ; rdfs:domain dcat:Resource ; rdfs:range foaf:Document .
@@ -41,11 +42,18 @@ for (const s of await storesUnderTest()) {
       const fresh = await s.fresh();
       h = await createHarness(ontology, { openStore: (o) => fresh.open(o) });
       await h.publish(
-        event('DatasetPublished', { '@type': 'Dataset', id: 'ds-1', title: 'Bathing water', qualifiedRelation: { '@type': 'Relationship', id: 'rel-1', hadRole: 'original' } }),
+        event('DatasetPublished', { '@type': 'Dataset', id: 'ds-1', title: 'Bathing water', type: 'open data', qualifiedRelation: { '@type': 'Relationship', id: 'rel-1', hadRole: 'original' } }),
         event('EventRecorded', { '@type': 'Event', id: 'ev-1' }),
       );
     });
     after(async () => h?.close());
+
+    void it('keeps a property named type, filters and sorts by it', async () => {
+      const r = await h.gql<{ datasets: { nodes: { id: string; type: string }[] } }>('{ datasets(where: { type: { eq: "open data" } }, orderBy: { field: type }) { nodes { id type } } }');
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      assert.deepEqual(r.data?.datasets.nodes, [{ id: 'ds-1', type: 'open data' }]);
+      assert.equal((await h.store.getNode('ds-1'))?.properties.type, 'open data');
+    });
 
     void it('stores a Dataset as a Resource and lists it under resources', async () => {
       const r = await h.gql<{ resources: { nodes: { id: string; __typename: string; _labels: string[] }[] } }>('{ resources { nodes { id __typename _labels } } }');

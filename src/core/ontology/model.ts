@@ -161,11 +161,11 @@ export interface CompiledOntology {
 }
 
 /**
- * Names that can never be a term's local name: fields every node has in events and in the API (`id`, `type`,
- * `history`, `marks`, `claims`) and JavaScript's object machinery. A class named like an API type is not among them:
+ * Names that can never be a term's local name: fields every node has in events and in the API (`id`, `history`,
+ * `marks`, `claims`) and JavaScript's object machinery. A class named like an API type is not among them:
  * the API escapes its type name instead (api/schema/names.ts `typeName`).
  */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(['id', 'type', '__proto__', 'constructor', 'prototype', 'history', 'marks', 'claims']);
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['id', '__proto__', 'constructor', 'prototype', 'history', 'marks', 'claims']);
 
 /**
  * The effective constraint for `property` on `className`: the merge of the shapes targeting the class and
