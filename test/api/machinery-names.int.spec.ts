@@ -1,6 +1,6 @@
 /**
  * An ontology whose classes share names with trailgraph's machinery — `Resource` (the old storage label),
- * `Relationship` and `Event` (API types / root fields), a property `type` (DCAT uses `dcterms:type`) — is stored and served on both stores:
+ * `Relationship` and `Event` (API types / root fields), properties `type` (DCAT uses `dcterms:type`) and `history` — is stored and served on both stores:
  * events create the nodes, the API serves the colliding classes under escaped names (`Relationship_`,
  * `relationship_`; `Event` keeps its type name, but its root fields `event_`, `events_` step aside for the built-in
  * `event`) beside its own `Relationship`, and `__typename` names the escaped type.
@@ -23,6 +23,7 @@ dcat:Relationship a owl:Class .
 dcat:Event a owl:Class .
 dcat:title a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain dcat:Resource ; rdfs:range xsd:string .
 dcat:type a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain dcat:Resource ; rdfs:range xsd:string .
+dcat:history a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain dcat:Resource ; rdfs:range xsd:string .
 dcat:hadRole a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain dcat:Relationship ; rdfs:range xsd:string .
 dcat:qualifiedRelation a owl:ObjectProperty ; rdfs:domain dcat:Resource ; rdfs:range dcat:Relationship .
 dcat:landingPage a owl:ObjectProperty ; rdfs:domain dcat:Resource ; rdfs:range foaf:Document .
@@ -42,7 +43,7 @@ for (const s of await storesUnderTest()) {
       const fresh = await s.fresh();
       h = await createHarness(ontology, { openStore: (o) => fresh.open(o) });
       await h.publish(
-        event('DatasetPublished', { '@type': 'Dataset', id: 'ds-1', title: 'Bathing water', type: 'open data', qualifiedRelation: { '@type': 'Relationship', id: 'rel-1', hadRole: 'original' } }),
+        event('DatasetPublished', { '@type': 'Dataset', id: 'ds-1', title: 'Bathing water', type: 'open data', history: 'first published 1998', qualifiedRelation: { '@type': 'Relationship', id: 'rel-1', hadRole: 'original' } }),
         event('EventRecorded', { '@type': 'Event', id: 'ev-1' }),
       );
     });
@@ -53,6 +54,16 @@ for (const s of await storesUnderTest()) {
       assert.equal(r.errors, undefined, JSON.stringify(r.errors));
       assert.deepEqual(r.data?.datasets.nodes, [{ id: 'ds-1', type: 'open data' }]);
       assert.equal((await h.store.getNode('ds-1'))?.properties.type, 'open data');
+    });
+
+    void it('serves a property named like a node field (history) as history_, beside the ledger history', async () => {
+      const r = await h.gql<{ datasets: { nodes: { history_: string; history: { eventId: string }[] }[] } }>(
+        '{ datasets(where: { history_: { prefix: "first" } }, orderBy: { field: history_ }) { nodes { history_ history { eventId } } } }',
+      );
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      assert.equal(r.data?.datasets.nodes[0]?.history_, 'first published 1998');
+      assert.equal(r.data?.datasets.nodes[0]?.history.length, 1);
+      assert.equal((await h.store.getNode('ds-1'))?.properties.history, 'first published 1998');
     });
 
     void it('stores a Dataset as a Resource and lists it under resources', async () => {

@@ -23,6 +23,10 @@ export type FieldPlan =
 /** Fields every node type has (declared on the Node interface). */
 export const NODE_FIELDS: ReadonlySet<string> = new Set(['id', '_class', '_labels', '_provenance', 'history']);
 
+/** Fields the API adds to every node type: a property of the same name is served as the name plus `_`. */
+const MACHINERY_FIELDS: ReadonlySet<string> = new Set([...NODE_FIELDS, 'marks', 'claims']);
+const fieldName = (name: string): string => (MACHINERY_FIELDS.has(name) ? `${name}_` : name);
+
 /** GraphQL scalar for each ontology value type. */
 export const SCALAR_OF: Readonly<Record<ValueType, string>> = {
   string: 'String',
@@ -52,13 +56,13 @@ export function planClassFields(ontology: CompiledOntology, className: string): 
   for (const name of cls.datatypeProperties) {
     const def = ontology.properties.get(name);
     if (def?.kind !== 'datatype') continue;
-    push({ kind: 'datatype', name, property: name, valueType: def.range, functional: def.functional });
+    push({ kind: 'datatype', name: fieldName(name), property: name, valueType: def.range, functional: def.functional });
   }
   const rels: Extract<FieldPlan, { kind: 'relationship' }>[] = [];
   for (const name of cls.objectProperties) {
     const def = ontology.properties.get(name);
     if (def?.kind !== 'object') continue;
-    rels.push({ kind: 'relationship', name, property: name, direction: 'out', single: def.functional, target: typeRefFor(ontology, def.range) });
+    rels.push({ kind: 'relationship', name: fieldName(name), property: name, direction: 'out', single: def.functional, target: typeRefFor(ontology, def.range) });
   }
   for (const name of cls.incomingProperties) {
     const def = ontology.properties.get(name);
@@ -68,7 +72,7 @@ export function planClassFields(ontology: CompiledOntology, className: string): 
     const single = inverse?.kind === 'object' && inverse.functional && def.inverseDeclared;
     rels.push({
       kind: 'relationship',
-      name: def.inverseName,
+      name: fieldName(def.inverseName),
       property: name,
       direction: 'in',
       single,

@@ -140,7 +140,7 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
         const targetPlan = planOf(f.target);
         fields[f.name] = async (n, args, ctx, info) => {
           const where = translateWhere(args.where as Args | undefined, targetPlan, handlers);
-          const sort = translateOrderBy(args.orderBy as { field: string } | undefined);
+          const sort = translateOrderBy(args.orderBy as { field: string } | undefined, targetPlan);
           const page = await loadersFor(n, ctx)
             .related({
               type: f.property,
@@ -166,7 +166,7 @@ export function buildResolvers(ontology: CompiledOntology, options: ResolverOpti
     };
     query[root.many] = async (_, args, ctx, info) => {
       const where = translateWhere(args.where as Args | undefined, plan, handlers);
-      const sort = translateOrderBy(args.orderBy as { field: string } | undefined);
+      const sort = translateOrderBy(args.orderBy as { field: string } | undefined, plan);
       const { reads, loaders } = await readsFor(args, ctx);
       const page = await reads.listNodes({
         class: cls,

@@ -57,7 +57,9 @@ export function translateWhere(
 }
 
 /** `{ field, direction }` → SortSpec. */
-export function translateOrderBy(orderBy: { field: string; direction?: string } | null | undefined): SortSpec | undefined {
+export function translateOrderBy(orderBy: { field: string; direction?: string } | null | undefined, plan: readonly FieldPlan[] = []): SortSpec | undefined {
   if (!orderBy) return undefined;
-  return { property: orderBy.field, direction: orderBy.direction === 'DESC' ? 'desc' : 'asc' };
+  // A sort field is a datatype field's GraphQL name, which differs from the property's when it was escaped.
+  const property = plan.find((f) => f.kind === 'datatype' && f.name === orderBy.field)?.property ?? orderBy.field;
+  return { property, direction: orderBy.direction === 'DESC' ? 'desc' : 'asc' };
 }

@@ -161,11 +161,12 @@ export interface CompiledOntology {
 }
 
 /**
- * Names that can never be a term's local name: fields every node has in events and in the API (`id`, `history`,
- * `marks`, `claims`) and JavaScript's object machinery. A class named like an API type is not among them:
- * the API escapes its type name instead (api/schema/names.ts `typeName`).
+ * Names that can never be a term's local name: `id`, which names the node itself in events and in the API, and
+ * JavaScript's object machinery. Names the API uses are not among them: a class named like an API type, or a
+ * property named like a field every node has (`history`, `marks`), is served under an escaped name instead
+ * (api/schema/names.ts `typeName`, field-plan.ts).
  */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(['id', '__proto__', 'constructor', 'prototype', 'history', 'marks', 'claims']);
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['id', '__proto__', 'constructor', 'prototype']);
 
 /**
  * The effective constraint for `property` on `className`: the merge of the shapes targeting the class and

@@ -41,11 +41,11 @@ ex:referredTo a owl:ObjectProperty ;
 
   void it('rejects a reserved local name and two IRIs sharing a local name', () => {
     const { text, diagnostics } = compile(`
-ex:history a owl:DatatypeProperty ; rdfs:range xsd:string .
+ex:id a owl:DatatypeProperty ; rdfs:range xsd:string .
 <https://other.example/ns#Patient> a owl:Class .
 `);
     const reserved = only(diagnostics, /reserved/);
-    assert.equal(reserved.location?.line, lineOf(text, 'ex:history a'));
+    assert.equal(reserved.location?.line, lineOf(text, 'ex:id a'));
     const collision = only(diagnostics, /used by two IRIs/);
     assert.equal(collision.severity, 'error');
     assert.equal(collision.location?.line, lineOf(text, '<https://other.example/ns#Patient> a'));
