@@ -10,6 +10,13 @@ const WRITES: ReadonlySet<PropertyKey> = new Set([
   'applyBatch', 'setMeta', 'leaveMark', 'reinforceMark', 'removeMark', 'sweepMarks', 'claim', 'renewClaim', 'releaseClaim', 'sweepClaims',
 ]);
 
+/**
+ * The writes whose success shows the disk takes data again: an event batch, or the small probe write `check()`
+ * makes. A sweep that finds nothing to evaporate or expire, or a mark call, can succeed on a full disk without
+ * writing a page, and would otherwise clear the flag every half second while events are still refused.
+ */
+const CLEARS: ReadonlySet<PropertyKey> = new Set(['applyBatch', 'setMeta']);
+
 /** SQLite's and the OS's ways of saying the disk is full (Neo4j passes the JVM's IOException message on). */
 export function isStorageFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -39,7 +46,7 @@ export function watchWrites(store: GraphStore, where: string): WriteHealth {
     watched.set(name, async (...args: unknown[]) => {
       try {
         const result = await bound(...args);
-        full = undefined;
+        if (CLEARS.has(name)) full = undefined;
         return result;
       } catch (err) {
         if (isStorageFull(err)) full ??= { since: new Date().toISOString(), cause: err instanceof Error ? err.message : String(err) };

@@ -91,6 +91,9 @@ void describe('a full disk under the store', { skip: mountRefused }, () => {
     const refusedBody = await refused.text();
     assert.doesNotMatch(refusedBody, /at .+\.(ts|js):\d+/, 'no stack trace in the answer');
 
+    // Past a few sweeps (every 500 ms): one that finds nothing to do succeeds without space and must not make the
+    // service look writable again.
+    await new Promise((r) => setTimeout(r, 1_600));
     const notReady = await fetch(`${base}/readyz`);
     assert.equal(notReady.status, 503);
     const reason = ((await notReady.json()) as { reason: string }).reason;
