@@ -21,10 +21,10 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { heading, type LoadOptions, measureRounds, querySpecs, type Row } from './query.ts';
+import { heading, measureRounds, querySpecs, type Row } from './query.ts';
 import { seededStore, type SeedShape } from './support/query-seed.ts';
 import { startServe, type ServerProcess } from './support/serve-process.ts';
-import { processCpuSeconds, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
+import { loadArgs, loadOptions, processCpuSeconds, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../test/support/otlp-receiver.ts';
 
 const HELP = `usage: npm run bench -- observability [options]
@@ -100,22 +100,18 @@ export async function main(argv: string[]): Promise<void> {
     args: argv,
     options: {
       help: { type: 'boolean', default: false },
+      ...loadArgs({ seconds: 10, rounds: 3, connections: 16 }),
       nodes: { type: 'string', default: '100000' },
       workloads: { type: 'string', default: '1-hop,ingest' },
-      seconds: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
-      connections: { type: 'string', default: '16' },
-      threads: { type: 'string', default: '1' },
       fresh: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
-      wrk: { type: 'string', default: 'wrk' },
     },
   });
   if (values.help) {
     console.log(HELP);
     return;
   }
-  const o: LoadOptions = { seconds: Number(values.seconds), rounds: Number(values.rounds), connections: Number(values.connections), threads: Number(values.threads), wrk: values.wrk };
+  const o = loadOptions(values);
   const nodes = Number(values.nodes);
   const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
   console.log(seeded ? `seeded ${nodes} nodes → ${path}` : `using cached ${path}`);

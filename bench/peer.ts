@@ -20,12 +20,12 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { heading, measureRounds, ONE_HOP_QUERY, querySpecs, warmPageCache, type LoadOptions, type Row } from './query.ts';
+import { heading, measureRounds, ONE_HOP_QUERY, querySpecs, warmPageCache, type Row } from './query.ts';
 import { startPostgres } from './support/postgres-cluster.ts';
 import { PG_ONE_HOP, peerQuerySpecs, seedSql, startPostGraphile } from './support/postgraphile.ts';
 import { seededStore, type SeedShape } from './support/query-seed.ts';
 import { startServe, type ServerProcess } from './support/serve-process.ts';
-import { processCpuSeconds, processTreeCpuSeconds, runWrk } from './support/wrk.ts';
+import { loadArgs, loadOptions, processCpuSeconds, processTreeCpuSeconds, runWrk } from './support/wrk.ts';
 
 const HELP = `usage: npm run bench -- peer [options]
 
@@ -79,15 +79,11 @@ export async function main(argv: string[]): Promise<void> {
     args: argv,
     options: {
       help: { type: 'boolean', default: false },
+      ...loadArgs({ seconds: 10, rounds: 3, connections: 32 }),
       nodes: { type: 'string', default: '100000' },
-      seconds: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
-      connections: { type: 'string', default: '32' },
-      threads: { type: 'string', default: '1' },
       queries: { type: 'string', default: 'trivial,1-hop,2-hop,hub' },
       node: { type: 'string' },
       'server-node-args': { type: 'string', default: '' },
-      wrk: { type: 'string', default: 'wrk' },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
     },
   });
@@ -95,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const o: LoadOptions = { seconds: Number(values.seconds), rounds: Number(values.rounds), connections: Number(values.connections), threads: Number(values.threads), wrk: values.wrk };
+  const o = loadOptions(values);
   const nodes = Number(values.nodes);
   const keys = values.queries.split(',');
   const nodeArgs = values['server-node-args'].split(' ').filter(Boolean);

@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { seededStore, type SeedShape } from './support/query-seed.ts';
 import { seedNeo4j } from './support/query-seed-neo4j.ts';
 import { startServe } from './support/serve-process.ts';
-import { combineRuns, processCpuSeconds, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
+import { combineRuns, loadArgs, loadOptions, type LoadOptions, processCpuSeconds, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
 import { startNeo4jServer, type Neo4jConnection } from '../test/support/neo4j-server.ts';
 
 const HELP = `usage: npm run bench -- query [options]
@@ -92,14 +92,6 @@ export function querySpecs(shape: SeedShape): QuerySpec[] {
   ];
 }
 
-export interface LoadOptions {
-  readonly seconds: number;
-  readonly rounds: number;
-  readonly connections: number;
-  readonly threads: number;
-  readonly wrk?: string;
-}
-
 /** One row of a result table: a query on one server, its rounds combined. */
 export interface Row {
   readonly label: string;
@@ -148,11 +140,8 @@ export async function main(argv: string[]): Promise<void> {
     args: argv,
     options: {
       help: { type: 'boolean', default: false },
+      ...loadArgs({ seconds: 10, rounds: 3, connections: 32 }),
       nodes: { type: 'string', default: '100000' },
-      seconds: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
-      connections: { type: 'string', default: '32' },
-      threads: { type: 'string', default: '1' },
       stores: { type: 'string', default: 'sqlite' },
       queries: { type: 'string', default: 'trivial,1-hop,2-hop,hub' },
       node: { type: 'string', default: process.execPath },
@@ -160,14 +149,13 @@ export async function main(argv: string[]): Promise<void> {
       'no-cold': { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
-      wrk: { type: 'string', default: 'wrk' },
     },
   });
   if (values.help) {
     console.log(HELP);
     return;
   }
-  const o: LoadOptions = { seconds: Number(values.seconds), rounds: Number(values.rounds), connections: Number(values.connections), threads: Number(values.threads), wrk: values.wrk };
+  const o = loadOptions(values);
   const keys = values.queries.split(',').map((s) => s.trim());
   if (!keys.includes('trivial')) keys.unshift('trivial');
   const nodeArgs = values['server-node-args'].split(' ').filter(Boolean);

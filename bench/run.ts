@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from './support/wrk.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const available = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts').map((f) => f.slice(0, -3));
@@ -18,4 +19,13 @@ if (typeof mod.main !== 'function') {
   console.error(`bench/${name}.ts exports no main(argv)`);
   process.exit(2);
 }
-await mod.main(args);
+try {
+  await mod.main(args);
+} catch (err) {
+  // A mistyped flag is the user's to fix, not a crash: say which and where help is, without a stack.
+  if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`bench ${name}: ${(err as Error).message}\nsee: npm run bench -- ${name} --help`);
+    process.exit(2);
+  }
+  throw err;
+}

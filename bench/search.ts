@@ -19,7 +19,8 @@ import { openDatabase } from '../src/adapters/sqlite/open.ts';
 import { search } from '../src/adapters/sqlite/search.ts';
 import { loadOntology } from '../src/app/ontology/ontology-loader.ts';
 import { indexCost } from './search-index.ts';
-import { type LoadOptions, measure } from './query.ts';
+import { measure } from './query.ts';
+import { loadArgs, loadOptions } from './support/wrk.ts';
 import { seededStore, type SeedShape } from './support/query-seed.ts';
 
 const HELP = `usage: npm run bench -- search [options]
@@ -43,24 +44,20 @@ export async function main(argv: string[]): Promise<void> {
     args: argv,
     options: {
       help: { type: 'boolean', default: false },
+      ...loadArgs({ seconds: 8, rounds: 2, connections: 32 }),
       nodes: { type: 'string', default: '100000' },
-      seconds: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '2' },
-      connections: { type: 'string', default: '32' },
-      threads: { type: 'string', default: '1' },
       samples: { type: 'string', default: '2000' },
       events: { type: 'string', default: '10000' },
       batch: { type: 'string', default: '500' },
       node: { type: 'string', default: process.execPath },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
-      wrk: { type: 'string', default: 'wrk' },
     },
   });
   if (values.help) {
     console.log(HELP);
     return;
   }
-  const o: LoadOptions = { seconds: Number(values.seconds), rounds: Number(values.rounds), connections: Number(values.connections), threads: Number(values.threads), wrk: values.wrk };
+  const o = loadOptions(values);
   const nodes = Number(values.nodes);
   const t0 = performance.now();
   const { path, shape, seeded } = await seededStore(values['data-dir'], nodes);

@@ -11,6 +11,41 @@ import { join } from 'node:path';
 export const WRK_SCRIPT = join(import.meta.dirname, 'wrk-graphql.lua');
 
 /** One GraphQL request shape: a JSON body in which `$ID` becomes `idPrefix` + a random integer in [0, ids). */
+/** How long and how hard every wrk-driven bench loads the server. */
+export interface LoadOptions {
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly connections: number;
+  readonly threads: number;
+  readonly wrk?: string;
+}
+
+/** A bench argument the user got wrong: bench/run.ts prints the message and `--help`, not a stack. */
+export class UsageError extends Error {}
+
+type LoadArgName = 'seconds' | 'rounds' | 'connections' | 'threads' | 'wrk';
+
+/** The `parseArgs` options behind LoadOptions, with the bench's own defaults (one thread, Debian's `wrk`). */
+export function loadArgs(defaults: { seconds: number; rounds: number; connections: number }) {
+  return {
+    seconds: { type: 'string', default: String(defaults.seconds) },
+    rounds: { type: 'string', default: String(defaults.rounds) },
+    connections: { type: 'string', default: String(defaults.connections) },
+    threads: { type: 'string', default: '1' },
+    wrk: { type: 'string', default: 'wrk' },
+  } as const;
+}
+
+/** LoadOptions from parsed arguments; a count that is not a positive whole number is refused by its flag's name. */
+export function loadOptions(values: Readonly<Record<LoadArgName, string>>): LoadOptions {
+  const count = (name: Exclude<LoadArgName, 'wrk'>): number => {
+    const n = Number(values[name]);
+    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number, got "${values[name]}"`);
+    return n;
+  };
+  return { seconds: count('seconds'), rounds: count('rounds'), connections: count('connections'), threads: count('threads'), wrk: values.wrk };
+}
+
 export interface WrkBody {
   readonly template: string;
   readonly idPrefix?: string;

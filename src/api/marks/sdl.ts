@@ -3,7 +3,6 @@
  * a `marks` filter on every `<Class>Where`, the marks/claims mutations and the `marks` subscription.
  */
 import type { CompiledOntology } from '../../core/ontology/model.ts';
-import { planClassFields } from '../schema/field-plan.ts';
 import { hasSubclasses, typeName } from '../schema/names.ts';
 
 const AGENT_ARG = '"The acting agent; default: the x-trailgraph-agent header." agent: String';
@@ -167,12 +166,13 @@ type Subscription {
 
 const NODE_MARK_FIELDS = 'marks(kind: String, minStrength: Float): [SignalMark!]!\n  claims: [Claim!]!';
 
-/** The marks SDL for `ontology`. Throws when a class already has a `marks` / `claims` field. */
+/**
+ * The marks SDL for `ontology`. A property named `marks` or `claims` cannot clash: the field plan serves it as
+ * `marks_` / `claims_` (MACHINERY_FIELDS in schema/field-plan.ts).
+ */
 export function marksTypeDefs(ontology: CompiledOntology): string {
   const out = [FIXED_SDL];
   for (const cls of ontology.classes.keys()) {
-    const clash = planClassFields(ontology, cls).find((f) => f.name === 'marks' || f.name === 'claims');
-    if (clash) throw new Error(`class ${cls}: field "${clash.name}" collides with the marks layer; rename the property`);
     out.push(`extend type ${typeName(cls)} {\n  ${NODE_MARK_FIELDS}\n}`);
     if (hasSubclasses(ontology, cls)) out.push(`extend interface ${typeName(cls)}Like {\n  ${NODE_MARK_FIELDS}\n}`);
     out.push(`extend input ${typeName(cls)}Where {\n  "Signal marks the node must carry (or lack)." marks: [MarkPresence!]\n}`);
