@@ -1,9 +1,10 @@
 /**
  * applyBatch on Neo4j: one managed write transaction that locks the head node first, skips event ids already in
- * the ledger, applies each change set's ops in order, writes the ledger rows (one UNWIND), moves the head and
- * commits the checkpoint. A ProjectionConflictError thrown midway rolls everything back. Ops are decided against
- * a view read once for the batch and written as a few UNWIND statements (batch-state.ts); a batch that deletes
- * nodes goes op by op, one round trip each.
+ * the ledger, applies each change set's ops in order, writes the ledger rows, moves the head and commits the
+ * checkpoint. A ProjectionConflictError thrown midway rolls everything back. Ops are decided against a view read
+ * with the head lock in one statement and written as one statement of UNWIND subqueries (batch-state.ts,
+ * cypher/sequence.ts): two round trips and the commit, whatever the batch's size. A batch that deletes nodes goes
+ * op by op, one round trip each.
  */
 import { fenceRefusal, type Fence } from '../../core/claims/rules.ts';
 import { ConfigError, StaleClaimError } from '../../core/errors.ts';
@@ -15,6 +16,7 @@ import * as c from './cypher/apply.ts';
 import * as u from './cypher/apply-unwind.ts';
 import * as cl from './cypher/claims.ts';
 import { BatchGraph } from './batch-state.ts';
+import { inSequence } from './cypher/sequence.ts';
 import { HistoryRecorder, type NodeState } from './history.ts';
 import type { Executor, Tx } from './executor.ts';
 import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/projection/node-diff.ts';
@@ -131,19 +133,38 @@ async function checkFence(tx: Tx, eventId: string, fence: Fence): Promise<void> 
   if (refusal !== undefined) throw new StaleClaimError(eventId, refusal);
 }
 
-/** Reads what a batch without deletes needs (its nodes, the targets of its relationship pairs) into a BatchGraph. */
-async function readBatchGraph(o: CompiledOntology, tx: Tx, changeSets: readonly ChangeSet[]): Promise<BatchGraph> {
-  const { ids, pairs, probes } = BatchGraph.needs(changeSets.flatMap((cs) => cs.ops as readonly (UpsertNodeOp | AddRelationshipOp | RetractRelationshipOp)[]));
-  const read = new Map<string, StoredNode>();
-  if (ids.size > 0) {
-    for (const r of await tx.run(u.readNodes([...ids]))) read.set(String(r.id), { class: String(r.class), labels: r.labels as string[], props: r.props as Record<string, unknown> });
+type Seen = Map<string, { seq: number; event: Readonly<Record<string, unknown>> | undefined }>;
+
+/**
+ * The batch's first statement (apply-unwind.ts openBatch): the head lock, the keys already in the ledger, and —
+ * for a batch the set-based path takes (no node deletes: a delete takes every relationship of its node with it,
+ * which the view does not hold) — what its ops need read, as a BatchGraph.
+ */
+async function openBatch(o: CompiledOntology | undefined, tx: Tx, changeSets: readonly ChangeSet[]): Promise<{ head: number; seen: Seen; graph: BatchGraph | undefined }> {
+  const setBased = o !== undefined && !changeSets.some((cs) => cs.ops.some((op) => op.op === 'deleteNode'));
+  const needs = setBased ? BatchGraph.needs(changeSets.flatMap((cs) => cs.ops as readonly (UpsertNodeOp | AddRelationshipOp | RetractRelationshipOp)[])) : undefined;
+  const [row] = await tx.run(
+    u.openBatch(o, {
+      keys: changeSets.map((cs) => ({ eventId: cs.eventId, source: cs.source })),
+      ids: needs ? [...needs.ids] : [],
+      pairs: needs ? [...needs.pairs.values()] : [],
+      probes: needs ? [...needs.probes.values()] : [],
+    }),
+  );
+  // Keys already in the ledger (or earlier in this batch) with the event that holds them: a retry is a duplicate,
+  // a reused id with other content a conflict (core's rule).
+  const seen: Seen = new Map();
+  for (const r of (row?.duplicates ?? []) as Record<string, unknown>[]) {
+    seen.set(idempotencyKey(String(r.source), String(r.eventId)), { seq: Number(r.seq), event: typeof r.event === 'string' ? (JSON.parse(r.event) as Record<string, unknown>) : undefined });
   }
-  const rows = [
-    ...(pairs.size === 0 ? [] : await tx.run(u.readTargets(o, [...pairs.values()]))),
-    ...(probes.size === 0 ? [] : await tx.run(u.probeRelationships(o, [...probes.values()]))),
-  ];
-  const targets = rows.map((r) => ({ type: String(r.type), from: String(r.from), to: String(r.to), toClass: String(r.toClass) }));
-  return new BatchGraph(o, read, ids, pairs.values(), targets);
+  let graph: BatchGraph | undefined;
+  if (o && needs) {
+    const read = new Map<string, StoredNode>();
+    for (const r of (row?.nodes ?? []) as Record<string, unknown>[]) read.set(String(r.id), { class: String(r.class), labels: r.labels as string[], props: r.props as Record<string, unknown> });
+    const targets = ((row?.targets ?? []) as Record<string, unknown>[]).map((r) => ({ type: String(r.type), from: String(r.from), to: String(r.to), toClass: String(r.toClass) }));
+    graph = new BatchGraph(o, read, needs.ids, needs.pairs.values(), targets);
+  }
+  return { head: Number(row?.head ?? 0), seen, graph };
 }
 
 /**
@@ -155,18 +176,9 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
     // The driver may rerun this function on a transient error: start from scratch each time.
     const entries: LedgerEntry[] = [];
     const results: AppliedEvent[] = [];
-    const [head] = await tx.run(c.lockHead());
-    let seq = Number(head?.head ?? 0) + 1;
-    // Keys already in the ledger (or earlier in this batch) with the event that holds them: a retry is a
-    // duplicate, a reused id with other content a conflict (core's rule).
-    const seen = new Map<string, { seq: number; event: Readonly<Record<string, unknown>> | undefined }>();
-    for (const r of await tx.run(c.findDuplicates(changeSets.map((cs) => ({ eventId: cs.eventId, source: cs.source }))))) {
-      seen.set(idempotencyKey(String(r.source), String(r.eventId)), { seq: Number(r.seq), event: typeof r.event === 'string' ? (JSON.parse(r.event) as Record<string, unknown>) : undefined });
-    }
-    // Without node deletes, the batch's reads and writes are set-based (batch-state.ts): two reads, one UNWIND per
-    // kind of write. A delete takes every relationship of its node with it, so such a batch goes op by op.
+    const { head, seen, graph } = await openBatch(o, tx, changeSets);
+    let seq = head + 1;
     const history = new HistoryRecorder();
-    const graph = !o || changeSets.some((cs) => cs.ops.some((op) => op.op === 'deleteNode')) ? undefined : await readBatchGraph(o, tx, changeSets);
     for (const cs of changeSets) {
       const key = idempotencyKey(cs.source, cs.eventId);
       const dup = seen.get(key);
@@ -199,13 +211,15 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
       seen.set(key, { seq, event: cs.event });
       seq++;
     }
-    if (graph) for (const s of graph.writes()) await tx.run(s);
-    for (const s of history.statements()) await tx.run(s);
-    if (entries.length) {
-      await tx.run(c.writeLedger(entries.map(ledgerRow)));
-      await tx.run(c.setHead(seq - 1));
-    }
-    if (options?.checkpoint) await tx.run(c.setCheckpoint(options.checkpoint.name, options.checkpoint.position));
+    // Every write of the batch in one statement (cypher/sequence.ts): the net graph changes first, then what
+    // records them.
+    const writes = inSequence([
+      ...(graph ? graph.writes() : []),
+      ...history.statements(),
+      ...(entries.length > 0 ? [c.writeLedger(entries.map(ledgerRow)), c.setHead(seq - 1)] : []),
+      ...(options?.checkpoint ? [c.setCheckpoint(options.checkpoint.name, options.checkpoint.position)] : []),
+    ]);
+    if (writes) await tx.run(writes);
     return { results, entries };
   });
 }

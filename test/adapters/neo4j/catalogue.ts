@@ -10,6 +10,7 @@ import * as marks from '../../../src/adapters/neo4j/cypher/marks.ts';
 import * as reads from '../../../src/adapters/neo4j/cypher/reads.ts';
 import * as search from '../../../src/adapters/neo4j/cypher/search.ts';
 import * as history from '../../../src/adapters/neo4j/cypher/history.ts';
+import { inSequence } from '../../../src/adapters/neo4j/cypher/sequence.ts';
 import * as backfill from '../../../src/adapters/neo4j/cypher/ledger-backfill.ts';
 import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
 import { encodeCursor } from '../../../src/core/paging/cursor.ts';
@@ -42,7 +43,6 @@ export function catalogue(): Record<string, Statement> {
     'schema.showConstraints': showConstraints(),
     'apply.lockHead': apply.lockHead(),
     'apply.setHead': apply.setHead(8),
-    'apply.findDuplicates': apply.findDuplicates([{ eventId: V('evt-1'), source: V('agent://a') }, { eventId: V('evt-2'), source: V('agent://b') }]),
     'apply.readNode': apply.readNode(V('r-1001')),
     'apply.createNode.referral': apply.createNode(ontology, V('r-1001'), 'Referral', ['Referral'], { reason: V('Chest pain'), priority: V('urgent'), score: 1 }, prov),
     'apply.createNode.patient': apply.createNode(ontology, V('p-1'), 'Patient', ['Patient'], { name: V('Ann'), allergy: [V('penicillin'), V('latex')] }, prov),
@@ -51,9 +51,13 @@ export function catalogue(): Record<string, Statement> {
     'apply.updateNode.refine': apply.updateNode(ontology, V('dr-1'), 'Specialist', ['Specialist', 'Practitioner'], { capacity: 3 }, [], prov),
     'apply.readTargets': apply.readTargets(ontology, 'referredTo', V('r-1001')),
     'apply.mergeRelationship': apply.mergeRelationship(ontology, 'forPatient', V('r-1001'), V('p-1'), prov),
-    'unwind.readNodes': unwind.readNodes([V('r-1001'), V('p-1')]),
-    'unwind.readTargets': unwind.readTargets(ontology, [{ type: 'referredBy', from: V('r-1001') }, { type: 'forPatient', from: V('r-1001') }, { type: 'referredBy', from: V('r-1002') }]),
-    'unwind.probeRelationships': unwind.probeRelationships(ontology, [{ type: 'hasSpecialty', from: V('s-1'), to: V('CAR') }]),
+    'unwind.openBatch': unwind.openBatch(ontology, {
+      keys: [{ eventId: V('evt-1'), source: V('agent://a') }, { eventId: V('evt-2'), source: V('agent://b') }],
+      ids: [V('r-1001'), V('p-1')],
+      pairs: [{ type: 'referredBy', from: V('r-1001') }, { type: 'forPatient', from: V('r-1001') }, { type: 'referredBy', from: V('r-1002') }],
+      probes: [{ type: 'hasSpecialty', from: V('s-1'), to: V('CAR') }],
+    }),
+    'unwind.openBatch.keysOnly': unwind.openBatch(undefined, { keys: [{ eventId: V('evt-1'), source: V('agent://a') }], ids: [], pairs: [], probes: [] }),
     'unwind.createNodes': unwind.createNodes(ontology, ['GeneralPractitioner', 'Practitioner'], [{ id: V('gp-7'), props: { name: V('Dr') }, meta: { ...{ _class: 'Referral', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7 }, _createdSeq: 7 } }]),
     'unwind.updateNodes': unwind.updateNodes(ontology, ['Referral'], [{ id: V('r-1001'), props: { priority: V('urgent'), reason: null }, meta: { _class: 'Referral', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7 } }]),
     'unwind.createRelationships': unwind.createRelationships(ontology, 'forPatient', [{ from: V('r-1001'), to: V('p-1'), meta: { _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7, _createdSeq: 7 } }]),
@@ -66,6 +70,14 @@ export function catalogue(): Record<string, Statement> {
       { props: { seq: 7, kind: 'event', eventId: V('evt-1'), type: 'ReferralRequested', source: V('agent://intake'), time: 't', committedAt: 't', changes: '[…]', changeFirstIds: [V('r-1001')], changeSecondIds: [V('r-1001')] }, touched: [V('r-1001')] },
     ]),
     'apply.setCheckpoint': apply.setCheckpoint(V('projector'), 42),
+    'sequence.batchWrites': inSequence([
+      unwind.createNodes(ontology, ['Patient'], [{ id: V('p-1'), props: { name: V('Ann') }, meta: { _class: 'Patient', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7, _createdSeq: 7 } }]),
+      unwind.createRelationships(ontology, 'forPatient', [{ from: V('r-1001'), to: V('p-1'), meta: { _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7, _createdSeq: 7 } }]),
+      history.writeNodeHistory([{ id: V('r-1001'), closeAt: 7, versions: [{ seq: 7, vt: null, class: 'Referral', labels: ['TrailgraphNode', 'Referral'], props: V('{}'), eventId: V('evt-1'), source: V('agent://intake'), time: V('t'), createdSeq: null }] }]),
+      apply.writeLedger([{ props: { seq: 7, kind: 'event', eventId: V('evt-1'), type: 'ReferralRequested', source: V('agent://intake'), time: 't', committedAt: 't', changes: '[…]', changeFirstIds: [V('p-1')], changeSecondIds: [V('p-1')] }, touched: [V('p-1')] }]),
+      apply.setHead(7),
+      apply.setCheckpoint(V('projector'), 42),
+    ]),
     'reads.getNodes': reads.getNodes([V('p-1'), V('r-1001')]),
     'reads.listNodes.plain': reads.listNodes(ontology, { class: 'Referral', first: 10 }, now),
     'reads.listNodes.everything': reads.listNodes(

@@ -1,21 +1,14 @@
 /**
- * Set-based Cypher for applying a batch: one read of every node the batch touches, one read of the current
- * targets of every (type, from) pair it relates, then one `UNWIND` write per kind of change (and per label set or
- * relationship type, which Cypher 5 cannot take as parameters). What to write is decided in JS from what the
- * reads returned (batch-state.ts, by core's rules); these statements only carry it out. Used inside the write
- * transaction that locked the head node first, so nothing changes between the reads and the writes.
+ * Set-based Cypher for applying a batch: one statement that locks the head node and reads everything the batch
+ * decides from (its nodes, the current targets of every (type, from) pair it relates, the ledger entries holding
+ * its event keys), then one `UNWIND` write per kind of change (and per label set or relationship type, which
+ * Cypher 5 cannot take as parameters), all sent as one statement (sequence.ts). What to write is decided in JS
+ * from what the read returned (batch-state.ts, by core's rules); these statements only carry it out. The head
+ * lock is held from the read to the commit, so nothing changes between the reads and the writes.
  */
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import { labelExpr, relType } from './names.ts';
 import type { Statement } from './statement.ts';
-
-/** Class, labels and properties of each existing node of `ids`. */
-export function readNodes(ids: readonly string[]): Statement {
-  return {
-    cypher: 'UNWIND $ids AS id MATCH (n:TrailgraphNode {id: id}) RETURN id, n._class AS class, labels(n) AS labels, properties(n) AS props',
-    params: { ids },
-  };
-}
 
 /** `rows` grouped by relationship type, types in code-point order (the statement text is stable). */
 function byType<T extends { readonly type: string }>(rows: readonly T[]): [string, T[]][] {
@@ -24,29 +17,55 @@ function byType<T extends { readonly type: string }>(rows: readonly T[]): [strin
   return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/**
- * Every current target of each `(type, from)` pair, with the target's class. One `UNION ALL` branch per type, the
- * type in the pattern: the planner then expands only that type's relationships of each node, where a
- * `type(r) = p.type` filter would walk all of them (a hub's whole fan-out for one functional pair).
- */
-export function readTargets(ontology: CompiledOntology, pairs: readonly { readonly type: string; readonly from: string }[]): Statement {
-  const groups = byType(pairs);
-  return {
-    cypher: groups
-      .map(([type], i) => `UNWIND $from${i} AS f MATCH (a:TrailgraphNode {id: f})-[r:${relType(ontology, type)}]->(b:TrailgraphNode) RETURN type(r) AS type, f AS from, b.id AS to, b._class AS toClass`)
-      .join(' UNION ALL '),
-    params: Object.fromEntries(groups.map(([, rows], i) => [`from${i}`, rows.map((p) => p.from)])),
-  };
+/** What a batch reads before it decides anything: BatchGraph.needs plus the events' idempotency keys. */
+export interface BatchReads {
+  readonly keys: readonly { readonly eventId: string; readonly source: string }[];
+  readonly ids: readonly string[];
+  readonly pairs: readonly { readonly type: string; readonly from: string }[];
+  readonly probes: readonly { readonly type: string; readonly from: string; readonly to: string }[];
 }
 
-/** Which of the relationships `(from)-[type]->(to)` exist, with the target's class (typed patterns, as readTargets). */
-export function probeRelationships(ontology: CompiledOntology, rels: readonly { readonly type: string; readonly from: string; readonly to: string }[]): Statement {
-  const groups = byType(rels);
+/**
+ * A batch's first statement, one row: `head` (the last seq, after locking the head node as apply.lockHead does),
+ * `duplicates` (ledger entries already holding one of `keys`), `nodes` (class, labels and properties of each
+ * existing node of `ids`), `targets` (every current target of each pair, and which probed relationships exist,
+ * with the target's class). Each read is a subquery taking `head` in: it runs for the one row the locking MERGE
+ * produced, after it. The type is in each relationship pattern (one subquery per type): the planner then expands
+ * only that type's relationships of a node, where a `type(r) = p.type` filter would walk all of them (a hub's
+ * whole fan-out for one functional pair).
+ */
+export function openBatch(ontology: CompiledOntology | undefined, reads: BatchReads): Statement {
+  const typed = (type: string): string => {
+    if (!ontology) throw new RangeError(`reading "${type}" relationships needs the ontology: call init(ontology) first`);
+    return relType(ontology, type);
+  };
+  const pairs = byType(reads.pairs);
+  const probes = byType(reads.probes);
+  const lists = [...pairs.map((_, i) => `t${i}`), ...probes.map((_, i) => `p${i}`)];
   return {
-    cypher: groups
-      .map(([type], i) => `UNWIND $rels${i} AS x MATCH (a:TrailgraphNode {id: x.from})-[r:${relType(ontology, type)}]->(b:TrailgraphNode {id: x.to}) RETURN type(r) AS type, x.from AS from, b.id AS to, b._class AS toClass`)
-      .join(' UNION ALL '),
-    params: Object.fromEntries(groups.map(([, rows], i) => [`rels${i}`, rows.map((x) => ({ from: x.from, to: x.to }))])),
+    cypher: [
+      "MERGE (h:TrailgraphMeta {key: 'head'}) ON CREATE SET h.seq = 0 SET h._lock = true WITH h.seq AS head",
+      'CALL (head) { UNWIND $keys AS k MATCH (l:TrailgraphLedgerEntry {eventId: k.eventId, source: k.source}) ' +
+        'RETURN collect({eventId: l.eventId, source: l.source, seq: l.seq, event: l.event}) AS duplicates }',
+      'CALL (head) { UNWIND $ids AS id MATCH (n:TrailgraphNode {id: id}) RETURN collect({id: id, class: n._class, labels: labels(n), props: properties(n)}) AS nodes }',
+      ...pairs.map(
+        ([type], i) =>
+          `CALL (head) { UNWIND $from${i} AS f MATCH (a:TrailgraphNode {id: f})-[r:${typed(type)}]->(b:TrailgraphNode) ` +
+          `RETURN collect({type: type(r), from: f, to: b.id, toClass: b._class}) AS t${i} }`,
+      ),
+      ...probes.map(
+        ([type], i) =>
+          `CALL (head) { UNWIND $rels${i} AS x MATCH (a:TrailgraphNode {id: x.from})-[r:${typed(type)}]->(b:TrailgraphNode {id: x.to}) ` +
+          `RETURN collect({type: type(r), from: x.from, to: b.id, toClass: b._class}) AS p${i} }`,
+      ),
+      `RETURN head, duplicates, nodes, ${lists.length > 0 ? lists.join(' + ') : '[]'} AS targets`,
+    ].join(' '),
+    params: {
+      keys: reads.keys.map((k) => ({ eventId: k.eventId, source: k.source })),
+      ids: reads.ids,
+      ...Object.fromEntries(pairs.map(([, rows], i) => [`from${i}`, rows.map((p) => p.from)])),
+      ...Object.fromEntries(probes.map(([, rows], i) => [`rels${i}`, rows.map((x) => ({ from: x.from, to: x.to }))])),
+    },
   };
 }
 

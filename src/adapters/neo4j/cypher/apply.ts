@@ -45,14 +45,6 @@ export function setHead(seq: number): Statement {
   return { cypher: "MATCH (h:TrailgraphMeta {key: 'head'}) SET h.seq = $seq", params: { seq } };
 }
 
-/** Idempotency keys (eventId, source) already in the ledger, with their seq and stored event (JSON text). */
-export function findDuplicates(keys: readonly { readonly eventId: string; readonly source: string }[]): Statement {
-  return {
-    cypher: 'UNWIND $keys AS k MATCH (l:TrailgraphLedgerEntry {eventId: k.eventId, source: k.source}) RETURN l.eventId AS eventId, l.source AS source, l.seq AS seq, l.event AS event',
-    params: { keys: keys.map((k) => ({ eventId: k.eventId, source: k.source })) },
-  };
-}
-
 /** A node's class, labels and properties (undefined row when absent). */
 export function readNode(id: string): Statement {
   return { cypher: 'MATCH (n:TrailgraphNode {id: $id}) RETURN n._class AS class, labels(n) AS labels, properties(n) AS props', params: { id } };
