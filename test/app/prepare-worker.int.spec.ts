@@ -49,4 +49,21 @@ void describe('ingest with the prepare worker', () => {
     assert.equal((await store.getNode('p-4'))?.properties.name, 'Patient 4');
     assert.ok(seen[0]?.changes.some((c) => c.kind === 'relationship' && c.type === 'forPatient' && c.to.id === 'p-1'));
   });
+
+  void it('hands over the same change sets as preparing on this thread, the received text as the very string sent', async () => {
+    // The worker leaves out of its answer the payload texts the main thread still holds: they must come back as the
+    // strings that were sent, and everything else as the planner made it. An event without a subject gets the one derived
+    // from its data at validation, so its text is not the ledger's copy and its parsed event travels instead.
+    const withSubject = { ...referral(11), subject: 'Referral/r-11' };
+    const raws = [withSubject, referral(12)].map(raw);
+    const batch = await ingestor.prepareBatch(raws);
+    assert.ok(batch, 'the worker prepared the batch (no fallback to this thread)');
+    const [kept, derived] = batch.results;
+    assert.ok(kept?.ok && derived?.ok);
+    assert.equal(kept.changeSet.eventJson, raws[0]?.payload);
+    assert.deepEqual(kept.changeSet.event, withSubject);
+    assert.equal(derived.changeSet.eventJson, undefined);
+    assert.deepEqual(derived.changeSet.event, referral(12));
+    for (const [i, r] of batch.results.entries()) assert.deepEqual(r.ok && { ...r.changeSet }, { ...ingestor.prepare(raws[i] as RawEvent) });
+  });
 });

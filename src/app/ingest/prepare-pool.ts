@@ -31,7 +31,7 @@ export function createPreparePool({ module, args }: PrepareWorkerOptions): Prepa
   const worker = new Worker(boot, { eval: true, workerData: { module, args } });
   // The worker alone must not keep a process alive (the bus connection or server does that).
   worker.unref();
-  const pending = new Map<number, { resolve: (r: PrepareResponse) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { payloads: readonly unknown[]; resolve: (r: PrepareResponse) => void; reject: (e: Error) => void }>();
   let failed: Error | undefined;
   let next = 0;
   const fail = (err: Error): void => {
@@ -48,7 +48,7 @@ export function createPreparePool({ module, args }: PrepareWorkerOptions): Prepa
       p.reject(new Error(res.error));
     } else if (res.json !== undefined) {
       try {
-        p.resolve({ id: res.id, ...(res.version !== undefined && { version: res.version }), results: decodePrepared(res.json) });
+        p.resolve({ id: res.id, ...(res.version !== undefined && { version: res.version }), results: decodePrepared(res.json, p.payloads) });
       } catch (err) {
         p.reject(err as Error);
       }
@@ -61,7 +61,7 @@ export function createPreparePool({ module, args }: PrepareWorkerOptions): Prepa
       if (failed) return Promise.reject(failed);
       const id = next++;
       return new Promise<PrepareResponse>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+        pending.set(id, { payloads, resolve, reject });
         worker.postMessage({ id, payloads, receivedAt } satisfies PrepareRequest);
       });
     },

@@ -33,25 +33,44 @@ export interface PrepareResponse {
 }
 
 
-/** The results as JSON text, leaving out each `event` that its `eventJson` restores. */
-export function encodePrepared(results: readonly WorkerPrepared[]): string {
-  return JSON.stringify(results, (key, value: unknown) => (key === 'changeSet' && isWithText(value) ? withoutEvent(value) : value));
+/**
+ * One result as it travels. A change set whose received text is the request's own payload leaves out both `event`
+ * and `eventJson` (`ownText`): the main thread still holds that payload, so sending it back would only make the
+ * worker escape it into the JSON and the main thread copy and unescape it again (about a third of the answer).
+ */
+type WireResult =
+  | Exclude<WorkerPrepared, { readonly ok: true }>
+  | { readonly ok: true; readonly changeSet: Omit<ChangeSet, 'event'> & Partial<Pick<ChangeSet, 'event'>>; readonly ownText?: true };
+
+/** The results of `payloads` as JSON text, without the texts the main thread already has. */
+export function encodePrepared(results: readonly WorkerPrepared[], payloads: readonly unknown[]): string {
+  // Built as plain objects rather than with a JSON.stringify replacer: a replacer runs for every key of every change
+  // set and cost more than the stringify itself.
+  const wire = results.map((r, i): WireResult => {
+    if (!('ok' in r) || !r.ok || typeof r.changeSet.eventJson !== 'string') return r;
+    const { event: _event, eventJson, ...rest } = r.changeSet;
+    return eventJson === payloads[i] ? { ok: true, changeSet: rest, ownText: true } : { ok: true, changeSet: { ...rest, eventJson } };
+  });
+  return JSON.stringify(wire);
 }
 
-/** The results from `encodePrepared`, each change set's `event` back as a lazily parsed property. */
-export function decodePrepared(json: string): WorkerPrepared[] {
-  const results = JSON.parse(json) as WorkerPrepared[];
-  for (const r of results) if ('ok' in r && r.ok && !('event' in r.changeSet)) restoreEvent(r.changeSet);
-  return results;
-}
-
-function isWithText(v: unknown): v is ChangeSet & { eventJson: string } {
-  return typeof v === 'object' && v !== null && typeof (v as ChangeSet).eventJson === 'string';
-}
-
-function withoutEvent(cs: ChangeSet): Omit<ChangeSet, 'event'> {
-  const { event: _event, ...rest } = cs;
-  return rest;
+/**
+ * The results from `encodePrepared(results, payloads)`, given the same payloads: each change set gets its received
+ * text back, and its `event` as a property parsed from that text on first access.
+ */
+export function decodePrepared(json: string, payloads: readonly unknown[]): WorkerPrepared[] {
+  const wire = JSON.parse(json) as WireResult[];
+  return wire.map((r, i): WorkerPrepared => {
+    if (!('ok' in r) || !r.ok) return r;
+    const changeSet = r.changeSet as ChangeSet;
+    if (r.ownText) {
+      const text = payloads[i];
+      if (typeof text !== 'string') throw new Error(`prepare-wire: the worker's answer reuses the text of payload ${i}, but the request sent no text there; the worker and the pool must come from the same build`);
+      (changeSet as { eventJson?: string }).eventJson = text;
+    }
+    if (!('event' in changeSet)) restoreEvent(changeSet);
+    return { ok: true, changeSet };
+  });
 }
 
 function restoreEvent(cs: ChangeSet): void {

@@ -6,7 +6,7 @@
  * `(args) => PrepareSetup | Promise<PrepareSetup>`.
  *
  * Protocol: `{ id, payloads, receivedAt }` in; `{ id, version, json }` out (prepare-wire.ts: `results` as JSON text,
- * cheaper for the main thread than a structured clone), one result per payload:
+ * cheaper for the main thread than a structured clone, without the payload texts it sent), one result per payload:
  * a change set, an invalid event (id + issues), or `retry` — any other failure, which the main thread redoes
  * itself so the error it throws is the real one.
  */
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         return { retry: true };
       }
     });
-    port.postMessage({ id: req.id, version: s.ontology.version, json: encodePrepared(results) } satisfies PrepareResponse);
+    port.postMessage({ id: req.id, version: s.ontology.version, json: encodePrepared(results, req.payloads) } satisfies PrepareResponse);
   });
 }
 
