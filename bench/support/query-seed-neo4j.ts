@@ -29,7 +29,10 @@ export async function seedNeo4j(c: Neo4jConnection, nodes: number): Promise<Seed
   const L = (cls: string): string => labelExpr(ontology, labelsOf(ontology, cls));
   const run = async (cypher: string, params: Record<string, unknown>): Promise<void> => void (await driver.executeQuery(cypher, params));
   const chunks = async (count: number, cypher: string, offset = 0): Promise<void> => {
-    for (let from = 0; from < count; from += 10_000) await run(cypher, { from, to: Math.min(count, from + 10_000) - 1, offset, patients: shape.patients, gps: shape.gps });
+    // INTEGER parameters: the driver sends a plain JS number as FLOAT, and 'p-' + (r % 6666.0) is 'p-17.0', which
+    // matches no node — the relationships were silently never created.
+    const int = neo4j.int;
+    for (let from = 0; from < count; from += 10_000) await run(cypher, { from: int(from), to: int(Math.min(count, from + 10_000) - 1), offset: int(offset), patients: int(shape.patients), gps: int(shape.gps) });
   };
   try {
     await run(`CREATE (:${L('Specialty').slice(1)} {id: 'sp-card', code: 'CARD', name: 'Cardiology', _class: 'Specialty', _eventId: 'ref-0', ${PROV}, _seq: 1, _createdSeq: 1})`, {});
@@ -43,7 +46,11 @@ export async function seedNeo4j(c: Neo4jConnection, nodes: number): Promise<Seed
       `CREATE (x)-[:forPatient {_eventId: 'ref-' + r, ${PROV}, _seq: $offset + r, _createdSeq: $offset + r}]->(p) ` +
       `CREATE (x)-[:referredBy {_eventId: 'ref-' + r, ${PROV}, _seq: $offset + r, _createdSeq: $offset + r}]->(g) ` +
       `CREATE (x)-[:requestedSpecialty {_eventId: 'ref-' + r, ${PROV}, _seq: $offset + r, _createdSeq: $offset + r}]->(s)`, base);
-    await run("MERGE (h:TrailgraphMeta {key: 'head'}) SET h.seq = $seq", { seq: base + shape.referrals });
+    await run("MERGE (h:TrailgraphMeta {key: 'head'}) SET h.seq = $seq", { seq: neo4j.int(base + shape.referrals) });
+    // A seed that wrote nodes but no relationships measures empty pages; fail instead of publishing such figures.
+    const rels = await driver.executeQuery('MATCH ()-[r]->() RETURN count(r) AS n');
+    const written = Number(rels.records[0]?.get('n'));
+    if (written !== 3 * shape.referrals) throw new Error(`seeding Neo4j wrote ${written} relationships, expected ${3 * shape.referrals} (3 per referral); the query rows would measure empty pages`);
   } finally {
     await driver.close();
   }

@@ -144,19 +144,15 @@ export function createNeo4jStore(options: Neo4jStoreOptions): GraphStore {
       // `limit` counts the start too; 0 hops is the start alone.
       const limit = resultLimit(opts?.limit, DEFAULT_NEIGHBOURHOOD_LIMIT);
       const n = hopsWithin(hops);
-      return exec.read(async (tx) => {
-        if (n === 0) {
-          const [row] = await tx.run(r.getNodes([id], opts?.scope));
-          return { nodes: row ? [{ node: toNodeRecord(o, row.n), distance: 0 }] : [], relationships: [], truncated: false };
-        }
-        const [row] = await tx.run(r.neighbourhoodNodes(o, id, n, opts?.via, limit - 1, opts?.scope));
-        if (!row) return { nodes: [], relationships: [], truncated: false };
-        const found = (row.nodes as { node: unknown; distance: number }[]).map((x) => ({ node: toNodeRecord(o, x.node), distance: Number(x.distance) }));
-        const nodes = [{ node: toNodeRecord(o, row.start), distance: 0 }, ...found];
-        const inner = nodes.filter((x) => x.distance < n).map((x) => x.node.id);
-        const rels = await tx.run(r.relationshipsAmong(o, nodes.map((x) => x.node.id), inner, opts?.via));
-        return orderNeighbourhood({ nodes, relationships: rels.map((x) => toRelationshipRecord(x.rel as Row)), truncated: row.truncated === true });
-      });
+      if (n === 0) {
+        const [row] = await exec.query(r.getNodes([id], opts?.scope));
+        return { nodes: row ? [{ node: toNodeRecord(o, row.n), distance: 0 }] : [], relationships: [], truncated: false };
+      }
+      const [row] = await exec.query(r.neighbourhood(o, id, n, opts?.via, limit - 1, opts?.scope));
+      if (!row) return { nodes: [], relationships: [], truncated: false };
+      const found = (row.nodes as { node: unknown; distance: number }[]).map((x) => ({ node: toNodeRecord(o, x.node), distance: Number(x.distance) }));
+      const nodes = [{ node: toNodeRecord(o, row.start), distance: 0 }, ...found];
+      return orderNeighbourhood({ nodes, relationships: (row.rels as Row[]).map(toRelationshipRecord), truncated: row.truncated === true });
     },
     async paths(from, to, maxHops, opts) {
       const o = onto();

@@ -65,5 +65,5 @@ void test('a name the ontology does not declare is refused before it reaches Cyp
   assert.throws(() => reads.listNodes(ontology, { class: 'Patient` DETACH DELETE n //', first: 1 }, 0), /not a class/);
   assert.throws(() => reads.listNodes(ontology, { class: 'Patient', first: 1, filters: [{ property: V('x'), op: 'eq', value: 1 }] }, 0), /not a datatype property/);
   assert.throws(() => reads.countRelated(ontology, [], 'name', 'out'), /not an object property/);
-  assert.throws(() => reads.neighbourhoodNodes(ontology, 'x', 99, undefined, 10), /hops/);
+  assert.throws(() => reads.neighbourhood(ontology, 'x', 99, undefined, 10), /hops/);
 });

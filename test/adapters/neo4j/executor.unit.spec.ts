@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Neo4jError, Node, Record, Relationship, int, isInt } from 'neo4j-driver';
 import { ConfigError, ProjectionConflictError, StoreUnavailableError } from '../../../src/core/errors.ts';
-import { fromNeo4jValue, mapError, recordToRow, toNeo4jValue } from '../../../src/adapters/neo4j/executor.ts';
+import { fromNeo4jValue, mapError, recordToRow, toNeo4jValue, withoutStackCapture } from '../../../src/adapters/neo4j/executor.ts';
 import { createNode } from '../../../src/adapters/neo4j/cypher/apply.ts';
 import { createMark } from '../../../src/adapters/neo4j/cypher/marks.ts';
 import { toNodeRecord } from '../../../src/adapters/neo4j/records.ts';
@@ -117,4 +117,14 @@ void test('params: integral numbers go as INTEGER, float-ranged properties and m
   assert.deepEqual(toNeo4jValue([1, 0.5]), [1, 0.5]);
   assert.ok((toNeo4jValue([1, 2]) as unknown[]).every(isInt));
   assert.deepEqual(toNeo4jValue({ a: undefined, b: 'x' }), { b: 'x' });
+});
+
+void test('a statement starts without stack capture, and the limit is back afterwards, also when starting throws', () => {
+  const before = Error.stackTraceLimit;
+  const stack = withoutStackCapture(() => new Error('inside').stack);
+  assert.equal(stack, 'Error: inside', 'no frames are formatted inside the window');
+  assert.equal(Error.stackTraceLimit, before);
+  assert.throws(() => withoutStackCapture(() => { throw new TypeError('driver refused the parameters'); }), /driver refused the parameters/);
+  assert.equal(Error.stackTraceLimit, before);
+  assert.match(new Error('outside').stack ?? '', /\n\s+at /, 'stacks outside the window keep their frames');
 });

@@ -104,10 +104,14 @@ function viaTypes(ontology: CompiledOntology, via: readonly string[] | undefined
 }
 
 /**
- * Nodes within `n` hops of `id` (either direction), nearest first (ties by id), at most `limit` besides the start,
- * and whether more existed. Collected in the order of the preceding WITH ... ORDER BY (the documented idiom).
+ * A neighbourhood in one statement: the nodes within `n` hops of `id` (either direction), nearest first (ties by
+ * id), at most `limit` besides the start, whether more existed, and the relationships the walk crossed — both
+ * endpoints among the nodes and at least one nearer than the hop limit, from which the walk went on (core's
+ * Neighbourhood rule: a relationship between two nodes both at the outermost distance is not part of the answer).
+ * One statement rather than two in a transaction: each statement, BEGIN and COMMIT is a round trip the server pays
+ * driver CPU for. Nodes are collected in the order of the preceding WITH ... ORDER BY (the documented idiom).
  */
-export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: number, via: readonly string[] | undefined, limit: number, scope?: ReadScope): Statement {
+export function neighbourhood(ontology: CompiledOntology, id: string, n: number, via: readonly string[] | undefined, limit: number, scope?: ReadScope): Statement {
   for (const v of via ?? []) relType(ontology, v);
   // With a scope the start must be visible and the walk neither returns nor passes through a node it hides.
   const start = whereScope(scope, 's');
@@ -119,24 +123,14 @@ export function neighbourhoodNodes(ontology: CompiledOntology, id: string, n: nu
       `${through ? ` AND all(x IN nodes(p)[1..] WHERE ${through.cypher})` : ''} ` +
       'WITH s, m, min(length(p)) AS distance ORDER BY distance, m.id ' +
       'WITH s, collect(CASE WHEN m IS NULL THEN null ELSE {node: m, distance: distance} END) AS found ' +
-      'RETURN s AS start, found[..$limit] AS nodes, size(found) > $limit AS truncated',
+      'WITH s, found[..$limit] AS nodes, size(found) > $limit AS truncated ' +
+      `WITH s, nodes, truncated, [s.id] + [x IN nodes | x.node.id] AS ids, [s.id] + [x IN nodes WHERE x.distance < ${hops(n)} | x.node.id] AS inner ` +
+      // Outward from each found node (already bound, no index seek): matching both ends by id lets the planner
+      // expand from the far end instead, which for a patient's GP is every referral the GP ever made.
+      'RETURN s AS start, nodes, truncated, COLLECT { ' +
+      'UNWIND [s] + [x IN nodes | x.node] AS a MATCH (a)-[r]->(b:TrailgraphNode) WHERE b.id IN ids AND (a.id IN inner OR b.id IN inner) AND ($via IS NULL OR type(r) IN $via) ' +
+      `RETURN ${REL_MAP('r', 'a', 'b')} } AS rels`,
     params: { ...start.params, ...through?.params, id, via: via ?? null, limit },
-  };
-}
-
-/**
- * The relationships a neighbourhood walk crossed: both endpoints in `ids` and at least one in `inner` (the nodes
- * nearer than the hop limit, from which the walk went on): core's Neighbourhood rule — a relationship between two
- * nodes both at the outermost distance is not part of the answer.
- */
-export function relationshipsAmong(ontology: CompiledOntology, ids: readonly string[], inner: readonly string[], via: readonly string[] | undefined): Statement {
-  for (const v of via ?? []) relType(ontology, v);
-  return {
-    cypher:
-      'MATCH (a:TrailgraphNode)-[r]->(b:TrailgraphNode) WHERE a.id IN $ids AND b.id IN $ids AND (a.id IN $inner OR b.id IN $inner) ' +
-      'AND ($via IS NULL OR type(r) IN $via) ' +
-      `RETURN ${REL_MAP('r', 'a', 'b')} AS rel ORDER BY rel.type, rel.from.id, rel.to.id`,
-    params: { ids, inner, via: via ?? null },
   };
 }
 
