@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../../core/errors.ts';
 import type { Api } from '../server.ts';
+import { nodeListenerOf } from './graphql-node-path.ts';
 
 export interface RunningServer {
   readonly server: Server;
@@ -22,8 +23,8 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
 
 /** Listens on `host:port`; a port in use or a foreign address is a ConfigError naming the setting. */
 export async function listen(api: Api, { host, port }: { host: string; port: number }): Promise<RunningServer> {
-  // yoga is a node request listener as well as a fetch handler.
-  const server = createServer(api);
+  // createApi's node listener: POST /graphql JSON on node:http directly, everything else through yoga.
+  const server = createServer(nodeListenerOf(api));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
