@@ -108,29 +108,41 @@ function viaTypes(ontology: CompiledOntology, via: readonly string[] | undefined
  * id), at most `limit` besides the start, whether more existed, and the relationships the walk crossed — both
  * endpoints among the nodes and at least one nearer than the hop limit, from which the walk went on (core's
  * Neighbourhood rule: a relationship between two nodes both at the outermost distance is not part of the answer).
+ *
+ * Breadth-first, one CALL per hop, and bounded: a hop keeps at most `limit + 1` new nodes (the lowest ids, a top-k
+ * rather than a sort), and once the answer is full the later hops expand nothing. A variable-length pattern
+ * instead enumerates every path: two hops from a referral through its Specialty are the Specialty's 66,600
+ * referrals, each aggregated, sorted and collected with its properties to keep 50 — ~300 ms a request where the
+ * walk costs milliseconds. A hop's nodes are all carried to the next only while the answer has room, so they are
+ * never more than `limit`. With a scope the walk neither returns nor passes through a node it hides.
  * One statement rather than two in a transaction: each statement, BEGIN and COMMIT is a round trip the server pays
  * driver CPU for. Nodes are collected in the order of the preceding WITH ... ORDER BY (the documented idiom).
  */
 export function neighbourhood(ontology: CompiledOntology, id: string, n: number, via: readonly string[] | undefined, limit: number, scope?: ReadScope): Statement {
   for (const v of via ?? []) relType(ontology, v);
-  // With a scope the start must be visible and the walk neither returns nor passes through a node it hides.
   const start = whereScope(scope, 's');
-  const through = scopePredicate(scope, 'x');
+  const through = scopePredicate(scope, 'm');
+  const types = viaTypes(ontology, via);
+  const hop = (d: number): string =>
+    'CALL (seen, frontier, truncated) { ' +
+    'UNWIND CASE WHEN truncated THEN [] ELSE frontier END AS f ' +
+    `MATCH (f)-[r${types}]-(m:TrailgraphNode) WHERE NOT m IN seen AND ($via IS NULL OR type(r) IN $via)${through ? ` AND ${through.cypher}` : ''} ` +
+    'WITH DISTINCT m ORDER BY m.id LIMIT $cap RETURN collect(m) AS level } ' +
+    'WITH s, seen + level AS seen, level AS frontier, ' +
+    `nodes + [x IN level[..$limit - size(nodes)] | {node: x, distance: ${d}}] AS nodes, truncated OR size(nodes) + size(level) > $limit AS truncated `;
+  const walk = Array.from({ length: hops(n) }, (_, i) => hop(i + 1)).join('');
   return {
     cypher:
       `MATCH (s:TrailgraphNode {id: $id})${start.cypher} ` +
-      `OPTIONAL MATCH p = (s)-[rs${viaTypes(ontology, via)}*1..${hops(n)}]-(m:TrailgraphNode) WHERE m <> s AND ($via IS NULL OR all(r IN rs WHERE type(r) IN $via))` +
-      `${through ? ` AND all(x IN nodes(p)[1..] WHERE ${through.cypher})` : ''} ` +
-      'WITH s, m, min(length(p)) AS distance ORDER BY distance, m.id ' +
-      'WITH s, collect(CASE WHEN m IS NULL THEN null ELSE {node: m, distance: distance} END) AS found ' +
-      'WITH s, found[..$limit] AS nodes, size(found) > $limit AS truncated ' +
-      `WITH s, nodes, truncated, [s.id] + [x IN nodes | x.node.id] AS ids, [s.id] + [x IN nodes WHERE x.distance < ${hops(n)} | x.node.id] AS inner ` +
+      'WITH s, [s] AS seen, [s] AS frontier, [] AS nodes, false AS truncated ' +
+      walk +
+      `WITH s, nodes, truncated, [s.id] + [x IN nodes | x.node.id] AS ids, [s.id] + [x IN nodes WHERE x.distance < ${n} | x.node.id] AS inner ` +
       // Outward from each found node (already bound, no index seek): matching both ends by id lets the planner
       // expand from the far end instead, which for a patient's GP is every referral the GP ever made.
       'RETURN s AS start, nodes, truncated, COLLECT { ' +
       'UNWIND [s] + [x IN nodes | x.node] AS a MATCH (a)-[r]->(b:TrailgraphNode) WHERE b.id IN ids AND (a.id IN inner OR b.id IN inner) AND ($via IS NULL OR type(r) IN $via) ' +
       `RETURN ${REL_MAP('r', 'a', 'b')} } AS rels`,
-    params: { ...start.params, ...through?.params, id, via: via ?? null, limit },
+    params: { ...start.params, ...through?.params, id, via: via ?? null, limit, cap: limit + 1 },
   };
 }
 
