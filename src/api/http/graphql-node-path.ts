@@ -27,6 +27,7 @@ const UNOWNED_HOOKS = ['onRequestParse', 'onResultProcess', 'onResponse', 'onExe
 const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 const CONTENT_LENGTH = /^\d+$/;
 
+type JsonType = 'application/json' | 'application/graphql-response+json';
 type Yoga = YogaServerInstance<Record<string, unknown>, ApiContext>;
 type OnRequest = NonNullable<Plugin['onRequest']>;
 type ServerContext = { req: IncomingMessage; res: ServerResponse; waitUntil: (p: Promise<unknown> | void) => void };
@@ -45,10 +46,10 @@ export interface GraphqlNodePathOptions {
  * header names anything else (yoga may then pick SSE or multipart). Same order rule as yoga's
  * useResultProcessors: the last match wins, request types taken from the end of the header.
  */
-export function acceptedJsonType(accept: string | undefined): 'application/json' | 'application/graphql-response+json' | undefined {
+export function acceptedJsonType(accept: string | undefined): JsonType | undefined {
   if (accept === undefined || accept === '' || accept === '*/*' || accept === 'application/json') return 'application/json';
   if (accept === 'application/graphql-response+json') return accept;
-  let chosen: 'application/json' | 'application/graphql-response+json' | undefined;
+  let chosen: JsonType | undefined;
   for (const part of accept.replace(/\s/g, '').toLowerCase().split(',').reverse()) {
     const [type, ...params] = part.split(';');
     const charset = params.find((p) => p.includes('charset='));
@@ -60,17 +61,17 @@ export function acceptedJsonType(accept: string | undefined): 'application/json'
   return chosen;
 }
 
-/** Whether the request is one this path answers (before its body is read). */
-function owned(req: IncomingMessage, maxBodyBytes: number): boolean {
-  if (req.method !== 'POST' || req.url !== '/graphql') return false;
+/** The media type to answer with when the request is one this path answers (before its body is read), else undefined. */
+function owned(req: IncomingMessage, maxBodyBytes: number): JsonType | undefined {
+  if (req.method !== 'POST' || req.url !== '/graphql') return undefined;
   const h = req.headers;
-  if (h.origin !== undefined || h['transfer-encoding'] !== undefined) return false;
+  if (h.origin !== undefined || h['transfer-encoding'] !== undefined) return undefined;
   const type = h['content-type'];
   const length = h['content-length'];
-  if (type === undefined || !JSON_CONTENT_TYPE.test(type) || length === undefined || !CONTENT_LENGTH.test(length)) return false;
+  if (type === undefined || !JSON_CONTENT_TYPE.test(type) || length === undefined || !CONTENT_LENGTH.test(length)) return undefined;
   // An empty body is yoga's to refuse (and whatwg-node would not take an empty `req.body` for a replay).
   const bytes = Number(length);
-  return bytes > 0 && bytes <= maxBodyBytes && acceptedJsonType(h.accept) !== undefined;
+  return bytes > 0 && bytes <= maxBodyBytes ? acceptedJsonType(h.accept) : undefined;
 }
 
 /** The client closed the connection before its request was read: nobody is left to answer. */
@@ -133,9 +134,8 @@ export function createGraphqlNodeListener(yoga: Yoga, options: GraphqlNodePathOp
     return true;
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const answer = async (req: IncomingMessage, res: ServerResponse, accepted: JsonType): Promise<void> => {
     const body = await readBody(req);
-    const accepted = acceptedJsonType(req.headers.accept)!;
     const request = new fetchAPI.Request(`http://${req.headers.host ?? 'localhost'}/graphql`, { method: 'POST', headers: req.headers as Record<string, string>, body: body as Uint8Array<ArrayBuffer> });
     const serverContext: ServerContext = { req, res, waitUntil: (p) => waitUntil(p as Promise<void>) };
     // A hook that takes the request over or throws: yoga runs the hooks again and answers as it always does.
@@ -180,11 +180,12 @@ export function createGraphqlNodeListener(yoga: Yoga, options: GraphqlNodePathOp
   };
 
   return (req, res) => {
-    if (!owned(req, options.maxBodyBytes)) {
+    const accepted = owned(req, options.maxBodyBytes);
+    if (accepted === undefined) {
       void yoga(req, res);
       return;
     }
-    answer(req, res).catch((err: unknown) => {
+    answer(req, res, accepted).catch((err: unknown) => {
       if (err instanceof ClientGoneError || res.destroyed) return;
       log(`POST /graphql failed on the node path: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (res.headersSent) res.destroy();
