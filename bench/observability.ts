@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<void> {
   const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
   console.log(seeded ? `seeded ${nodes} nodes → ${path}` : `using cached ${path}`);
   const workloads = values.workloads.split(',').map((s) => s.trim());
-  const bodies: Record<string, WrkBody> = { '1-hop': querySpecs(shape)[1]!.body, ingest: ingestBody(shape) };
+  const bodies: Record<string, WrkBody> = { '1-hop': querySpecs(shape).find((q) => q.key === '1-hop')!.body, ingest: ingestBody(shape) };
   for (const w of workloads) if (!(w in bodies)) throw new Error(`--workloads: unknown "${w}" (use 1-hop, ingest)`);
 
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-obs-'));

@@ -36,7 +36,7 @@ trailgraph (SQLite) beside PostGraphile 5 on PostgreSQL 15, same graph, same Nod
   --rounds 3            rounds; each measures every row back to back
   --connections 32      wrk connections (-c)
   --threads 1           wrk threads (-t)
-  --queries trivial,1-hop,2-hop,hub   which rows to measure on each server
+  --queries trivial,1-hop,2-hop,hub   which rows to measure on each server (also: node — one patient by id)
   --node PATH           the Node both servers run on (default: this one if ≥ 22, else Node 24 from
                         .ci/node-from-npm.sh 24 — PostGraphile 5 needs Node ≥ 22)
   --server-node-args "…"  extra Node flags for both servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"

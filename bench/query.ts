@@ -25,6 +25,7 @@ import { seededStore, type SeedShape } from './support/query-seed.ts';
 import { seedNeo4j } from './support/query-seed-neo4j.ts';
 import { startServe } from './support/serve-process.ts';
 import { combineRuns, loadArgs, loadOptions, type LoadOptions, processCpuSeconds, runWrk, type WrkBody, type WrkRun } from './support/wrk.ts';
+import neo4j from 'neo4j-driver';
 import { startNeo4jServer, type Neo4jConnection } from '../test/support/neo4j-server.ts';
 
 const HELP = `usage: npm run bench -- query [options]
@@ -38,7 +39,8 @@ req/s, × trivial, p50/p99 (wrk), p99 × trivial's, server CPU µs/request, wrk'
   --connections 32         wrk connections (-c)
   --threads 1              wrk threads (-t); one thread keeps the generator cheap on a small machine
   --stores sqlite          sqlite and/or neo4j (NEO4J_URI/NEO4J_PASSWORD, or a test server started for the run)
-  --queries trivial,1-hop,2-hop,hub   which rows to measure (also: search — full-text search, ranked; search-rare — the same on a term one node has)
+  --queries trivial,1-hop,2-hop,hub   which rows to measure (also: node — one patient by id, the floor of any store
+                           read; search — full-text search, ranked; search-rare — the same on a term one node has)
   --node PATH              the Node the server runs on (default: this one)
   --server-node-args "…"   extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --no-cold                skip the cold-page-cache round
@@ -56,6 +58,9 @@ export interface QuerySpec {
 /** The 1-hop row's query: a patient, its first 10 referrals and each one's GP name. */
 export const ONE_HOP_QUERY = 'query($id: ID!) { patient(id: $id) { name referrals(first: 10) { nodes { id triageLevel referredBy { name } } } } }';
 
+/** The one-node row's query: a single read by id. */
+export const ONE_NODE_QUERY = 'query($id: ID!) { patient(id: $id) { name } }';
+
 /** The search row's query: ranked hits with their names (the node read beside the index). */
 export const SEARCH_QUERY = 'query($text: String!) { search(text: $text, classes: ["Patient"], first: 10) { edges { score node { id ... on Patient { name } } } } }';
 
@@ -66,6 +71,12 @@ const gql = (query: string, idVar = false): string => JSON.stringify(idVar ? { q
 export function querySpecs(shape: SeedShape): QuerySpec[] {
   return [
     { key: 'trivial', name: 'trivial `{ __typename }`', body: { template: gql('{ __typename }') } },
+    {
+      // One store read and nothing else: the floor under every query that touches the store, so the ratio a
+      // relationship query can reach against trivial is bounded by this row's.
+      key: 'node', name: 'one node: patient(id) { name }',
+      body: { template: gql(ONE_NODE_QUERY, true), idPrefix: 'p-', ids: shape.patients },
+    },
     {
       key: '1-hop', name: '1-hop: patient → referrals (first 10) → referredBy { name }',
       body: { template: gql(ONE_HOP_QUERY, true), idPrefix: 'p-', ids: shape.patients },
@@ -191,6 +202,51 @@ export type Target = { kind: 'sqlite'; path: string } | { kind: 'neo4j'; connect
 
 const nodeVersion = (node: string): string => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 
+/** What one bare neo4j-driver round trip costs the client, measured in this process. */
+export interface BoltFloor {
+  readonly cpuUs: number;
+  readonly perSecond: number;
+}
+
+/**
+ * The least a Neo4j-backed request can cost its server: one auto-commit `RETURN $id` (no data, no plan work) per
+ * call of the bare driver, `inFlight` at once — the round trip every query that reads the store pays at least
+ * once. CPU is this process's, which does nothing else meanwhile; the first half of the calls warm up.
+ */
+export async function boltFloor(c: Neo4jConnection, inFlight: number, calls = 20_000): Promise<BoltFloor> {
+  const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password), { disableLosslessIntegers: true });
+  const run = async (n: number): Promise<BoltFloor> => {
+    let next = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (next < n) {
+        const id = `p-${next++}`;
+        const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+        try {
+          await session.run('RETURN $id AS id', { id });
+        } finally {
+          await session.close();
+        }
+      }
+    }));
+    const cpu = process.cpuUsage(cpu0);
+    return { cpuUs: (cpu.user + cpu.system) / n, perSecond: n / ((performance.now() - t0) / 1000) };
+  };
+  try {
+    await run(calls / 2);
+    return await run(calls);
+  } finally {
+    await driver.close();
+  }
+}
+
+/** The floor's note: a request that reads Neo4j once costs at least trivial's CPU plus one round trip. */
+export function boltFloorNote(floor: BoltFloor, trivial: WrkRun): string {
+  const trivialUs = (1e6 * trivial.serverCpu) / trivial.requests;
+  return `Bare neo4j-driver round trip in this run (auto-commit \`RETURN $id\`, ${floor.perSecond.toFixed(0)} calls/s): ${floor.cpuUs.toFixed(0)} µs of client CPU per call, the JVM's not counted. A query that reads the store once costs at least trivial's ${trivialUs.toFixed(0)} µs + ${floor.cpuUs.toFixed(0)} µs, so by CPU it answers at most ${(trivialUs / (trivialUs + floor.cpuUs)).toFixed(2)}× trivial's rate whatever its Cypher.`;
+}
+
 /** Drops the page cache of `file` only (posix_fadvise DONTNEED through GNU dd); false when dd cannot. */
 function dropPageCache(file: string): boolean {
   return spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0;
@@ -213,7 +269,7 @@ export async function measure(target: Target, nodes: number, shape: SeedShape, k
   const env = target.kind === 'sqlite' ? process.env : { ...process.env, TRAILGRAPH_NEO4J_USER: target.connection.user, TRAILGRAPH_NEO4J_PASSWORD: target.connection.password };
   const server = await startServe({ store: target.kind === 'sqlite' ? target.path : target.connection.uri, env, ...runtime });
   const specs = querySpecs(shape).filter((s) => keys.includes(s.key));
-  const oneHop = querySpecs(shape)[1]!;
+  const oneHop = querySpecs(shape).find((s) => s.key === '1-hop')!;
   const notes: string[] = [];
   try {
     if (dropped) {
@@ -230,6 +286,7 @@ export async function measure(target: Target, nodes: number, shape: SeedShape, k
     for (const s of specs) await runWrk({ url: server.url, body: s.body, seconds: Math.min(2, o.seconds), connections: o.connections, threads: o.threads, wrk: o.wrk });
     const { rows, loads } = await measureRounds(specs.map((s) => ({ label: s.name, url: server.url, cpu: () => processCpuSeconds(server.pid), body: s.body })), o);
     const title = `${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes, server on Node ${nodeVersion(runtime.node)}`;
+    if (target.kind === 'neo4j') notes.push(boltFloorNote(await boltFloor(target.connection, o.connections), rows[0]!.run));
     const lines = [heading(title, loads, o), '', ...table(rows, rows[0]!), '', ...notes];
     console.log(['', ...lines, ''].join('\n'));
     return lines;

@@ -45,6 +45,7 @@ const gql = (query: string, idVar = false): string => JSON.stringify(idVar ? { q
 export function peerQuerySpecs(shape: SeedShape): QuerySpec[] {
   return [
     { key: 'trivial', name: 'trivial `{ __typename }`', body: { template: gql('{ __typename }') } },
+    { key: 'node', name: 'one node: patient { name }', body: { template: gql('query($id: String!) { patientByRowId(rowId: $id) { name } }', true), idPrefix: 'p-', ids: shape.patients } },
     { key: '1-hop', name: '1-hop: patient → referrals (first 10) → GP { name }', body: { template: gql(PG_ONE_HOP, true), idPrefix: 'p-', ids: shape.patients } },
     {
       key: '2-hop', name: '2-hop: patient → referrals (first 50) → GP { rowId }',
