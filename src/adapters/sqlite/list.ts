@@ -7,7 +7,7 @@ import { pageSize } from '../../core/store/limits.ts';
 import { NODE_COLUMNS, rowToNode, type NodeRow } from './rows.ts';
 import { scopeFragment } from './scope.ts';
 import type { ReadScope } from '../../core/auth/read-scope.ts';
-import { and, markFilter, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './sql-filters.ts';
+import { and, inIds, markFilter, propertyFilter, relationshipFilter, sortFragments, type Fragment } from './sql-filters.ts';
 
 
 type SortedRow = NodeRow & { sv: Scalar | null };
@@ -59,22 +59,28 @@ function relatedFrom(direction: 'out' | 'in'): { parent: string; join: string } 
     : { parent: 'r.to_id', join: 'JOIN nodes n ON n.id = r.from_id' };
 }
 
+/** The rows of a related query, before paging: its type, parents, the caller's scope and the filters. */
+function relatedWhere(ctx: StoreContext, q: RelatedQuery, parents: readonly string[]): Fragment {
+  const filters = (q.filters ?? []).map((f: PropertyFilter) => propertyFilter(ctx, f));
+  return and([{ sql: 'r.type = ?', params: [q.type] }, inIds(relatedFrom(q.direction).parent, parents), scopeFragment(q.scope), ...filters]);
+}
+
 export function related(ctx: StoreContext, q: RelatedQuery): Map<string, Page<NodeRecord>> {
   const first = pageSize(q.first);
-  const { parent, join } = relatedFrom(q.direction);
-  const unique = [...new Set(q.ids)];
-  const base: Fragment = { sql: `r.type = ? AND ${parent} IN (SELECT value FROM json_each(?))`, params: [q.type, JSON.stringify(unique)] };
-  const where = and([base, scopeFragment(q.scope), ...(q.filters ?? []).map((f: PropertyFilter) => propertyFilter(ctx, f))]);
-  const sort = sortFragments(ctx, q.sort, q.after);
+  const unique = q.ids.length === 1 ? q.ids : [...new Set(q.ids)];
+  // The filter and sort fragments are built only by the statements that use them: the common page (sorted by id,
+  // no total) needs neither, and building them showed in the 1-hop query's profile.
   const byParent =
     (q.sort?.property ?? 'id') === 'id' && q.sort?.direction !== 'desc'
       ? relatedByIndex(ctx, q, unique, first)
-      : relatedByWindow(ctx, q, where, sort, first);
+      : relatedByWindow(ctx, q, relatedWhere(ctx, q, unique), sortFragments(ctx, q.sort, q.after), first);
   const totals = new Map<string, number>();
   if (q.includeTotal) {
+    const { parent, join } = relatedFrom(q.direction);
+    const w = relatedWhere(ctx, q, unique);
     const counts = ctx
-      .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE ${where.sql} GROUP BY ${parent}`)
-      .all(...where.params) as { parent: string; c: number }[];
+      .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE ${w.sql} GROUP BY ${parent}`)
+      .all(...w.params) as { parent: string; c: number }[];
     for (const c of counts) totals.set(c.parent, c.c);
   }
   const out = new Map<string, Page<NodeRecord>>();
@@ -97,15 +103,16 @@ function relatedByIndex(ctx: StoreContext, q: RelatedQuery, ids: readonly string
   // The keyset condition on n.id is written on the relationship's far end (the same value) so the index serves it.
   const keyset: Fragment | undefined = q.after === undefined ? undefined : { sql: `r.${far} > ?`, params: [decodeCursor(q.after)[1]] };
   const rest = and([keyset, scopeFragment(q.scope), ...filters]);
-  const stmt = ctx.stmt(
-    `SELECT r.${near} AS parent, ${NODE_COLUMNS}, n.id AS sv FROM rels r JOIN nodes n ON n.id = r.${far}
-     WHERE r.type = ? AND r.${near} IN (SELECT value FROM json_each(?)) AND ${rest.sql} ORDER BY r.${near}, r.${far}`,
-  );
   const byParent = new Map<string, SortedRow[]>();
   let remaining = ids;
   while (remaining.length > 0) {
     let full: string | undefined;
-    for (const r of stmt.iterate(q.type, JSON.stringify(remaining), ...rest.params) as IterableIterator<SortedRow & { parent: string }>) {
+    const parents = inIds(`r.${near}`, remaining);
+    const stmt = ctx.stmt(
+      `SELECT r.${near} AS parent, ${NODE_COLUMNS}, n.id AS sv FROM rels r JOIN nodes n ON n.id = r.${far}
+       WHERE r.type = ? AND ${parents.sql} AND ${rest.sql} ORDER BY r.${near}, r.${far}`,
+    );
+    for (const r of stmt.iterate(q.type, ...parents.params, ...rest.params) as IterableIterator<SortedRow & { parent: string }>) {
       let list = byParent.get(r.parent);
       if (!list) byParent.set(r.parent, (list = []));
       if (list.length > first) {
@@ -143,9 +150,10 @@ function relatedByWindow(ctx: StoreContext, q: RelatedQuery, where: Fragment, so
 export function countRelated(ctx: StoreContext, ids: readonly string[], type: string, direction: 'out' | 'in', scope?: ReadScope): Map<string, number> {
   const { parent, join } = relatedFrom(direction);
   const vis = scopeFragment(scope);
+  const parents = inIds(parent, [...new Set(ids)]);
   const rows = ctx
-    .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE r.type = ? AND ${parent} IN (SELECT value FROM json_each(?))${vis ? ` AND ${vis.sql}` : ''} GROUP BY ${parent}`)
-    .all(type, JSON.stringify([...new Set(ids)]), ...(vis?.params ?? [])) as { parent: string; c: number }[];
+    .stmt(`SELECT ${parent} AS parent, count(*) AS c FROM rels r ${join} WHERE r.type = ? AND ${parents.sql}${vis ? ` AND ${vis.sql}` : ''} GROUP BY ${parent}`)
+    .all(type, ...parents.params, ...(vis?.params ?? [])) as { parent: string; c: number }[];
   const out = new Map<string, number>(ids.map((id) => [id, 0]));
   for (const r of rows) out.set(r.parent, r.c);
   return out;

@@ -4,6 +4,7 @@ import type { NodeRecord, RelationshipRecord } from '../../ports/graph-store.ts'
 import type { StoreContext } from './context.ts';
 import type { ReadScope } from '../../core/auth/read-scope.ts';
 import { scopeFragment } from './scope.ts';
+import { inIds } from './sql-filters.ts';
 import { ANY_CLASS } from '../../core/projection/planner.ts';
 
 export interface NodeRow {
@@ -97,9 +98,10 @@ export function getNodes(ctx: StoreContext, ids: readonly string[], toRecord: (r
   const out = new Map<string, NodeRecord>();
   if (ids.length === 0) return out;
   const vis = scopeFragment(scope);
+  const byId = inIds('n.id', ids.length === 1 ? ids : [...new Set(ids)]);
   const rows = ctx
-    .stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE n.id IN (SELECT value FROM json_each(?))${vis ? ` AND ${vis.sql}` : ''}`)
-    .all(JSON.stringify([...new Set(ids)]), ...(vis?.params ?? [])) as NodeRow[];
+    .stmt(`SELECT ${NODE_COLUMNS} FROM nodes n WHERE ${byId.sql}${vis ? ` AND ${vis.sql}` : ''}`)
+    .all(...byId.params, ...(vis?.params ?? [])) as NodeRow[];
   for (const r of rows) out.set(r.id, toRecord(r));
   return out;
 }

@@ -122,6 +122,20 @@ export function sortFragments(ctx: StoreContext, sort: SortSpec | undefined, aft
   return { sortExpr: expr, orderBy, after: { sql, params: [sv, sv, id] } };
 }
 
+/**
+ * Most id lists a request reads are a handful of ids (one patient, its page of referrals). Up to this many are
+ * bound as `IN (?, ?, …)`, one statement per count; longer lists go through one `json_each(?)` parameter, which
+ * costs SQLite ~2–3 µs more per statement (measured on the 100k store) but keeps the statement count bounded.
+ */
+const INLINE_IDS = 16;
+
+/** `column IN (…ids)`: inline parameters for short lists, a JSON array through json_each for long ones. */
+export function inIds(column: string, ids: readonly string[]): Fragment {
+  if (ids.length === 0) return { sql: '0', params: [] };
+  if (ids.length > INLINE_IDS) return { sql: `${column} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(ids)] };
+  return { sql: ids.length === 1 ? `${column} = ?` : `${column} IN (${'?, '.repeat(ids.length - 1)}?)`, params: [...ids] };
+}
+
 /** Joins fragments with AND. */
 export function and(parts: readonly (Fragment | undefined)[]): Fragment {
   const ps = parts.filter((p): p is Fragment => p !== undefined);
