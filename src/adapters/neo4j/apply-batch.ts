@@ -26,14 +26,18 @@ import { idempotencyKey, redelivery } from '../../core/events/idempotency.ts';
 
 /** A ledger entry → the stored row (nulls dropped: Neo4j stores no null properties). */
 export function ledgerRow(entry: LedgerEntry): c.LedgerRowParams {
+  return { props: { ...eventLedgerProps(entry), kind: entry.kind, eventId: entry.eventId, source: entry.source, time: entry.time }, touched: touchedIds(entry.changes) };
+}
+
+/** An applied change set's entry → the stored properties less what writeEventLedger takes from the batch. */
+function eventLedgerProps(entry: LedgerEntry): Record<string, string | number | readonly string[]> {
   const nodes = changeNodeColumns(entry.changes);
   const props: Record<string, string | number | readonly string[]> = {
-    seq: entry.seq, kind: entry.kind, eventId: entry.eventId, type: entry.type, source: entry.source, time: entry.time,
-    committedAt: entry.committedAt, changes: JSON.stringify(entry.changes), changeFirstIds: nodes.first, changeSecondIds: nodes.second,
+    seq: entry.seq, type: entry.type, committedAt: entry.committedAt, changes: JSON.stringify(entry.changes), changeFirstIds: nodes.first, changeSecondIds: nodes.second,
   };
   for (const k of ['subject', 'traceparent', 'correlationid', 'causationid'] as const) if (entry[k] !== undefined) props[k] = entry[k];
   if (entry.event) props.event = JSON.stringify(entry.event);
-  return { props, touched: touchedIds(entry.changes) };
+  return props;
 }
 
 async function readStored(tx: Tx, id: string): Promise<StoredNode | undefined> {
@@ -178,6 +182,7 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
     const results: AppliedEvent[] = [];
     const { head, seen, graph } = await openBatch(o, tx, changeSets);
     let seq = head + 1;
+    const prov = { first: seq, eventIds: [] as string[], sources: [] as string[], times: [] as string[] };
     const history = new HistoryRecorder();
     for (const cs of changeSets) {
       const key = idempotencyKey(cs.source, cs.eventId);
@@ -188,16 +193,19 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
         continue;
       }
       if (cs.fence) await checkFence(tx, cs.eventId, cs.fence);
-      const prov = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
+      const event = { eventId: cs.eventId, source: cs.source, time: cs.time, seq };
+      prov.eventIds.push(cs.eventId);
+      prov.sources.push(cs.source);
+      prov.times.push(cs.time);
       const changes: AppliedChange[] = [];
       for (const op of cs.ops) {
         if (!o) throw new ConfigError('ontology', 'the Neo4j store has no ontology: call init(ontology) first');
-        if (!graph) await applyOp(o, tx, op, prov, changes);
-        else if (op.op === 'upsertNode') graph.upsert(op, prov, changes);
-        else if (op.op === 'addRelationship') graph.addRelationship(op, prov, changes);
+        if (!graph) await applyOp(o, tx, op, event, changes);
+        else if (op.op === 'upsertNode') graph.upsert(op, event, changes);
+        else if (op.op === 'addRelationship') graph.addRelationship(op, event, changes);
         else if (op.op === 'retractRelationship') graph.retractRelationship(op, changes);
       }
-      await recordHistory(o, tx, graph, history, changes, prov);
+      await recordHistory(o, tx, graph, history, changes, event);
       entries.push({
         seq, kind: 'event', eventId: cs.eventId, type: cs.type, source: cs.source, time: cs.time, committedAt: new Date().toISOString(),
         ...(cs.subject !== undefined && { subject: cs.subject }),
@@ -214,9 +222,9 @@ export async function applyBatch(o: CompiledOntology | undefined, exec: Executor
     // Every write of the batch in one statement (cypher/sequence.ts): the net graph changes first, then what
     // records them.
     const writes = inSequence([
-      ...(graph ? graph.writes() : []),
-      ...history.statements(),
-      ...(entries.length > 0 ? [c.writeLedger(entries.map(ledgerRow)), c.setHead(seq - 1)] : []),
+      ...(graph ? graph.writes(prov) : []),
+      ...history.statements(prov),
+      ...(entries.length > 0 ? [c.writeEventLedger(entries.map(eventLedgerProps), prov), c.setHead(seq - 1)] : []),
       ...(options?.checkpoint ? [c.setCheckpoint(options.checkpoint.name, options.checkpoint.position)] : []),
     ]);
     if (writes) await tx.run(writes);

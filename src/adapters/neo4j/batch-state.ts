@@ -13,6 +13,7 @@ import { createdProps, diffUpsert, refine, type StoredNode } from '../../core/pr
 import type { ProvParams } from './cypher/apply.ts';
 import { propsParam } from './cypher/apply.ts';
 import * as u from './cypher/apply-unwind.ts';
+import type { BatchProvenance } from './cypher/provenance.ts';
 import { NODE_LABEL, type Statement } from './cypher/statement.ts';
 import type { NodeState } from './history.ts';
 
@@ -25,8 +26,11 @@ interface NodeView {
   readonly created: boolean;
   /** Ontology keys written or retracted by this batch. */
   readonly dirty: Set<string>;
-  /** Bookkeeping to write (class and provenance of the last change), when the batch changed the node. */
-  meta?: Record<string, string | number>;
+  /**
+   * Bookkeeping to write when the batch changed the node: its class, the seq of the last change (the rest of the
+   * provenance is the batch's, by seq) and, for a node the batch created, the seq that created it.
+   */
+  meta?: { class: string; seq: number; createdSeq?: number };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -37,7 +41,6 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 const pairKey = (type: string, from: string): string => `${type}\u0000${from}`;
 const relKey = (type: string, from: string, to: string): string => `${type}\u0000${from}\u0000${to}`;
-const provMeta = (cls: string, p: ProvParams): Record<string, string | number> => ({ _class: cls, _eventId: p.eventId, _source: p.source, _time: p.time, _seq: p.seq });
 
 /** Ontology properties of a node as read (`properties(n)` minus id and the `_` bookkeeping keys). */
 function ontologyProps(all: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -52,8 +55,8 @@ export class BatchGraph {
   private readonly targets = new Map<string, Map<string, string>>();
   /** Relationships that existed when read and were retracted since (deleted at the end). */
   private readonly retracted = new Set<string>();
-  /** Relationships this batch created and still holds, with the provenance of their creation. */
-  private readonly created = new Map<string, { type: string; from: string; to: string; meta: Record<string, string | number> }>();
+  /** Relationships this batch created and still holds, with the seq that created them. */
+  private readonly created = new Map<string, { type: string; from: string; to: string; seq: number }>();
   private readonly existedAtStart = new Set<string>();
 
   constructor(
@@ -106,7 +109,7 @@ export class BatchGraph {
     const view = this.nodes.get(op.node.id);
     if (!view) {
       const props = createdProps(op);
-      this.nodes.set(op.node.id, { class: op.node.class, labels: op.labels, props, created: true, dirty: new Set(Object.keys(props)), meta: { ...provMeta(op.node.class, prov), _createdSeq: prov.seq } });
+      this.nodes.set(op.node.id, { class: op.node.class, labels: op.labels, props, created: true, dirty: new Set(Object.keys(props)), meta: { class: op.node.class, seq: prov.seq, createdSeq: prov.seq } });
       changes.push({ kind: 'node', change: 'created', id: op.node.id, class: op.node.class, properties: Object.keys(props) });
       return;
     }
@@ -117,7 +120,7 @@ export class BatchGraph {
     view.class = cls;
     view.props = d.props;
     for (const k of [...d.changed, ...d.retracted, ...Object.keys(d.write)]) view.dirty.add(k);
-    view.meta = { ...view.meta, ...provMeta(cls, prov) };
+    view.meta = { ...view.meta, class: cls, seq: prov.seq };
     changes.push({ kind: 'node', change: 'updated', id: op.node.id, class: cls, ...(d.changed.length > 0 && { properties: d.changed }), ...(d.retracted.length > 0 && { retracted: d.retracted }) });
   }
 
@@ -126,7 +129,7 @@ export class BatchGraph {
     const view = this.nodes.get(ref.id);
     const labels = labelsOf(this.o, ref.class);
     if (!view) {
-      this.nodes.set(ref.id, { class: ref.class, labels, props: {}, created: true, dirty: new Set(), meta: { ...provMeta(ref.class, prov), _createdSeq: prov.seq } });
+      this.nodes.set(ref.id, { class: ref.class, labels, props: {}, created: true, dirty: new Set(), meta: { class: ref.class, seq: prov.seq, createdSeq: prov.seq } });
       changes.push({ kind: 'node', change: 'created', id: ref.id, class: ref.class });
       return ref;
     }
@@ -134,7 +137,7 @@ export class BatchGraph {
     if (!newLabels) return { id: ref.id, class: view.class };
     view.labels = newLabels;
     view.class = ref.class;
-    view.meta = { ...view.meta, ...provMeta(ref.class, prov) };
+    view.meta = { ...view.meta, class: ref.class, seq: prov.seq };
     changes.push({ kind: 'node', change: 'updated', id: ref.id, class: ref.class });
     return ref;
   }
@@ -165,7 +168,7 @@ export class BatchGraph {
     const key = pairKey(op.type, from.id);
     if (!this.targets.has(key)) this.targets.set(key, new Map());
     this.targets.get(key)?.set(to.id, to.class);
-    this.created.set(relKey(op.type, from.id, to.id), { type: op.type, from: from.id, to: to.id, meta: { _eventId: prov.eventId, _source: prov.source, _time: prov.time, _seq: prov.seq, _createdSeq: prov.seq } });
+    this.created.set(relKey(op.type, from.id, to.id), { type: op.type, from: from.id, to: to.id, seq: prov.seq });
     changes.push({ kind: 'relationship', change: 'created', type: op.type, from, to });
   }
 
@@ -185,8 +188,11 @@ export class BatchGraph {
     return v ? { class: v.class, labels: v.labels, props: v.props } : null;
   }
 
-  /** The net writes, in an order that keeps them independent: relationship deletes, node creates, node updates, relationship creates. */
-  writes(): Statement[] {
+  /**
+   * The net writes, in an order that keeps them independent: relationship deletes, node creates, node updates,
+   * relationship creates. `prov`: the batch's applied change sets, which the rows' seqs point into.
+   */
+  writes(prov: BatchProvenance): Statement[] {
     const out: Statement[] = [];
     const byType = <T extends { type: string }>(rows: Iterable<T>): Map<string, T[]> => {
       const m = new Map<string, T[]>();
@@ -205,12 +211,14 @@ export class BatchGraph {
       const props: Record<string, Scalar | readonly Scalar[] | null> = {};
       for (const k of v.dirty) props[k] = (v.props[k] as Scalar | readonly Scalar[] | undefined) ?? null;
       // NODE_LABEL is every node's base label (labelExpr writes it); the rest are ontology classes.
-      push(v.created ? creates : updates, v.labels.filter((l) => l !== NODE_LABEL).join(':'), { id, props: propsParam(this.o, props), meta: v.meta });
+      const { class: cls, seq, createdSeq } = v.meta;
+      const row: u.NodeRow = createdSeq === undefined || createdSeq === seq ? { id, props: propsParam(this.o, props), class: cls, seq } : { id, props: propsParam(this.o, props), class: cls, seq, createdSeq };
+      push(v.created ? creates : updates, v.labels.filter((l) => l !== NODE_LABEL).join(':'), row);
     }
     const labels = (key: string): string[] => (key === '' ? [] : key.split(':'));
-    for (const [key, rows] of creates) out.push(u.createNodes(this.o, labels(key), rows));
-    for (const [key, rows] of updates) out.push(u.updateNodes(this.o, labels(key), rows));
-    for (const [type, rows] of byType(this.created.values())) out.push(u.createRelationships(this.o, type, rows));
+    for (const [key, rows] of creates) out.push(u.createNodes(this.o, labels(key), rows, prov));
+    for (const [key, rows] of updates) out.push(u.updateNodes(this.o, labels(key), rows, prov));
+    for (const [type, rows] of byType(this.created.values())) out.push(u.createRelationships(this.o, type, rows.map((r) => ({ from: r.from, to: r.to, seq: r.seq })), prov));
     return out;
   }
 }

@@ -41,14 +41,22 @@ export interface ExecutorOptions {
  * because Neo4j property lists must be homogeneous.
  */
 export function toNeo4jValue(v: unknown): unknown {
-  if (v instanceof FloatParam) return v.float;
+  // A batch's parameters are thousands of rows: strings first, and plain loops (entries/filter/fromEntries
+  // allocated three arrays per row).
+  if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isSafeInteger(v) ? neo4j.int(v) : v;
+  if (v instanceof FloatParam) return v.float;
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'number') && !v.every((x) => Number.isSafeInteger(x))) return v;
     return v.map(toNeo4jValue);
   }
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, toNeo4jValue(x)]));
+    const out: Record<string, unknown> = {};
+    for (const k in v) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = toNeo4jValue(x);
+    }
+    return out;
   }
   return v;
 }

@@ -9,6 +9,7 @@ import type { AppliedChange, PropertyValue } from '../../core/projection/change-
 import type { NodeRecord, RelationshipRecord } from '../../core/store/records.ts';
 import type { ProvParams } from './cypher/apply.ts';
 import * as h from './cypher/history.ts';
+import type { BatchProvenance } from './cypher/provenance.ts';
 import type { Statement } from './cypher/statement.ts';
 import { ANY_CLASS } from '../../core/projection/planner.ts';
 
@@ -95,19 +96,20 @@ export class HistoryRecorder {
 
   /**
    * At most four UNWIND statements: rows with nothing before the batch (a node it created, a relationship it did
-   * not retract) are created without the lookup that closes a current version.
+   * not retract) are created without the lookup that closes a current version, their provenance taken from `prov`
+   * (the batch's applied change sets) by seq.
    */
-  statements(): Statement[] {
+  statements(prov: BatchProvenance): Statement[] {
     const out: Statement[] = [];
     const nodes = [...this.nodes.values()];
     const freshNodes = nodes.filter((r) => this.fresh.has(r.id));
     const oldNodes = nodes.filter((r) => !this.fresh.has(r.id));
-    if (freshNodes.length > 0) out.push(h.createNodeVersions(freshNodes));
+    if (freshNodes.length > 0) out.push(h.createNodeVersions(freshNodes, prov));
     if (oldNodes.length > 0) out.push(h.writeNodeHistory(oldNodes));
     const rels = [...this.rels.values()];
     const newRels = rels.filter((r) => r.closeAt === null);
     const closing = rels.filter((r) => r.closeAt !== null);
-    if (newRels.length > 0) out.push(h.createRelVersions(newRels));
+    if (newRels.length > 0) out.push(h.createRelVersions(newRels, prov));
     if (closing.length > 0) out.push(h.writeRelHistory(closing));
     return out;
   }

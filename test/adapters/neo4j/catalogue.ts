@@ -15,6 +15,7 @@ import * as backfill from '../../../src/adapters/neo4j/cypher/ledger-backfill.ts
 import { schemaStatements, showConstraints } from '../../../src/adapters/neo4j/cypher/schema.ts';
 import { encodeCursor } from '../../../src/core/paging/cursor.ts';
 import type { Statement } from '../../../src/adapters/neo4j/cypher/statement.ts';
+import type { BatchProvenance } from '../../../src/adapters/neo4j/cypher/provenance.ts';
 import type { ReadScope } from '../../../src/core/auth/read-scope.ts';
 
 export const ontology = clinicOntology();
@@ -24,6 +25,8 @@ export const V = (s: string): string => `⟦${s}⟧`;
 
 const prov: apply.ProvParams = { eventId: V('evt-1'), source: V('agent://intake'), time: '2026-11-21T09:00:00Z', seq: 7 };
 const now = 1_800_000_000_000;
+/** A batch of two applied change sets, seqs 7 and 8. */
+const batchProv: BatchProvenance = { first: 7, eventIds: [V('evt-1'), V('evt-2')], sources: [V('agent://intake'), V('agent://intake')], times: [V('t1'), V('t2')] };
 
 /** A specialist's read scope: two classes outright, referrals to it and their patients by row rules. */
 const scope: ReadScope = {
@@ -58,9 +61,9 @@ export function catalogue(): Record<string, Statement> {
       probes: [{ type: 'hasSpecialty', from: V('s-1'), to: V('CAR') }],
     }),
     'unwind.openBatch.keysOnly': unwind.openBatch(undefined, { keys: [{ eventId: V('evt-1'), source: V('agent://a') }], ids: [], pairs: [], probes: [] }),
-    'unwind.createNodes': unwind.createNodes(ontology, ['GeneralPractitioner', 'Practitioner'], [{ id: V('gp-7'), props: { name: V('Dr') }, meta: { ...{ _class: 'Referral', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7 }, _createdSeq: 7 } }]),
-    'unwind.updateNodes': unwind.updateNodes(ontology, ['Referral'], [{ id: V('r-1001'), props: { priority: V('urgent'), reason: null }, meta: { _class: 'Referral', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7 } }]),
-    'unwind.createRelationships': unwind.createRelationships(ontology, 'forPatient', [{ from: V('r-1001'), to: V('p-1'), meta: { _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7, _createdSeq: 7 } }]),
+    'unwind.createNodes': unwind.createNodes(ontology, ['GeneralPractitioner', 'Practitioner'], [{ id: V('gp-7'), props: { name: V('Dr') }, class: 'GeneralPractitioner', seq: 8, createdSeq: 7 }], batchProv),
+    'unwind.updateNodes': unwind.updateNodes(ontology, ['Referral'], [{ id: V('r-1001'), props: { priority: V('urgent'), reason: null }, class: 'Referral', seq: 7 }], batchProv),
+    'unwind.createRelationships': unwind.createRelationships(ontology, 'forPatient', [{ from: V('r-1001'), to: V('p-1'), seq: 7 }], batchProv),
     'unwind.deleteRelationships': unwind.deleteRelationships(ontology, 'referredBy', [{ from: V('r-1001'), to: V('gp-7') }]),
     'apply.deleteRelationships.some': apply.deleteRelationships(ontology, 'referredTo', V('r-1001'), [V('dr-2')]),
     'apply.deleteRelationships.all': apply.deleteRelationships(ontology, 'hasSpecialty', V('dr-1'), null),
@@ -70,11 +73,14 @@ export function catalogue(): Record<string, Statement> {
       { props: { seq: 7, kind: 'event', eventId: V('evt-1'), type: 'ReferralRequested', source: V('agent://intake'), time: 't', committedAt: 't', changes: '[…]', changeFirstIds: [V('r-1001')], changeSecondIds: [V('r-1001')] }, touched: [V('r-1001')] },
     ]),
     'apply.setCheckpoint': apply.setCheckpoint(V('projector'), 42),
+    'apply.writeEventLedger': apply.writeEventLedger([
+      { seq: 7, type: 'ReferralRequested', committedAt: 't', changes: '[…]', changeFirstIds: [V('r-1001'), V('r-1001')], changeSecondIds: [V('r-1001'), V('p-1')] },
+    ], batchProv),
     'sequence.batchWrites': inSequence([
-      unwind.createNodes(ontology, ['Patient'], [{ id: V('p-1'), props: { name: V('Ann') }, meta: { _class: 'Patient', _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7, _createdSeq: 7 } }]),
-      unwind.createRelationships(ontology, 'forPatient', [{ from: V('r-1001'), to: V('p-1'), meta: { _eventId: V('evt-1'), _source: V('agent://intake'), _time: '2026-11-21T09:00:00Z', _seq: 7, _createdSeq: 7 } }]),
+      unwind.createNodes(ontology, ['Patient'], [{ id: V('p-1'), props: { name: V('Ann') }, class: 'Patient', seq: 7 }], batchProv),
+      unwind.createRelationships(ontology, 'forPatient', [{ from: V('r-1001'), to: V('p-1'), seq: 7 }], batchProv),
       history.writeNodeHistory([{ id: V('r-1001'), closeAt: 7, versions: [{ seq: 7, vt: null, class: 'Referral', labels: ['TrailgraphNode', 'Referral'], props: V('{}'), eventId: V('evt-1'), source: V('agent://intake'), time: V('t'), createdSeq: null }] }]),
-      apply.writeLedger([{ props: { seq: 7, kind: 'event', eventId: V('evt-1'), type: 'ReferralRequested', source: V('agent://intake'), time: 't', committedAt: 't', changes: '[…]', changeFirstIds: [V('p-1')], changeSecondIds: [V('p-1')] }, touched: [V('p-1')] }]),
+      apply.writeEventLedger([{ seq: 7, type: 'ReferralRequested', committedAt: 't', changes: '[…]', changeFirstIds: [V('p-1')], changeSecondIds: [V('p-1')] }], batchProv),
       apply.setHead(7),
       apply.setCheckpoint(V('projector'), 42),
     ]),
@@ -158,8 +164,8 @@ export function catalogue(): Record<string, Statement> {
     'search.query.scoped': search.searchNodes(V('+moss'), null, 0, 21, scope),
     'history.writeNodes': history.writeNodeHistory([{ id: V('r-1'), closeAt: 7, versions: [{ seq: 7, vt: null, class: 'Referral', labels: ['TrailgraphNode', 'Referral'], props: V('{}'), eventId: V('evt-1'), source: V('agent://intake'), time: V('t'), createdSeq: null }] }]),
     'history.writeRels': history.writeRelHistory([{ type: 'forPatient', from: V('r-1'), to: V('p-1'), closeAt: null, versions: [{ seq: 7, vt: 9, eventId: V('evt-1'), source: V('agent://intake'), time: V('t') }] }]),
-    'history.createNodeVersions': history.createNodeVersions([{ id: V('r-2'), closeAt: 7, versions: [{ seq: 7, vt: 8, class: 'Referral', labels: ['TrailgraphNode', 'Referral'], props: V('{}'), eventId: V('evt-1'), source: V('agent://intake'), time: V('t'), createdSeq: 7 }, { seq: 8, vt: null, class: 'Referral', labels: ['TrailgraphNode', 'Referral'], props: V('{"a":1}'), eventId: V('evt-2'), source: V('agent://intake'), time: V('t'), createdSeq: 7 }] }]),
-    'history.createRelVersions': history.createRelVersions([{ type: 'forPatient', from: V('r-2'), to: V('p-1'), closeAt: null, versions: [{ seq: 7, vt: null, eventId: V('evt-1'), source: V('agent://intake'), time: V('t') }] }]),
+    'history.createNodeVersions': history.createNodeVersions([{ id: V('r-2'), closeAt: 7, versions: [{ seq: 7, vt: 8, class: 'Referral', labels: ['TrailgraphNode', 'Referral'], props: V('{}'), eventId: V('evt-1'), source: V('agent://intake'), time: V('t'), createdSeq: 7 }, { seq: 8, vt: null, class: 'Referral', labels: ['TrailgraphNode', 'Referral'], props: V('{"a":1}'), eventId: V('evt-2'), source: V('agent://intake'), time: V('t'), createdSeq: 7 }] }, { id: V('p-9'), closeAt: 8, versions: [{ seq: 8, vt: null, class: 'Referral', labels: ['TrailgraphNode', 'Referral', 'Legacy'], props: V('{}'), eventId: V('evt-2'), source: V('agent://intake'), time: V('t'), createdSeq: null }] }], batchProv),
+    'history.createRelVersions': history.createRelVersions([{ type: 'forPatient', from: V('r-2'), to: V('p-1'), closeAt: null, versions: [{ seq: 7, vt: 8, eventId: V('evt-1'), source: V('agent://intake'), time: V('t') }, { seq: 8, vt: null, eventId: V('evt-2'), source: V('agent://intake'), time: V('t') }] }], batchProv),
     'history.nodesAt': history.nodesAt(7, V(''), 5000),
     'history.relsAt': history.relsAt(7),
     'history.seqAt': history.seqAt(V('2026-11-21T09:00:00Z')),

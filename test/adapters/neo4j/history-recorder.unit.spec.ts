@@ -17,14 +17,14 @@ function record(h: HistoryRecorder, changes: AppliedChange[], seq: number): void
   h.relationships(changes, prov(seq));
 }
 
-/** The ids each statement writes, keyed by the statement's kind. */
+/** The ids each statement writes versions of (each once: create-only rows are one per version), keyed by the statement's kind. */
 function written(h: HistoryRecorder): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const s of h.statements()) {
+  for (const s of h.statements({ first: 1, eventIds: [], sources: [], times: [] })) {
     const kind = s.cypher.includes('OPTIONAL MATCH') ? 'closing' : 'create-only';
     const rel = s.cypher.includes('TrailgraphRelVersion') ? 'rel' : 'node';
     const rows = s.params.rows as { id?: string; from?: string; to?: string }[];
-    out[`${rel} ${kind}`] = rows.map((r) => r.id ?? `${r.from}->${r.to}`);
+    out[`${rel} ${kind}`] = [...new Set(rows.map((r) => r.id ?? `${r.from}->${r.to}`))];
   }
   return out;
 }

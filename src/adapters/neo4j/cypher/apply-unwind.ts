@@ -8,6 +8,7 @@
  */
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import { labelExpr, relType } from './names.ts';
+import { provenanceOf, provenanceParams, type BatchProvenance } from './provenance.ts';
 import type { Statement } from './statement.ts';
 
 /** `rows` grouped by relationship type, types in code-point order (the statement text is stable). */
@@ -45,7 +46,7 @@ export function openBatch(ontology: CompiledOntology | undefined, reads: BatchRe
   return {
     cypher: [
       "MERGE (h:TrailgraphMeta {key: 'head'}) ON CREATE SET h.seq = 0 SET h._lock = true WITH h.seq AS head",
-      'CALL (head) { UNWIND $keys AS k MATCH (l:TrailgraphLedgerEntry {eventId: k.eventId, source: k.source}) ' +
+      'CALL (head) { UNWIND range(0, size($eventIds) - 1) AS i MATCH (l:TrailgraphLedgerEntry {eventId: $eventIds[i], source: $sources[i]}) ' +
         'RETURN collect({eventId: l.eventId, source: l.source, seq: l.seq, event: l.event}) AS duplicates }',
       'CALL (head) { UNWIND $ids AS id MATCH (n:TrailgraphNode {id: id}) RETURN collect({id: id, class: n._class, labels: labels(n), props: properties(n)}) AS nodes }',
       ...pairs.map(
@@ -61,7 +62,9 @@ export function openBatch(ontology: CompiledOntology | undefined, reads: BatchRe
       `RETURN head, duplicates, nodes, ${lists.length > 0 ? lists.join(' + ') : '[]'} AS targets`,
     ].join(' '),
     params: {
-      keys: reads.keys.map((k) => ({ eventId: k.eventId, source: k.source })),
+      // Two lists rather than a list of maps: half the values for the driver to pack and the server to unpack.
+      eventIds: reads.keys.map((k) => k.eventId),
+      sources: reads.keys.map((k) => k.source),
       ids: reads.ids,
       ...Object.fromEntries(pairs.map(([, rows], i) => [`from${i}`, rows.map((p) => p.from)])),
       ...Object.fromEntries(probes.map(([, rows], i) => [`rels${i}`, rows.map((x) => ({ from: x.from, to: x.to }))])),
@@ -69,43 +72,63 @@ export function openBatch(ontology: CompiledOntology | undefined, reads: BatchRe
   };
 }
 
-/** A node row: id, ontology properties (values already typed by propsParam; null retracts), bookkeeping. */
+/**
+ * A node row: id, ontology properties (values already typed by propsParam; null retracts), its class and the seq of
+ * the change set that last changed it (its event id, source and time come from the batch's provenance), and, for a
+ * created node, the seq that created it when an earlier change set of the batch did.
+ */
 export interface NodeRow {
   readonly id: string;
   readonly props: Readonly<Record<string, unknown>>;
-  readonly meta: Readonly<Record<string, string | number>>;
+  readonly class: string;
+  readonly seq: number;
+  readonly createdSeq?: number;
+}
+
+/** The bookkeeping every written node or relationship carries, from the row's seq. */
+function provenanceSet(v: string, seq: string): string {
+  const p = provenanceOf(seq);
+  return `${v}._eventId = ${p.eventId}, ${v}._source = ${p.source}, ${v}._time = ${p.time}, ${v}._seq = ${seq}`;
 }
 
 /** Creates nodes that all carry `labels`. */
-export function createNodes(ontology: CompiledOntology, labels: readonly string[], rows: readonly NodeRow[]): Statement {
+export function createNodes(ontology: CompiledOntology, labels: readonly string[], rows: readonly NodeRow[], prov: BatchProvenance): Statement {
   return {
-    cypher: `UNWIND $rows AS row CREATE (n${labelExpr(ontology, labels)} {id: row.id}) SET n += row.props, n += row.meta`,
-    params: { rows },
+    cypher:
+      `UNWIND $rows AS row CREATE (n${labelExpr(ontology, labels)} {id: row.id}) SET n += row.props, n._class = row.class, ` +
+      `${provenanceSet('n', 'row.seq')}, n._createdSeq = coalesce(row.createdSeq, row.seq)`,
+    params: { rows, ...provenanceParams(prov) },
   };
 }
 
 /** Updates existing nodes to end with `labels` (labels only ever grow: a more specific class). */
-export function updateNodes(ontology: CompiledOntology, labels: readonly string[], rows: readonly NodeRow[]): Statement {
+export function updateNodes(ontology: CompiledOntology, labels: readonly string[], rows: readonly NodeRow[], prov: BatchProvenance): Statement {
   return {
-    cypher: `UNWIND $rows AS row MATCH (n:TrailgraphNode {id: row.id}) SET n${labelExpr(ontology, labels)}, n += row.props, n += row.meta`,
-    params: { rows },
+    cypher:
+      `UNWIND $rows AS row MATCH (n:TrailgraphNode {id: row.id}) SET n${labelExpr(ontology, labels)}, n += row.props, n._class = row.class, ` +
+      provenanceSet('n', 'row.seq'),
+    params: { rows, ...provenanceParams(prov) },
   };
 }
 
-/** A relationship row: its endpoints and, for a new one, its provenance. */
+/** A relationship row: its endpoints. */
 export interface RelRow {
   readonly from: string;
   readonly to: string;
-  readonly meta?: Readonly<Record<string, string | number>>;
+}
+
+/** A relationship to create: its endpoints and the seq of the change set that created it. */
+export interface NewRelRow extends RelRow {
+  readonly seq: number;
 }
 
 /** Creates `type` relationships (known absent: the batch deleted any it replaces first). */
-export function createRelationships(ontology: CompiledOntology, type: string, rows: readonly RelRow[]): Statement {
+export function createRelationships(ontology: CompiledOntology, type: string, rows: readonly NewRelRow[], prov: BatchProvenance): Statement {
   return {
     cypher:
       'UNWIND $rows AS row MATCH (a:TrailgraphNode {id: row.from}) WITH a, row MATCH (b:TrailgraphNode {id: row.to}) ' +
-      `CREATE (a)-[r:${relType(ontology, type)}]->(b) SET r += row.meta`,
-    params: { rows },
+      `CREATE (a)-[r:${relType(ontology, type)}]->(b) SET ${provenanceSet('r', 'row.seq')}, r._createdSeq = row.seq`,
+    params: { rows, ...provenanceParams(prov) },
   };
 }
 

@@ -7,6 +7,7 @@
 import type { CompiledOntology } from '../../../core/ontology/model.ts';
 import type { Scalar } from '../../../core/projection/change-set.ts';
 import { labelExpr, propertyKey, relType } from './names.ts';
+import { provenanceOf, provenanceParams, type BatchProvenance } from './provenance.ts';
 import { FloatParam, type Statement } from './statement.ts';
 
 /** Provenance written on every node and relationship a change touches. */
@@ -152,6 +153,22 @@ export function writeLedger(rows: readonly LedgerRowParams[]): Statement {
       'UNWIND $rows AS row CREATE (l:TrailgraphLedgerEntry) SET l = row.props ' +
       'WITH l, row UNWIND row.touched AS nodeId MERGE (r:TrailgraphLedgerNodeRef {id: nodeId}) CREATE (l)-[:TRAILGRAPH_TOUCHES]->(r)',
     params: { rows },
+  };
+}
+
+/**
+ * Writes the ledger rows of a batch's applied change sets and their history links. A row is the stored properties
+ * less what the batch already sends: the kind (`event`), the event id, source and time (the batch's provenance at
+ * the row's seq, provenance.ts), and the touched node ids (each id of `changeFirstIds` / `changeSecondIds` once).
+ */
+export function writeEventLedger(rows: readonly Readonly<Record<string, string | number | readonly string[]>>[], prov: BatchProvenance): Statement {
+  const p = provenanceOf('row.seq');
+  return {
+    cypher:
+      `UNWIND $rows AS row CREATE (l:TrailgraphLedgerEntry) SET l = row, l.kind = 'event', l.eventId = ${p.eventId}, l.source = ${p.source}, l.time = ${p.time} ` +
+      'WITH l, row UNWIND row.changeFirstIds + row.changeSecondIds AS nodeId WITH DISTINCT l, nodeId ' +
+      'MERGE (r:TrailgraphLedgerNodeRef {id: nodeId}) CREATE (l)-[:TRAILGRAPH_TOUCHES]->(r)',
+    params: { rows, ...provenanceParams(prov) },
   };
 }
 

@@ -5,6 +5,7 @@
  * past state is loaded as it was answered then. The chains within one batch are computed by the caller; these
  * statements close the version current before the batch and create the batch's versions.
  */
+import { provenanceOf, provenanceParams, type BatchProvenance } from './provenance.ts';
 import type { Statement } from './statement.ts';
 
 /** One version of a node: `createdSeq` null = the same as the version it replaces (read in the statement). */
@@ -72,26 +73,64 @@ export function writeRelHistory(rows: readonly RelHistoryRow[]): Statement {
 }
 
 /**
- * The versions of nodes that did not exist before the batch (created by it): no version to close and no earlier
- * `createdSeq` to carry, so no lookup per row — `writeNodeHistory` without its OPTIONAL MATCH and aggregation.
+ * The labels of each class among `versions`, sent once per statement, and the versions whose labels differ from
+ * their class's first (sent on the row itself): every version the store records has its class's labels, so the
+ * fallback is for rows from elsewhere.
  */
-export function createNodeVersions(rows: readonly NodeHistoryRow[]): Statement {
+function labelsByClass(versions: readonly NodeVersionRow[]): { byClass: Record<string, readonly string[]>; own: Set<NodeVersionRow> } {
+  const byClass: Record<string, readonly string[]> = {};
+  const own = new Set<NodeVersionRow>();
+  for (const v of versions) {
+    const known = Object.hasOwn(byClass, v.class) ? byClass[v.class] : undefined;
+    if (known === undefined) byClass[v.class] = v.labels;
+    else if (known.length !== v.labels.length || known.some((l, i) => l !== v.labels[i])) own.add(v);
+  }
+  return { byClass, own };
+}
+
+/**
+ * The versions of nodes that did not exist before the batch (created by it): no version to close and no earlier
+ * `createdSeq` to carry, so no lookup per row — `writeNodeHistory` without its OPTIONAL MATCH and aggregation. One
+ * row per version, with only what is not the batch's provenance (by seq) or its class's labels: absent `vt` = the
+ * current version, absent `createdSeq` = its own seq.
+ */
+export function createNodeVersions(rows: readonly NodeHistoryRow[], prov: BatchProvenance): Statement {
+  const { byClass, own } = labelsByClass(rows.flatMap((r) => r.versions));
+  const flat: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    for (const v of r.versions) {
+      const row: Record<string, unknown> = { id: r.id, seq: v.seq, class: v.class, props: v.props };
+      if (v.vt !== null) row.vt = v.vt;
+      if (v.createdSeq !== null && v.createdSeq !== v.seq) row.createdSeq = v.createdSeq;
+      if (own.has(v)) row.labels = v.labels;
+      flat.push(row);
+    }
+  }
+  const p = provenanceOf('v.seq');
   return {
     cypher:
-      'UNWIND $rows AS h UNWIND h.versions AS v ' +
-      'CREATE (:TrailgraphNodeVersion {id: h.id, seq: v.seq, vt: v.vt, class: v.class, labels: v.labels, props: v.props, eventId: v.eventId, ' +
-      'source: v.source, time: v.time, createdSeq: coalesce(v.createdSeq, v.seq)})',
-    params: { rows: rows.map((r) => ({ id: r.id, versions: r.versions })) },
+      'UNWIND $rows AS v ' +
+      'CREATE (:TrailgraphNodeVersion {id: v.id, seq: v.seq, vt: v.vt, class: v.class, labels: coalesce(v.labels, $labels[v.class]), props: v.props, ' +
+      `eventId: ${p.eventId}, source: ${p.source}, time: ${p.time}, createdSeq: coalesce(v.createdSeq, v.seq)})`,
+    params: { rows: flat, labels: byClass, ...provenanceParams(prov) },
   };
 }
 
-/** The versions of relationships the batch did not retract from before it (`closeAt` null): nothing to close. */
-export function createRelVersions(rows: readonly RelHistoryRow[]): Statement {
+/**
+ * The versions of relationships the batch did not retract from before it (`closeAt` null): nothing to close. One
+ * row per version, its provenance the batch's (by seq); absent `vt` = the current version.
+ */
+export function createRelVersions(rows: readonly RelHistoryRow[], prov: BatchProvenance): Statement {
+  const flat: Record<string, unknown>[] = [];
+  for (const r of rows) {
+    for (const v of r.versions) flat.push(v.vt === null ? { type: r.type, from: r.from, to: r.to, seq: v.seq } : { type: r.type, from: r.from, to: r.to, seq: v.seq, vt: v.vt });
+  }
+  const p = provenanceOf('v.seq');
   return {
     cypher:
-      'UNWIND $rows AS h UNWIND h.versions AS v ' +
-      'CREATE (:TrailgraphRelVersion {type: h.type, from: h.from, to: h.to, seq: v.seq, vt: v.vt, eventId: v.eventId, source: v.source, time: v.time})',
-    params: { rows: rows.map((r) => ({ type: r.type, from: r.from, to: r.to, versions: r.versions })) },
+      'UNWIND $rows AS v ' +
+      `CREATE (:TrailgraphRelVersion {type: v.type, from: v.from, to: v.to, seq: v.seq, vt: v.vt, eventId: ${p.eventId}, source: ${p.source}, time: ${p.time}})`,
+    params: { rows: flat, ...provenanceParams(prov) },
   };
 }
 

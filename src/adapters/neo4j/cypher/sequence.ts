@@ -6,6 +6,10 @@
  *
  * The subqueries run one after another for the single driving row, so a later one sees what an earlier one wrote,
  * exactly as separate statements of one transaction would.
+ *
+ * A parameter that several statements pass under the same name with the very same value (a batch's provenance
+ * lists, provenance.ts) is sent once: the driver packs, and the server unpacks, each parameter value as often as
+ * it appears.
  */
 import type { Statement } from './statement.ts';
 
@@ -20,9 +24,18 @@ export function inSequence(statements: readonly Statement[]): Statement | undefi
   if (statements.length === 0) return undefined;
   if (statements.length === 1) return statements[0];
   const params: Record<string, unknown> = {};
+  /** The first statement's value of each name, and what it was sent as. */
+  const firstOf = new Map<string, { value: unknown; sentAs: string }>();
   const parts = statements.map((s, i) => {
-    for (const [k, v] of Object.entries(s.params)) params[`s${i}_${k}`] = v;
-    return `CALL () { ${s.cypher.replace(PARAM, (_, name: string) => `$s${i}_${name}`)} }`;
+    const sentAs = new Map<string, string>();
+    for (const [k, v] of Object.entries(s.params)) {
+      const first = firstOf.get(k);
+      const name = first && first.value === v ? first.sentAs : `s${i}_${k}`;
+      if (!first) firstOf.set(k, { value: v, sentAs: name });
+      params[name] = v;
+      sentAs.set(k, name);
+    }
+    return `CALL () { ${s.cypher.replace(PARAM, (_, name: string) => `$${sentAs.get(name) ?? `s${i}_${name}`}`)} }`;
   });
   return { cypher: parts.join(' '), params };
 }
