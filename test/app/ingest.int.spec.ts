@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { createSqliteDeadLetters, createSqliteStore, type SqliteGraphStore } from '../../src/adapters/sqlite/index.ts';
 import { createIngestor, type IngestResult, type Ingestor, type RawEvent } from '../../src/app/ingest/ingest.ts';
-import { InvalidEventError, ProjectionConflictError, StoreUnavailableError } from '../../src/core/errors.ts';
+import { IdempotencyConflictError, InvalidEventError, ProjectionConflictError, StoreUnavailableError } from '../../src/core/errors.ts';
 import type { CloudEvent } from '../../src/core/events/cloud-event.ts';
 import type { DeadLetterStore } from '../../src/ports/dead-letters.ts';
 import { clinicOntology } from '../fixtures/clinic-ontology.ts';
@@ -106,6 +106,21 @@ void describe('ingest (SQLite store)', () => {
     assert.ok(r?.status === 'rejected' && r.error.code === 'IDEMPOTENCY_CONFLICT');
     assert.equal((await deadLetters.get(r.deadLetterId))?.reason, 'conflict');
     assert.equal(await store.getNode('p-9'), undefined);
+  });
+
+  void it('a key reused twice with other contents in one batch: each content is dead-lettered as a conflict with the original', async () => {
+    const [original] = await ingestor.ingest([patient('p-1', 'e-reused')]);
+    const results = await ingestor.ingest([patient('p-2', 'e-reused'), patient('p-3', 'e-reused'), patient('p-2', 'e-reused')]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    const [bob, bud, bobAgain] = results.map((r) => (r?.status === 'rejected' ? r : assert.fail('rejected')));
+    assert.ok(bob && bud && bobAgain);
+    assert.ok(bud.error instanceof IdempotencyConflictError);
+    assert.equal(bud.error.originalSeq, applied(original).seq);
+    assert.notEqual(bud.deadLetterId, bob.deadLetterId);
+    assert.equal(bobAgain.deadLetterId, bob.deadLetterId, 'the same content twice: one letter');
+    const payloads = await Promise.all([bob, bud].map(async (r) => (JSON.parse((await deadLetters.get(r.deadLetterId))?.payload ?? '{}') as { data: { id: string } }).data.id));
+    assert.deepEqual(payloads, ['p-2', 'p-3']);
+    assert.equal(await deadLetters.count(), 2);
   });
 
   void it('isolates a conflicting event: only it is dead-lettered, the others apply, the checkpoint commits', async () => {

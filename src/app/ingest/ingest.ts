@@ -282,6 +282,11 @@ export function createIngestor({ ontology, store, deadLetters, upcast, checkSubj
       if (first && first.status !== 'rejected' && !sameAsFirst) {
         const error = new IdempotencyConflictError(p.changeSet.eventId, p.changeSet.source, first.seq);
         results[index] = { status: 'rejected', eventId: p.changeSet.eventId, error, deadLetterId: await deadLetter(raws[index] as RawEvent, error) };
+      } else if (first?.status === 'rejected' && !sameAsFirst && first.error instanceof IdempotencyConflictError) {
+        // The first conflicts with the ledger's original, and so does this other content: its own letter, or its
+        // payload would be lost behind the first's.
+        const error = new IdempotencyConflictError(p.changeSet.eventId, p.changeSet.source, first.error.originalSeq);
+        results[index] = { status: 'rejected', eventId: p.changeSet.eventId, error, deadLetterId: await deadLetter(raws[index] as RawEvent, error) };
       } else if (first?.status === 'rejected') results[index] = first;
       else if (first) results[index] = { status: 'duplicate', eventId: first.eventId, seq: first.seq, changes: [] };
     }
