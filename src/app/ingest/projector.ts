@@ -88,9 +88,9 @@ export interface ProjectorOptions {
    * less than this long ago — keep fetching until this long after that commit: a projector that keeps up would
    * otherwise commit whatever arrived while it applied the previous batch, and every commit has a cost of its own
    * (the transaction's pages written again, the crash guard's marker, a wake-up per message round). Measured
-   * without the prepare worker, publisher flat out: 7–8 events per commit and 294–325 µs of CPU per event,
-   * against 13–15 and 207–245 with this (bench/RESULTS.md, "Ingest"). So an event waits at most this long
-   * beyond its apply; after a quiet spell of this long the first message is applied at once.
+   * without the prepare worker, publisher flat out: 7–8 events per commit and 294–325 µs of CPU per event before,
+   * 97–103 and 146–165 with this and the pending-batch rule in runOnce (bench/RESULTS.md, "Ingest"). So an event
+   * waits at most this long beyond its apply; after a quiet spell of this long the first message applies at once.
    */
   readonly gatherMs?: number;
   /** First delay of the store-unavailable retry (doubles, capped at 5 s). */
@@ -258,6 +258,10 @@ export function createProjector(options: ProjectorOptions): Projector {
   const runOnce = async (c: BusConsumer): Promise<void> => {
     // With a batch pending, take only what is already buffered: the pending batch must not wait for traffic.
     let msgs = await c.fetch(batchSize, pending ? 0 : idleWaitMs);
+    // While busy without a backlog, the few messages buffered behind a pending batch would go out as a small batch
+    // of their own, and the next turn likewise: commit the pending one first and let them start a batch gathered
+    // below. Under a backlog the pipeline stays (the next batch is prepared while the pending one applies).
+    if (pending && msgs.length > 0 && msgs.length < batchSize && (msgs[msgs.length - 1]?.pending ?? 0) === 0) await commitPending(msgs[msgs.length - 1]?.streamSeq);
     // Fill the batch: under a backlog for gatherMs from now; while busy, until gatherMs after the last commit.
     const backlogUntil = Date.now() + gatherMs;
     const busyUntil = pending ? 0 : lastCommitAt + gatherMs;
