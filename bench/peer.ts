@@ -40,6 +40,7 @@ trailgraph (SQLite) beside PostGraphile 5 on PostgreSQL 15, same graph, same Nod
   --node PATH           the Node both servers run on (default: this one if ≥ 22, else Node 24 from
                         .ci/node-from-npm.sh 24 — PostGraphile 5 needs Node ≥ 22)
   --server-node-args "…"  extra Node flags for both servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --source              run trailgraph from src/ through tsx (default: the compiled package, as installed)
   --wrk PATH            the wrk binary (default: wrk on PATH)
   --data-dir DIR        where trailgraph's seeded stores are cached (default bench/.data)
 Environment: PG_BIN (default /usr/lib/postgresql/15/bin).
@@ -84,6 +85,7 @@ export async function main(argv: string[]): Promise<void> {
       queries: { type: 'string', default: 'trivial,1-hop,2-hop,hub' },
       node: { type: 'string' },
       'server-node-args': { type: 'string', default: '' },
+      source: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
     },
   });
@@ -106,7 +108,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`PostgreSQL ${pg.psql('SHOW server_version;').trim()} on port ${pg.port}: seeded ${nodes.toLocaleString('en')} nodes (${shape.patients.toLocaleString('en')} patients, ${shape.referrals.toLocaleString('en')} referrals) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     console.log(`trailgraph's store read through once (page cache warm) in ${(await warmPageCache(path)).toFixed(1)} s`);
     t = performance.now();
-    const tg = await startServe({ store: path, node, nodeArgs });
+    const tg = await startServe({ store: path, node, nodeArgs, compiled: !values.source });
     started.push(tg);
     const peer = await startPostGraphile(pg, node, nodeArgs);
     started.push(peer);
@@ -123,7 +125,7 @@ export async function main(argv: string[]): Promise<void> {
     for (const p of pairs) await runWrk({ url: p.url, body: p.body, seconds: Math.min(3, o.seconds), connections: o.connections, threads: o.threads, wrk: o.wrk });
     const { rows, loads } = await measureRounds(pairs, o);
     loads.push(loadavg()[0] ?? 0);
-    console.log(['', heading(`trailgraph beside PostGraphile 5, ${nodes.toLocaleString('en')} nodes, both on Node ${nodeVersion}`, loads, o), '', ...peerTable(rows), ''].join('\n'));
+    console.log(['', heading(`trailgraph beside PostGraphile 5, ${nodes.toLocaleString('en')} nodes, both on Node ${nodeVersion}, trailgraph ${values.source ? 'from src/ through tsx' : 'compiled'}`, loads, o), '', ...peerTable(rows), ''].join('\n'));
   } finally {
     for (const s of started) await s.stop();
     pg.stop();

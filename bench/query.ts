@@ -43,6 +43,7 @@ req/s, × trivial, p50/p99 (wrk), p99 × trivial's, server CPU µs/request, wrk'
                            read; search — full-text search, ranked; search-rare — the same on a term one node has)
   --node PATH              the Node the server runs on (default: this one)
   --server-node-args "…"   extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --source                 run the server from src/ through tsx (default: the compiled package, as installed)
   --no-cold                skip the cold-page-cache round
   --fresh                  rebuild the seeded store
   --data-dir DIR           where seeded stores are cached (default bench/.data)
@@ -157,6 +158,7 @@ export async function main(argv: string[]): Promise<void> {
       queries: { type: 'string', default: 'trivial,1-hop,2-hop,hub' },
       node: { type: 'string', default: process.execPath },
       'server-node-args': { type: 'string', default: '' },
+      source: { type: 'boolean', default: false },
       'no-cold': { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: join(import.meta.dirname, '.data') },
@@ -176,13 +178,13 @@ export async function main(argv: string[]): Promise<void> {
       const t0 = performance.now();
       const { path, shape, seeded } = await seededStore(values['data-dir'], nodes, values.fresh);
       console.log(seeded ? `seeded ${nodes} nodes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${path}` : `using cached ${path}`);
-      await measure({ kind: 'sqlite', path }, nodes, shape, keys, { node: values.node, nodeArgs }, !values['no-cold'], o);
+      await measure({ kind: 'sqlite', path }, nodes, shape, keys, { node: values.node, nodeArgs, compiled: !values.source }, !values['no-cold'], o);
     }
     if (stores.includes('neo4j')) await withNeo4j(async (c) => {
       const t0 = performance.now();
       const shape = await seedNeo4j(c, nodes);
       console.log(`seeded ${nodes} nodes into Neo4j (${c.uri}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      await measure({ kind: 'neo4j', connection: c }, nodes, shape, keys, { node: values.node, nodeArgs }, false, o);
+      await measure({ kind: 'neo4j', connection: c }, nodes, shape, keys, { node: values.node, nodeArgs, compiled: !values.source }, false, o);
     });
   }
 }
@@ -263,7 +265,7 @@ export async function warmPageCache(file: string): Promise<number> {
  * Serves the store from a child process and measures `keys` (query rows of querySpecs; trivial first) in rounds;
  * prints each run and the table, and returns the table's lines (heading, table, notes).
  */
-export async function measure(target: Target, nodes: number, shape: SeedShape, keys: readonly string[], runtime: { node: string; nodeArgs: readonly string[] }, cold: boolean, o: LoadOptions): Promise<string[]> {
+export async function measure(target: Target, nodes: number, shape: SeedShape, keys: readonly string[], runtime: { node: string; nodeArgs: readonly string[]; compiled?: boolean }, cold: boolean, o: LoadOptions): Promise<string[]> {
   const db = target.kind === 'sqlite' ? target.path : undefined;
   const dropped = cold && db !== undefined && dropPageCache(db);
   const env = target.kind === 'sqlite' ? process.env : { ...process.env, TRAILGRAPH_NEO4J_USER: target.connection.user, TRAILGRAPH_NEO4J_PASSWORD: target.connection.password };
@@ -285,7 +287,7 @@ export async function measure(target: Target, nodes: number, shape: SeedShape, k
     // Warm-up: V8, prepared statements and the jit's compiled documents, for every query.
     for (const s of specs) await runWrk({ url: server.url, body: s.body, seconds: Math.min(2, o.seconds), connections: o.connections, threads: o.threads, wrk: o.wrk });
     const { rows, loads } = await measureRounds(specs.map((s) => ({ label: s.name, url: server.url, cpu: () => processCpuSeconds(server.pid), body: s.body })), o);
-    const title = `${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes, server on Node ${nodeVersion(runtime.node)}`;
+    const title = `${target.kind === 'sqlite' ? 'SQLite' : 'Neo4j'}, ${nodes.toLocaleString('en')} nodes, server on Node ${nodeVersion(runtime.node)} (${runtime.compiled ? 'compiled dist/' : 'src/ through tsx'})`;
     if (target.kind === 'neo4j') notes.push(boltFloorNote(await boltFloor(target.connection, o.connections), rows[0]!.run));
     const lines = [heading(title, loads, o), '', ...table(rows, rows[0]!), '', ...notes];
     console.log(['', ...lines, ''].join('\n'));
