@@ -11,16 +11,7 @@
  * with the message (an operator's or the OOM killer's SIGKILL, a node lost): kills that repeatedly land on the
  * same range can push it into one-at-a-time mode, and one more landing during a single message's apply must not
  * dead-letter a healthy event; a message that really crashes the process does so every time it is applied.
- * Cost: one small meta write (its own commit, ~130 µs of CPU on SQLite) per two batches while the projector is
- * busy: the marker written before a batch also covers the batch already fetched behind it, which is then applied
- * without a write. A death between the two commits thus counts against the second range: its messages were in
- * hand and the process busy with them (acking the first, fetching, preparing the second). A death during the first
- * counts against both, so after `maxCrashes` the second range's messages are applied one at a time too, each
- * marked alone: only the one that crashes alone is dead-lettered. A range that crashed before is never widened,
- * so its count does not spill over messages beyond it.
- * Why the marker is not written inside the batch's own transaction (which would save every write): a death
- * during the apply rolls that transaction back, marker included, and the crash this guard exists to count would
- * leave no trace.
+ * Cost: one small meta write per batch.
  */
 import type { GraphStore } from '../../ports/graph-store.ts';
 
@@ -49,11 +40,8 @@ export interface CrashGuard {
   isPoison(seq: number): boolean;
   /** The poison message was dead-lettered and the checkpoint moved past it. */
   cleared(seq: number): void;
-  /**
-   * Records the range about to be applied (call before applying); `ahead` is the last position already fetched
-   * behind it. Writes nothing when an earlier marker already covers `to`.
-   */
-  mark(from: number, to: number, ahead?: number): Promise<void>;
+  /** Records the range about to be applied (call before applying). */
+  mark(from: number, to: number): Promise<void>;
   /** Records one message about to be applied alone. */
   markSingle(seq: number): Promise<void>;
 }
@@ -65,15 +53,12 @@ export function createCrashGuard(store: Pick<GraphStore, 'getMeta' | 'setMeta'>,
   /** The message that crashed alone fewer than POISON_CONFIRMATIONS times, and how often. */
   let alone: { seq: number; crashes: number } | undefined;
   const inSuspect = (seq: number): boolean => suspect !== undefined && seq <= suspect.to;
-  /** The end of the range the stored marker covers, when this process wrote it as a plain (uncrashed) marker. */
-  let coveredTo = 0;
 
   return {
     async load(checkpoint) {
       suspect = undefined;
       poisonSeq = undefined;
       alone = undefined;
-      coveredTo = 0;
       const raw = await store.getMeta(key);
       if (!raw) return;
       const m = JSON.parse(raw) as Marker;
@@ -91,15 +76,11 @@ export function createCrashGuard(store: Pick<GraphStore, 'getMeta' | 'setMeta'>,
     cleared(seq) {
       if (seq === poisonSeq) poisonSeq = undefined;
     },
-    async mark(from, to, ahead) {
-      if (to <= coveredTo) return;
-      const crashes = inSuspect(from) ? (suspect?.crashes ?? 0) : 0;
-      const marker: Marker = { from, to: crashes === 0 && ahead !== undefined ? Math.max(to, ahead) : to, crashes };
+    async mark(from, to) {
+      const marker: Marker = { from, to, crashes: inSuspect(from) ? (suspect?.crashes ?? 0) : 0 };
       await store.setMeta(key, JSON.stringify(marker));
-      coveredTo = crashes === 0 ? marker.to : 0;
     },
     async markSingle(seq) {
-      coveredTo = 0;
       const aloneCrashes = alone?.seq === seq ? alone.crashes : 0;
       const marker: Marker = { from: seq, to: seq, crashes: suspect?.crashes ?? 0, single: true, rangeTo: suspect?.to ?? seq, ...(aloneCrashes > 0 && { aloneCrashes }) };
       await store.setMeta(key, JSON.stringify(marker));

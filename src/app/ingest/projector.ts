@@ -84,13 +84,7 @@ export interface ProjectorOptions {
   /**
    * Under a backlog (the broker says more messages are waiting), keep fetching for up to this long to fill the
    * batch before committing. Without it a busy projector commits whatever one socket read brought (measured: 7
-   * events per transaction and half the throughput). While busy without a backlog — the previous batch committed
-   * less than this long ago — keep fetching until this long after that commit: a projector that keeps up would
-   * otherwise commit whatever arrived while it applied the previous batch, and every commit has a cost of its own
-   * (the transaction's pages written again, the crash guard's marker, a wake-up per message round). Measured
-   * without the prepare worker, publisher flat out: 7–8 events per commit and 294–325 µs of CPU per event before,
-   * 97–103 and 146–165 with this and the pending-batch rule in runOnce (bench/RESULTS.md, "Ingest"). So an event
-   * waits at most this long beyond its apply; after a quiet spell of this long the first message applies at once.
+   * events per transaction and half the throughput). Never waits when nothing is pending: no delay at low rates.
    */
   readonly gatherMs?: number;
   /** First delay of the store-unavailable retry (doubles, capped at 5 s). */
@@ -128,8 +122,6 @@ export function createProjector(options: ProjectorOptions): Projector {
   const waiters: { seq: number; resolve: () => void }[] = [];
   const attempts = new Map<number, number>();
   let guard: CrashGuard | undefined;
-  /** When the last batch committed (epoch ms): within gatherMs of it the projector counts as busy. */
-  let lastCommitAt = 0;
 
   const advance = (seq: number): void => {
     position = Math.max(position, seq);
@@ -183,7 +175,6 @@ export function createProjector(options: ProjectorOptions): Projector {
           attempts.delete(m.streamSeq);
         });
         advance(last.streamSeq);
-        lastCommitAt = Date.now();
         return;
       } catch (err) {
         if (err instanceof StoreUnavailableError) {
@@ -218,13 +209,13 @@ export function createProjector(options: ProjectorOptions): Projector {
    * applyBatch behind the crash guard: the range is marked in flight first; a range that crashed the process
    * too often is applied one message at a time, and the message that crashed alone is dead-lettered unapplied.
    */
-  const applyGuarded = async (batch: readonly BusMessage[], prepared?: Promise<PreparedBatch | undefined>, ahead?: number): Promise<void> => {
+  const applyGuarded = async (batch: readonly BusMessage[], prepared?: Promise<PreparedBatch | undefined>): Promise<void> => {
     const first = batch[0];
     const last = batch[batch.length - 1];
     if (!first || !last) return;
     if (!guard) return applyBatch(batch, prepared);
     if (!guard.isolating(first.streamSeq)) {
-      await guard.mark(first.streamSeq, last.streamSeq, ahead);
+      await guard.mark(first.streamSeq, last.streamSeq);
       return applyBatch(batch, prepared);
     }
     for (const m of batch) {
@@ -248,25 +239,17 @@ export function createProjector(options: ProjectorOptions): Projector {
   let pending: { readonly msgs: readonly BusMessage[]; readonly prepared: Promise<PreparedBatch | undefined> | undefined } | undefined;
   /** The last stream position taken into a batch (committed or pending). */
   const horizon = (): number => pending?.msgs[pending.msgs.length - 1]?.streamSeq ?? position;
-  /** Applies the pending batch; `ahead` = the last stream position fetched after it (the next batch), if any. */
-  const commitPending = async (ahead?: number): Promise<void> => {
+  const commitPending = async (): Promise<void> => {
     const p = pending;
     pending = undefined;
-    if (p) await applyGuarded(p.msgs, p.prepared, ahead);
+    if (p) await applyGuarded(p.msgs, p.prepared);
   };
 
   const runOnce = async (c: BusConsumer): Promise<void> => {
     // With a batch pending, take only what is already buffered: the pending batch must not wait for traffic.
     let msgs = await c.fetch(batchSize, pending ? 0 : idleWaitMs);
-    // While busy without a backlog, the few messages buffered behind a pending batch would go out as a small batch
-    // of their own, and the next turn likewise: commit the pending one first and let them start a batch gathered
-    // below. Under a backlog the pipeline stays (the next batch is prepared while the pending one applies).
-    if (pending && msgs.length > 0 && msgs.length < batchSize && (msgs[msgs.length - 1]?.pending ?? 0) === 0) await commitPending(msgs[msgs.length - 1]?.streamSeq);
-    // Fill the batch: under a backlog for gatherMs from now; while busy, until gatherMs after the last commit.
-    const backlogUntil = Date.now() + gatherMs;
-    const busyUntil = pending ? 0 : lastCommitAt + gatherMs;
-    const until = (): number => ((msgs[msgs.length - 1]?.pending ?? 0) > 0 ? backlogUntil : busyUntil);
-    for (let left = until() - Date.now(); msgs.length > 0 && msgs.length < batchSize && left > 0; left = until() - Date.now()) {
+    const deadline = Date.now() + gatherMs;
+    for (let left = gatherMs; msgs.length > 0 && msgs.length < batchSize && (msgs[msgs.length - 1]?.pending ?? 0) > 0 && left > 0; left = deadline - Date.now()) {
       const more = await c.fetch(batchSize - msgs.length, left);
       if (more.length === 0) break;
       msgs = msgs.concat(more);
@@ -284,7 +267,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       }
       if (m.streamSeq > expected && !(firstAfterReset && m === msgs[0] && resetFor === expected)) {
         // A gap: earlier messages were delivered to a dead connection and would come back after newer ones.
-        await commitPending(fresh[fresh.length - 1]?.streamSeq);
+        await commitPending();
         await applyGuarded(fresh);
         const from = position + 1;
         resetFor = from;
@@ -300,7 +283,7 @@ export function createProjector(options: ProjectorOptions): Projector {
       return;
     }
     const prepared = ingestor.prepareBatch?.(fresh.map(toRaw));
-    await commitPending(fresh[fresh.length - 1]?.streamSeq); // batch N applies on this thread while N+1 is prepared on the worker's
+    await commitPending(); // batch N applies on this thread while N+1 is prepared on the worker's
     pending = { msgs: fresh, prepared };
   };
 
